@@ -1,0 +1,48 @@
+package org.understudy.api;
+
+import java.nio.file.Path;
+
+/**
+ * What the runtime gives one started plugin instance. Valid from {@link Plugin#start} until
+ * {@link Plugin#stop} returns; all methods are thread-safe.
+ *
+ * @param <C> the plugin's configuration record type
+ */
+public interface PluginContext<C extends Record> {
+
+    /** The plugin's id, as returned by {@link Plugin#id()}. */
+    String pluginId();
+
+    /** The configuration currently in force (defaults, then {@code conf/} or console, then env). */
+    C config();
+
+    /**
+     * The plugin's own data directory ({@code <data>/plugins/<id>}), created before start. It survives
+     * restarts and plugin updates; the plugin owns its content.
+     */
+    Path dataDirectory();
+
+    /** Records readings, pictures, flows and devices durably in the active store. */
+    Recorder recorder();
+
+    /** Per-upstream connectivity state, shared by all plugins. */
+    Connectivity connectivity();
+
+    /** Timers and blocking work on runtime-owned threads; cancelled when the plugin stops. */
+    PluginScheduler scheduler();
+
+    /** The runtime's shared Netty event loops and the channel types that go with them. */
+    NettyTransport netty();
+
+    /** Hostnames claimed by the running device profiles, for the DNS server and the proxy. */
+    ProfileDirectory profiles();
+
+    /**
+     * Hands a resource to the runtime: it is closed, in reverse order of registration, after
+     * {@link Plugin#stop} returns (or when start fails), even if the plugin forgot to close it. Use it
+     * for server channels and sockets so that a replaced plugin version never leaves a port bound.
+     *
+     * @return {@code resource}, for chaining
+     */
+    <T extends AutoCloseable> T own(T resource);
+}

@@ -1,0 +1,47 @@
+package org.understudy.api;
+
+import org.understudy.api.spi.DeviceProfile;
+import org.understudy.api.spi.DnsServer;
+import org.understudy.api.spi.ReadingStore;
+import org.understudy.api.spi.Sink;
+import org.understudy.api.spi.TrafficProxy;
+
+/**
+ * The kinds of plugin, one per SPI interface. Exactly one implementation of a single-active kind runs
+ * at a time, chosen by the runtime configuration; every installed plugin of the other kinds runs.
+ */
+public enum PluginKind {
+    DNS_SERVER(DnsServer.class, true, "dnsServer"),
+    TRAFFIC_PROXY(TrafficProxy.class, true, "trafficProxy"),
+    READING_STORE(ReadingStore.class, true, "readingStore"),
+    SINK(Sink.class, false, null),
+    DEVICE_PROFILE(DeviceProfile.class, false, null);
+
+    private final Class<?> spi;
+    private final boolean singleActive;
+    private final String selectorProperty;
+
+    PluginKind(Class<?> spi, boolean singleActive, String selectorProperty) {
+        this.spi = spi;
+        this.singleActive = singleActive;
+        this.selectorProperty = selectorProperty;
+    }
+
+    /** The SPI interface whose {@code META-INF/services} file registers plugins of this kind. */
+    public Class<?> spi() {
+        return spi;
+    }
+
+    /** Whether only the selected implementation of this kind runs. */
+    public boolean singleActive() {
+        return singleActive;
+    }
+
+    /**
+     * For a single-active kind, the property of the runtime configuration (pid
+     * {@code understudy.runtime}) that names the selected plugin id; {@code null} otherwise.
+     */
+    public String selectorProperty() {
+        return selectorProperty;
+    }
+}

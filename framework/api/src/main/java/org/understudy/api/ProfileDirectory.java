@@ -1,0 +1,26 @@
+package org.understudy.api;
+
+import java.util.List;
+import java.util.Optional;
+import org.understudy.api.model.HostPattern;
+import org.understudy.api.spi.DeviceProfile;
+
+/**
+ * The hostnames that running device profiles claim. Snapshots are immutable; the directory changes when
+ * a profile starts, stops or is reconfigured. Thread-safe, non-blocking, cheap enough for every DNS
+ * query.
+ */
+public interface ProfileDirectory {
+
+    /** The running profile that intercepts {@code hostname} (HTTP traffic and DNS answers), if any. */
+    Optional<DeviceProfile<?>> interceptorOf(String hostname);
+
+    /** The running profile that declares TLS pass-through for {@code hostname} (by SNI), if any. */
+    Optional<DeviceProfile<?>> passThroughOf(String hostname);
+
+    /** Every hostname pattern intercepted by a running profile. */
+    List<HostPattern> interceptedHosts();
+
+    /** Calls {@code listener} (on a runtime thread, must not block) after every change. */
+    Subscription onChange(Runnable listener);
+}

@@ -1,0 +1,41 @@
+package org.understudy.api;
+
+import java.time.Instant;
+import java.util.List;
+import org.understudy.api.model.Blob;
+import org.understudy.api.model.Device;
+import org.understudy.api.model.Flow;
+import org.understudy.api.model.Reading;
+
+/**
+ * Records what devices sent into the active {@link org.understudy.api.spi.ReadingStore}.
+ *
+ * <p><b>Durability:</b> each method blocks until the data is durable on disk (as durable as the active
+ * store makes it) and then returns; once it has returned, the data is never lost and will reach every
+ * sink. Call it from a blocking-work thread ({@link PluginScheduler#blocking()}), never from an event
+ * loop. Thread-safe; concurrent calls are group-committed by the store.
+ */
+public interface Recorder {
+
+    /**
+     * Records readings, in order.
+     *
+     * @throws RecordException nothing was recorded (no store running, disk full, read-only, ...)
+     */
+    void record(List<Reading> readings) throws RecordException;
+
+    /**
+     * Stores a binary object (a picture) under its content hash and links it to a device and a time.
+     *
+     * @return the stored blob's metadata
+     * @throws RecordException nothing was stored
+     */
+    Blob storeBlob(String deviceId, String profile, Instant time, String contentType, byte[] content)
+            throws RecordException;
+
+    /** Records one request/response exchange; flows are bounded by the store's retention. */
+    void recordFlow(Flow flow) throws RecordException;
+
+    /** Creates or refreshes a device in the registry (first seen is kept, last seen advances). */
+    void recordDevice(Device device) throws RecordException;
+}

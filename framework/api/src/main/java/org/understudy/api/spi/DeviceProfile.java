@@ -1,0 +1,42 @@
+package org.understudy.api.spi;
+
+import java.util.List;
+import java.util.Optional;
+import org.understudy.api.Plugin;
+import org.understudy.api.model.HostPattern;
+
+/**
+ * Everything Understudy knows about one device family. Any number of profiles run at once; what a
+ * profile contributes is read after {@code start} and after every {@code reconfigure}, so it may
+ * depend on configuration. The contribution methods are called from any thread and must be cheap.
+ */
+public interface DeviceProfile<C extends Record> extends Plugin<C> {
+
+    /** Hostnames whose DNS answer is the gateway and whose HTTP traffic this profile handles. */
+    default List<HostPattern> interceptedHosts() {
+        return List.of();
+    }
+
+    /** Hostnames whose TLS connections are spliced to the real host untouched (SNI peeked only). */
+    default List<HostPattern> passThroughHosts() {
+        return List.of();
+    }
+
+    /** Ports, besides 443, on which the proxy should accept TLS for {@link #passThroughHosts()}. */
+    default List<Integer> passThroughPorts() {
+        return List.of();
+    }
+
+    /** The HTTP interceptor for {@link #interceptedHosts()}, if the family talks HTTP. */
+    default Optional<HttpInterceptor> httpInterceptor() {
+        return Optional.empty();
+    }
+
+    /**
+     * The active LAN driver, if the family must be polled or held in session. The runtime starts it
+     * after the profile started and stops it before the profile stops.
+     */
+    default Optional<LanDriver> lanDriver() {
+        return Optional.empty();
+    }
+}

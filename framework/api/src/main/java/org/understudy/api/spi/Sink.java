@@ -1,0 +1,25 @@
+package org.understudy.api.spi;
+
+import java.util.List;
+import org.understudy.api.Plugin;
+import org.understudy.api.model.StoredReading;
+
+/**
+ * A destination readings are forwarded to (InfluxDB, MQTT, ...); any number run at once. The runtime
+ * keeps a durable cursor per sink in the store, calls {@link #deliver} with consecutive batches in
+ * store order, and retries a failed batch with capped exponential backoff until it succeeds.
+ */
+public interface Sink<C extends Record> extends Plugin<C> {
+
+    /**
+     * Delivers a batch. Called on a runtime thread dedicated to this sink, never concurrently; may
+     * block (network I/O) but should honour the sink's own timeouts. Returning normally acknowledges
+     * the whole batch. Deliveries may be repeated after a crash, so the destination should be
+     * idempotent (for example explicit timestamps).
+     *
+     * @throws RejectedReadingException the destination refused one reading for good: it is parked and
+     *     counted, and delivery goes on after it
+     * @throws Exception anything else: the batch is retried later
+     */
+    void deliver(List<StoredReading> batch) throws Exception;
+}

@@ -1,0 +1,160 @@
+package org.understudy.core;
+
+import java.lang.reflect.Array;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Converts configuration values (strings from files, typed values from ConfigAdmin) to component types. */
+final class ConfigValues {
+
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    private ConfigValues() {
+    }
+
+    /** Converts {@code raw} to a value of {@code type}; throws IllegalArgumentException with a clear reason. */
+    static Object convert(Object raw, ConfigSchema.FieldType type, Class<?> javaType) {
+        if (type == ConfigSchema.FieldType.STRING_LIST) {
+            return toList(raw);
+        }
+        if (raw.getClass().isArray() || raw instanceof Collection) {
+            List<String> values = toList(raw);
+            if (values.size() != 1) {
+                throw new IllegalArgumentException("expected a single value, got " + values);
+            }
+            raw = values.get(0);
+        }
+        String text = raw.toString().trim();
+        switch (type) {
+            case STRING:
+                return raw.toString();
+            case INTEGER:
+                return raw instanceof Number n && !(raw instanceof Double) ? Math.toIntExact(n.longValue())
+                        : parse(text, "an integer", Integer::valueOf);
+            case LONG:
+                return raw instanceof Number n && !(raw instanceof Double) ? n.longValue()
+                        : parse(text, "an integer", Long::valueOf);
+            case DOUBLE:
+                return raw instanceof Number n ? n.doubleValue() : parse(text, "a number", Double::valueOf);
+            case BOOLEAN:
+                if (raw instanceof Boolean b) {
+                    return b;
+                }
+                if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+                    return Boolean.valueOf(text);
+                }
+                throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+            case DURATION:
+                return duration(text);
+            case ENUM:
+                return enumValue(javaType, text);
+            default:
+                throw new IllegalStateException("unhandled type " + type);
+        }
+    }
+
+    private interface Parser<T> {
+        T parse(String s);
+    }
+
+    private static <T> T parse(String text, String what, Parser<T> parser) {
+        try {
+            return parser.parse(text);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("expected " + what + ", got '" + text + "'");
+        }
+    }
+
+    /** Accepts ISO-8601 ({@code PT5S}) and short forms ({@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 7d}). */
+    static Duration duration(String text) {
+        Matcher m = SHORT_DURATION.matcher(text.toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(text.toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("expected a duration like 500ms, 5s, 2m, 1h, 7d or PT5S, got '"
+                    + text + "'");
+        }
+    }
+
+    private static Object enumValue(Class<?> type, String text) {
+        for (Object constant : type.getEnumConstants()) {
+            if (((Enum<?>) constant).name().equalsIgnoreCase(text)) {
+                return constant;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (Object constant : type.getEnumConstants()) {
+            names.add(((Enum<?>) constant).name());
+        }
+        throw new IllegalArgumentException("expected one of " + names + ", got '" + text + "'");
+    }
+
+    static List<String> toList(Object raw) {
+        List<String> out = new ArrayList<>();
+        if (raw.getClass().isArray()) {
+            for (int i = 0; i < Array.getLength(raw); i++) {
+                addSplit(out, String.valueOf(Array.get(raw, i)));
+            }
+        } else if (raw instanceof Collection<?> c) {
+            c.forEach(v -> addSplit(out, String.valueOf(v)));
+        } else {
+            addSplit(out, raw.toString());
+        }
+        return List.copyOf(out);
+    }
+
+    private static void addSplit(List<String> out, String text) {
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+    }
+
+    /** Formats a value the way it would be written in a {@code .cfg} file. */
+    static String format(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof List<?> list) {
+            return String.join(",", list.stream().map(String::valueOf).toList());
+        }
+        if (value instanceof Duration d) {
+            return formatDuration(d);
+        }
+        if (value instanceof Enum<?> e) {
+            return e.name();
+        }
+        return value.toString();
+    }
+
+    static String formatDuration(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000 == 0 && ms != 0) {
+            return ms / 86_400_000 + "d";
+        } else if (ms % 3_600_000 == 0 && ms != 0) {
+            return ms / 3_600_000 + "h";
+        } else if (ms % 60_000 == 0 && ms != 0) {
+            return ms / 60_000 + "m";
+        } else if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+}

@@ -1,0 +1,110 @@
+package org.understudy.core;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.api.Connectivity;
+import org.understudy.api.NettyTransport;
+import org.understudy.api.PluginContext;
+import org.understudy.api.PluginScheduler;
+import org.understudy.api.ProfileDirectory;
+import org.understudy.api.Recorder;
+
+/** The context of one started plugin instance; {@link #close()} releases everything it handed out. */
+final class PluginContextImpl<C extends Record> implements PluginContext<C>, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PluginContextImpl.class);
+
+    private final String pluginId;
+    private volatile C config;
+    private final Path dataDirectory;
+    private final Recorder recorder;
+    private final ScopedScheduler scheduler;
+    private final ScopedConnectivity connectivity;
+    private final NettyTransport netty;
+    private final ProfileDirectory profiles;
+    private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+
+    PluginContextImpl(String pluginId, C config, Path dataDirectory, Recorder recorder, ScopedScheduler scheduler,
+                      ScopedConnectivity connectivity, NettyTransport netty, ProfileDirectory profiles) {
+        this.pluginId = pluginId;
+        this.config = config;
+        this.dataDirectory = dataDirectory;
+        this.recorder = recorder;
+        this.scheduler = scheduler;
+        this.connectivity = connectivity;
+        this.netty = netty;
+        this.profiles = profiles;
+    }
+
+    @Override
+    public String pluginId() {
+        return pluginId;
+    }
+
+    @Override
+    public C config() {
+        return config;
+    }
+
+    void config(C newConfig) {
+        this.config = newConfig;
+    }
+
+    @Override
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    @Override
+    public Recorder recorder() {
+        return recorder;
+    }
+
+    @Override
+    public Connectivity connectivity() {
+        return connectivity;
+    }
+
+    @Override
+    public PluginScheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public NettyTransport netty() {
+        return netty;
+    }
+
+    @Override
+    public ProfileDirectory profiles() {
+        return profiles;
+    }
+
+    @Override
+    public synchronized <T extends AutoCloseable> T own(T resource) {
+        owned.push(resource);
+        return resource;
+    }
+
+    /** Cancels the plugin's timers and probes and closes what it owned, newest first. */
+    @Override
+    public void close() {
+        scheduler.close();
+        connectivity.close();
+        AutoCloseable next;
+        while ((next = poll()) != null) {
+            try {
+                next.close();
+            } catch (Exception e) {
+                LOG.warn("closing a resource of plugin {} failed", pluginId, e);
+            }
+        }
+    }
+
+    private synchronized AutoCloseable poll() {
+        return owned.poll();
+    }
+}

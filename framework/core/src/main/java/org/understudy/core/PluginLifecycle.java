@@ -1,0 +1,182 @@
+package org.understudy.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.api.Plugin;
+import org.understudy.api.Recorder;
+import org.understudy.api.spi.DeviceProfile;
+import org.understudy.api.spi.LanDriver;
+
+/** Starts, reconfigures and stops single plugins; always called on the runtime's lifecycle thread. */
+final class PluginLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PluginLifecycle.class);
+
+    private final Path dataDirectory;
+    private final SharedThreads threads;
+    private final ConnectivityTracker connectivity;
+    private final ProfileRegistry profiles;
+    private final Recorder recorder;
+    private final Clock clock;
+
+    PluginLifecycle(Path dataDirectory, SharedThreads threads, ConnectivityTracker connectivity,
+                    ProfileRegistry profiles, Recorder recorder, Clock clock) {
+        this.dataDirectory = dataDirectory;
+        this.threads = threads;
+        this.connectivity = connectivity;
+        this.profiles = profiles;
+        this.recorder = recorder;
+        this.clock = clock;
+    }
+
+    /** Starts {@code p} with {@code config}; on failure leaves it FAILED with nothing left open. */
+    void start(ManagedPlugin p, Record config) {
+        p.state = PluginState.STARTING;
+        p.since = clock.instant();
+        Plugin<Record> instance = null;
+        PluginContextImpl<Record> context = null;
+        try {
+            instance = p.newInstance();
+            ClassLoader loader = instance.getClass().getClassLoader();
+            Path dir = dataDirectory.resolve("plugins").resolve(p.id());
+            Files.createDirectories(dir);
+            ScopedScheduler scheduler = new ScopedScheduler(p.id(), loader, threads);
+            context = new PluginContextImpl<>(p.id(), config, dir, recorder, scheduler,
+                    new ScopedConnectivity(connectivity, scheduler), threads, profiles);
+            Thread current = Thread.currentThread();
+            ClassLoader previous = current.getContextClassLoader();
+            current.setContextClassLoader(loader);
+            try {
+                instance.start(context);
+                if (instance instanceof DeviceProfile<?> profile) {
+                    profiles.put(profile);
+                    LanDriver driver = profile.lanDriver().orElse(null);
+                    if (driver != null) {
+                        driver.start();
+                        p.driver = driver;
+                    }
+                }
+            } finally {
+                current.setContextClassLoader(previous);
+            }
+            p.instance = instance;
+            p.context = context;
+            p.config = config;
+            p.error = null;
+            p.startFailed = false;
+            p.state = PluginState.ACTIVE;
+            p.since = clock.instant();
+            LOG.info("started {} plugin {} from {}", p.kind(), p.id(), p.discovered.origin());
+        } catch (Throwable t) {
+            String reason = describe(t);
+            LOG.error("plugin {} from {} failed to start: {}", p.id(), p.discovered.origin(), reason, t);
+            if (instance instanceof DeviceProfile<?> profile) {
+                profiles.remove(profile);
+            }
+            if (p.driver != null) {
+                safely(p.driver::stop, p, "LAN driver stop");
+                p.driver = null;
+            }
+            if (instance != null) {
+                safely(instance::stop, p, "stop after failed start");
+            }
+            if (context != null) {
+                context.close();
+            }
+            p.instance = null;
+            p.context = null;
+            p.error = "start failed: " + reason;
+            p.startFailed = true;
+            p.state = PluginState.FAILED;
+            p.since = clock.instant();
+        }
+    }
+
+    /** Stops a running plugin and releases everything it had; sets {@code after} as its state. */
+    void stop(ManagedPlugin p, PluginState after) {
+        Plugin<Record> instance = p.instance;
+        if (instance == null) {
+            if (p.state != PluginState.FAILED) {
+                p.state = after;
+            }
+            return;
+        }
+        if (p.driver != null) {
+            safely(p.driver::stop, p, "LAN driver stop");
+            p.driver = null;
+        }
+        if (instance instanceof DeviceProfile<?> profile) {
+            profiles.remove(profile);
+        }
+        safely(instance::stop, p, "stop");
+        p.context.close();
+        p.instance = null;
+        p.context = null;
+        p.state = after;
+        p.since = clock.instant();
+        LOG.info("stopped plugin {} from {}", p.id(), p.discovered.origin());
+    }
+
+    /** Applies a new valid configuration: in place when the plugin can, else by a restart. */
+    void reconfigure(ManagedPlugin p, Record config) {
+        if (!p.running()) {
+            p.config = config;
+            return;
+        }
+        boolean inPlace;
+        try {
+            inPlace = p.instance.reconfigure(config);
+        } catch (Throwable t) {
+            LOG.warn("plugin {} failed to reconfigure in place ({}); restarting it", p.id(), describe(t));
+            inPlace = false;
+        }
+        if (inPlace) {
+            p.context.config(config);
+            p.config = config;
+            if (p.instance instanceof DeviceProfile<?> profile) {
+                profiles.put(profile);
+            }
+            LOG.info("reconfigured plugin {} in place", p.id());
+        } else {
+            stop(p, PluginState.STOPPED);
+            start(p, config);
+        }
+    }
+
+    /** The plugin's figures for the status API; a failing status() must not break the report. */
+    static Map<String, Object> pluginStatus(ManagedPlugin p) {
+        Plugin<Record> instance = p.instance;
+        if (instance == null) {
+            return Map.of();
+        }
+        try {
+            return instance.status();
+        } catch (RuntimeException e) {
+            return Map.of("statusError", describe(e));
+        }
+    }
+
+    private static void safely(Runnable action, ManagedPlugin p, String what) {
+        try {
+            action.run();
+        } catch (Throwable t) {
+            LOG.warn("plugin {}: {} threw {}", p.id(), what, describe(t), t);
+        }
+    }
+
+    static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root
+                && (root.getMessage() == null || root instanceof java.lang.reflect.InvocationTargetException)) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getName()
+                : root.getClass().getSimpleName() + ": " + message;
+    }
+
+}

@@ -1,0 +1,365 @@
+package org.understudy.core;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.api.PluginKind;
+import org.understudy.api.spi.ReadingStore;
+
+/**
+ * The plugin runtime, host-independent: it receives discovered plugins (from OSGi bundles or the class
+ * path) and configuration dictionaries (from ConfigAdmin or a map), and keeps the right set of plugins
+ * running. All lifecycle work happens on one thread, so plugins never see concurrent lifecycle calls;
+ * the public methods wait for it to finish.
+ */
+public final class PluginRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PluginRuntime.class);
+    private static final long CALL_TIMEOUT_SECONDS = 60;
+    /** Start order by kind: the store before what records into it, profiles before DNS and proxy. */
+    private static final List<PluginKind> START_ORDER = List.of(PluginKind.READING_STORE, PluginKind.SINK,
+            PluginKind.DEVICE_PROFILE, PluginKind.DNS_SERVER, PluginKind.TRAFFIC_PROXY);
+
+    /** Told when plugin implementations appear and disappear (the OSGi host registers config forms). */
+    public interface Listener {
+        void pluginAdded(DiscoveredPlugin plugin, ConfigSchema schema);
+
+        void pluginRemoved(DiscoveredPlugin plugin);
+    }
+
+    private final Clock clock;
+    private final Instant startedAt;
+    private final ConfigBinder binder;
+    private final ExecutorService lifecycleThread;
+    private final SharedThreads threads;
+    private final ConnectivityTracker connectivity;
+    private final ProfileRegistry profiles = new ProfileRegistry();
+    private final PluginLifecycle lifecycle;
+    private final List<ManagedPlugin> plugins = new CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Map<String, Object>> configurations = new HashMap<>();
+    private final RuntimeStatus status;
+    private volatile RuntimeSettings settings = RuntimeSettings.DEFAULTS;
+    private volatile List<String> settingsErrors = List.of();
+    private volatile boolean closed;
+    private Thread lifecycleOwner;
+
+    public PluginRuntime(Path dataDirectory, Function<String, String> environment, Clock clock) {
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        this.binder = new ConfigBinder(environment);
+        this.lifecycleThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "understudy-lifecycle");
+            t.setDaemon(true);
+            lifecycleOwner = t;
+            return t;
+        });
+        this.threads = new SharedThreads(RuntimeSettings.DEFAULTS.blockingThreads(),
+                RuntimeSettings.DEFAULTS.eventLoopThreads());
+        this.connectivity = new ConnectivityTracker(clock);
+        StoreRecorder recorder = new StoreRecorder(this::activeStore, this::whyNoStore);
+        this.lifecycle = new PluginLifecycle(dataDirectory, threads, connectivity, profiles, recorder, clock);
+        this.status = new RuntimeStatus(this);
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+        call(() -> {
+            plugins.forEach(p -> listener.pluginAdded(p.discovered, p.schema));
+            return null;
+        });
+    }
+
+    /** Adds discovered implementations and starts what should run. */
+    public void add(List<DiscoveredPlugin> discovered) {
+        call(() -> {
+            for (DiscoveredPlugin d : discovered) {
+                ConfigSchema schema;
+                try {
+                    schema = ConfigSchema.of(d.prototype().configType(), d.prototype().defaultConfig());
+                } catch (RuntimeException e) {
+                    ManagedPlugin broken = new ManagedPlugin(d, null);
+                    broken.state = PluginState.FAILED;
+                    broken.error = "invalid configuration record: " + PluginLifecycle.describe(e);
+                    plugins.add(broken);
+                    continue;
+                }
+                ManagedPlugin p = new ManagedPlugin(d, schema);
+                Optional<ManagedPlugin> same = find(d.id());
+                if (same.isPresent()) {
+                    p.duplicate = true;
+                    p.state = PluginState.FAILED;
+                    p.error = "duplicate plugin id '" + d.id() + "': already provided by "
+                            + same.get().discovered.origin();
+                    LOG.error("plugin {} from {} ignored: {}", d.id(), d.origin(), p.error);
+                } else {
+                    bindConfig(p);
+                    listeners.forEach(l -> l.pluginAdded(d, schema));
+                }
+                plugins.add(p);
+            }
+            reconcile();
+            return null;
+        });
+    }
+
+    /** Stops and forgets every plugin that came from {@code origin} (a bundle being stopped). */
+    public void remove(PluginOrigin origin) {
+        call(() -> {
+            List<ManagedPlugin> leaving = plugins.stream().filter(p -> p.discovered.origin().equals(origin)).toList();
+            stopInOrder(leaving, PluginState.STOPPED);
+            plugins.removeAll(leaving);
+            for (ManagedPlugin p : leaving) {
+                if (!p.duplicate && p.schema != null) {
+                    listeners.forEach(l -> l.pluginRemoved(p.discovered));
+                }
+            }
+            for (ManagedPlugin p : plugins) {
+                if (p.duplicate && find(p.id()).isEmpty()) {
+                    p.duplicate = false;
+                    p.state = PluginState.INSTALLED;
+                    p.error = null;
+                    bindConfig(p);
+                    listeners.forEach(l -> l.pluginAdded(p.discovered, p.schema));
+                }
+            }
+            reconcile();
+            return null;
+        });
+    }
+
+    /**
+     * Applies a configuration dictionary ({@code null} = deleted, back to defaults). For a plugin that is
+     * present, an invalid dictionary is rejected and the previous configuration stays in force.
+     *
+     * @return the binding result; {@code valid()} is false when rejected
+     */
+    public ConfigBinder.Result<?> configure(String pid, Map<String, ?> properties) {
+        Map<String, Object> props = properties == null ? Map.of() : Map.copyOf(properties);
+        return call(() -> {
+            if (RuntimeSettings.PID.equals(pid)) {
+                ConfigBinder.Result<RuntimeSettings> r = binder.bind(RuntimeSettings.class, RuntimeSettings.DEFAULTS, props);
+                if (r.valid()) {
+                    configurations.put(pid, props);
+                    settings = r.config();
+                    settingsErrors = List.of();
+                    threads.resizeBlocking(settings.blockingThreads());
+                    reconcile();
+                } else {
+                    settingsErrors = r.errors();
+                    LOG.error("rejected configuration {}: {}", pid, r.errors());
+                }
+                return r;
+            }
+            Optional<ManagedPlugin> target = plugins.stream()
+                    .filter(p -> !p.duplicate && p.schema != null && p.discovered.pid().equals(pid)).findFirst();
+            if (target.isEmpty()) {
+                configurations.put(pid, props);
+                return new ConfigBinder.Result<>(null, List.of(), List.of("no plugin with pid " + pid + " is installed; kept for later"));
+            }
+            ManagedPlugin p = target.get();
+            ConfigBinder.Result<Record> r = bind(p, props);
+            if (!r.valid()) {
+                p.configErrors = r.errors();
+                LOG.error("rejected configuration {}: {}; the previous configuration stays in force", pid, r.errors());
+                if (p.config == null) {
+                    p.state = PluginState.FAILED;
+                }
+                return r;
+            }
+            configurations.put(pid, props);
+            p.configWarnings = r.warnings();
+            r.warnings().forEach(w -> LOG.warn("configuration {}: {}", pid, w));
+            if (!r.config().equals(p.config)) {
+                // A rejection stays visible until a different configuration is accepted: putting
+                // the previous one back after a rejection must not hide why.
+                p.configErrors = List.of();
+                p.startFailed = false;
+                lifecycle.reconfigure(p, r.config());
+            }
+            reconcile();
+            return r;
+        });
+    }
+
+    /** The last configuration dictionary that was accepted for {@code pid}, if any. */
+    public Optional<Map<String, Object>> acceptedConfiguration(String pid) {
+        return Optional.ofNullable(call(() -> configurations.get(pid)));
+    }
+
+    /** The full status report ({@code /api/status} shape). */
+    public Map<String, Object> status() {
+        return status.report();
+    }
+
+    /** Sets the product version shown by the status report. */
+    public void version(String version) {
+        status.version(version);
+    }
+
+    /** Adds entries to the report's plugin list (for example jars that could not be deployed). */
+    public void addStatusEntries(java.util.function.Supplier<List<Map<String, Object>>> entries) {
+        status.addEntries(entries);
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    List<ManagedPlugin> plugins() {
+        return plugins;
+    }
+
+    RuntimeSettings settings() {
+        return settings;
+    }
+
+    List<String> settingsErrors() {
+        return settingsErrors;
+    }
+
+    ConnectivityTracker connectivity() {
+        return connectivity;
+    }
+
+    /** The hostnames claimed by running profiles. */
+    public ProfileRegistry profiles() {
+        return profiles;
+    }
+
+    private void bindConfig(ManagedPlugin p) {
+        ConfigBinder.Result<Record> r = bind(p, configurations.getOrDefault(p.discovered.pid(), Map.of()));
+        p.configErrors = r.errors();
+        p.configWarnings = r.warnings();
+        p.config = r.config();
+        if (!r.valid()) {
+            p.state = PluginState.FAILED;
+            LOG.error("plugin {}: configuration rejected: {}", p.id(), r.errors());
+        }
+    }
+
+    private ConfigBinder.Result<Record> bind(ManagedPlugin p, Map<String, ?> props) {
+        return binder.bind(p.prototype().configType(), p.prototype().defaultConfig(), props);
+    }
+
+    private Optional<ManagedPlugin> find(String id) {
+        return plugins.stream().filter(p -> !p.duplicate && p.id().equals(id)).findFirst();
+    }
+
+    /** Whether {@code p} should be running now. */
+    boolean wanted(ManagedPlugin p) {
+        if (closed || p.duplicate || p.schema == null || p.config == null) {
+            return false;
+        }
+        return !p.kind().singleActive() || p.id().equals(selected(p.kind()).orElse(null));
+    }
+
+    /** The id of the implementation of a single-active kind that should run. */
+    Optional<String> selected(PluginKind kind) {
+        String selector = settings.selector(kind);
+        if (!selector.isEmpty()) {
+            return Optional.of(selector);
+        }
+        return plugins.stream().filter(p -> p.kind() == kind && !p.duplicate && p.schema != null)
+                .map(ManagedPlugin::id).min(Comparator.naturalOrder());
+    }
+
+    private void reconcile() {
+        List<ManagedPlugin> toStop = plugins.stream().filter(p -> p.running() && !wanted(p)).toList();
+        stopInOrder(toStop, PluginState.STANDBY);
+        for (ManagedPlugin p : plugins) {
+            if (!p.running() && !wanted(p) && p.state == PluginState.INSTALLED && p.kind().singleActive()) {
+                p.state = PluginState.STANDBY;
+            }
+        }
+        for (PluginKind kind : START_ORDER) {
+            for (ManagedPlugin p : plugins) {
+                if (p.kind() == kind && !p.running() && wanted(p) && !p.startFailed) {
+                    lifecycle.start(p, p.config);
+                }
+            }
+        }
+    }
+
+    private void stopInOrder(List<ManagedPlugin> targets, PluginState after) {
+        List<PluginKind> order = new ArrayList<>(START_ORDER);
+        java.util.Collections.reverse(order);
+        for (PluginKind kind : order) {
+            targets.stream().filter(p -> p.kind() == kind).forEach(p -> lifecycle.stop(p, after));
+        }
+    }
+
+    private ReadingStore<?> activeStore() {
+        for (ManagedPlugin p : plugins) {
+            if (p.kind() == PluginKind.READING_STORE && p.state == PluginState.ACTIVE
+                    && p.instance instanceof ReadingStore<?> store) {
+                return store;
+            }
+        }
+        return null;
+    }
+
+    private String whyNoStore() {
+        return selected(PluginKind.READING_STORE).map(id -> "selected store '" + id + "' is not active")
+                .orElse("no reading store plugin is installed");
+    }
+
+    private <T> T call(Callable<T> work) {
+        if (Thread.currentThread() == lifecycleOwner) {
+            try {
+                return work.call();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return lifecycleThread.submit(work).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the lifecycle thread", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(PluginLifecycle.describe(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("lifecycle thread did not answer within " + CALL_TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    /** Stops every plugin (reverse start order) and shuts down all runtime threads. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            call(() -> {
+                closed = true;
+                stopInOrder(plugins.stream().filter(ManagedPlugin::running).toList(), PluginState.STOPPED);
+                return null;
+            });
+        } finally {
+            closed = true;
+            lifecycleThread.shutdownNow();
+            threads.close();
+        }
+    }
+}

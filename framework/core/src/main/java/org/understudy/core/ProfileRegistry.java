@@ -1,0 +1,114 @@
+package org.understudy.core;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.api.ProfileDirectory;
+import org.understudy.api.Subscription;
+import org.understudy.api.model.HostPattern;
+import org.understudy.api.spi.DeviceProfile;
+
+/**
+ * The hostnames claimed by running profiles, as an immutable index swapped on every change: exact names
+ * in a hash map, wildcards by longest suffix first, so lookups on the DNS hot path never lock.
+ */
+final class ProfileRegistry implements ProfileDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProfileRegistry.class);
+
+    private record Index(Map<String, DeviceProfile<?>> exact, List<Map.Entry<HostPattern, DeviceProfile<?>>> wildcards) {
+        Optional<DeviceProfile<?>> find(String hostname) {
+            String host = HostPattern.normalise(hostname);
+            DeviceProfile<?> p = exact.get(host);
+            if (p != null) {
+                return Optional.of(p);
+            }
+            for (Map.Entry<HostPattern, DeviceProfile<?>> w : wildcards) {
+                if (w.getKey().matches(host)) {
+                    return Optional.of(w.getValue());
+                }
+            }
+            return Optional.empty();
+        }
+
+        static Index build(Map<DeviceProfile<?>, List<HostPattern>> claims) {
+            Map<String, DeviceProfile<?>> exact = new HashMap<>();
+            List<Map.Entry<HostPattern, DeviceProfile<?>>> wildcards = new ArrayList<>();
+            claims.forEach((profile, patterns) -> patterns.forEach(p -> {
+                if (p.wildcard()) {
+                    wildcards.add(Map.entry(p, profile));
+                } else {
+                    DeviceProfile<?> previous = exact.putIfAbsent(p.pattern(), profile);
+                    if (previous != null && previous != profile) {
+                        LOG.warn("host {} is claimed by profiles {} and {}; {} keeps it", p.pattern(),
+                                previous.id(), profile.id(), previous.id());
+                    }
+                }
+            }));
+            wildcards.sort(Comparator.comparingInt((Map.Entry<HostPattern, DeviceProfile<?>> e)
+                    -> e.getKey().pattern().length()).reversed());
+            return new Index(Map.copyOf(exact), List.copyOf(wildcards));
+        }
+    }
+
+    private final Map<DeviceProfile<?>, List<HostPattern>> intercepted = new LinkedHashMap<>();
+    private final Map<DeviceProfile<?>, List<HostPattern>> passThrough = new LinkedHashMap<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile Index interceptIndex = Index.build(Map.of());
+    private volatile Index passThroughIndex = Index.build(Map.of());
+    private volatile List<HostPattern> allIntercepted = List.of();
+
+    /** Adds or refreshes a running profile's claims (called on the lifecycle thread). */
+    synchronized void put(DeviceProfile<?> profile) {
+        intercepted.put(profile, List.copyOf(profile.interceptedHosts()));
+        passThrough.put(profile, List.copyOf(profile.passThroughHosts()));
+        rebuild();
+    }
+
+    synchronized void remove(DeviceProfile<?> profile) {
+        if (intercepted.remove(profile) != null | passThrough.remove(profile) != null) {
+            rebuild();
+        }
+    }
+
+    private void rebuild() {
+        interceptIndex = Index.build(intercepted);
+        passThroughIndex = Index.build(passThrough);
+        allIntercepted = intercepted.values().stream().flatMap(List::stream).distinct().toList();
+        for (Runnable l : listeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                LOG.warn("profile directory listener failed", e);
+            }
+        }
+    }
+
+    @Override
+    public Optional<DeviceProfile<?>> interceptorOf(String hostname) {
+        return hostname == null ? Optional.empty() : interceptIndex.find(hostname);
+    }
+
+    @Override
+    public Optional<DeviceProfile<?>> passThroughOf(String hostname) {
+        return hostname == null ? Optional.empty() : passThroughIndex.find(hostname);
+    }
+
+    @Override
+    public List<HostPattern> interceptedHosts() {
+        return allIntercepted;
+    }
+
+    @Override
+    public Subscription onChange(Runnable listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+}

@@ -1,0 +1,48 @@
+package org.understudy.core;
+
+import java.time.Duration;
+import org.understudy.api.Description;
+
+/**
+ * The runtime's own configuration (pid {@code understudy.runtime}): which implementation of each
+ * single-active kind runs, and the shared thread limits. An empty selector means automatic: the only
+ * installed implementation, or the alphabetically first one when several are installed.
+ */
+@Description("Understudy runtime: which DNS server, proxy and store implementation runs; shared thread limits.")
+public record RuntimeSettings(
+        @Description("Id of the DNS server plugin to run; empty = automatic.") String dnsServer,
+        @Description("Id of the traffic proxy plugin to run; empty = automatic.") String trafficProxy,
+        @Description("Id of the reading store plugin to run; empty = automatic.") String readingStore,
+        @Description("Maximum threads for blocking work shared by all plugins (disk, store, sinks).") int blockingThreads,
+        @Description("Netty event loop threads shared by all plugins; 0 = one per core.") int eventLoopThreads,
+        @Description("How long a plugin's stop() may take before the runtime moves on.") Duration stopTimeout) {
+
+    public static final String PID = "understudy.runtime";
+
+    public static final RuntimeSettings DEFAULTS = new RuntimeSettings("", "", "", 16, 0, Duration.ofSeconds(2));
+
+    public RuntimeSettings {
+        dnsServer = dnsServer == null ? "" : dnsServer.trim();
+        trafficProxy = trafficProxy == null ? "" : trafficProxy.trim();
+        readingStore = readingStore == null ? "" : readingStore.trim();
+        if (blockingThreads < 1 || blockingThreads > 1024) {
+            throw new IllegalArgumentException("blockingThreads must be between 1 and 1024, got " + blockingThreads);
+        }
+        if (eventLoopThreads < 0 || eventLoopThreads > 64) {
+            throw new IllegalArgumentException("eventLoopThreads must be between 0 and 64, got " + eventLoopThreads);
+        }
+        if (stopTimeout == null || stopTimeout.isNegative() || stopTimeout.isZero()) {
+            throw new IllegalArgumentException("stopTimeout must be positive");
+        }
+    }
+
+    /** The configured selector for a single-active kind. */
+    String selector(org.understudy.api.PluginKind kind) {
+        return switch (kind) {
+            case DNS_SERVER -> dnsServer;
+            case TRAFFIC_PROXY -> trafficProxy;
+            case READING_STORE -> readingStore;
+            default -> "";
+        };
+    }
+}

@@ -1,0 +1,98 @@
+package org.understudy.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.understudy.api.PluginKind;
+
+/** Builds the {@code /api/status} report from the runtime's state; safe to call from any thread. */
+final class RuntimeStatus {
+
+    private final PluginRuntime runtime;
+    private final List<Supplier<List<Map<String, Object>>>> extraEntries = new CopyOnWriteArrayList<>();
+    private volatile String version = "unknown";
+
+    RuntimeStatus(PluginRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    void version(String version) {
+        this.version = version;
+    }
+
+    void addEntries(Supplier<List<Map<String, Object>>> entries) {
+        extraEntries.add(entries);
+    }
+
+    Map<String, Object> report() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("version", version);
+        out.put("startedAt", runtime.startedAt().toString());
+        out.put("uptimeSeconds", Duration.between(runtime.startedAt(), runtime.clock().instant()).toSeconds());
+        Map<String, Object> selected = new LinkedHashMap<>();
+        for (PluginKind kind : PluginKind.values()) {
+            if (kind.singleActive()) {
+                selected.put(kind.selectorProperty(), runtime.selected(kind).orElse(null));
+            }
+        }
+        out.put("selected", selected);
+        if (!runtime.settingsErrors().isEmpty()) {
+            out.put("settingsErrors", runtime.settingsErrors());
+        }
+        List<Map<String, Object>> plugins = new ArrayList<>();
+        for (ManagedPlugin p : runtime.plugins()) {
+            plugins.add(entry(p));
+        }
+        for (Supplier<List<Map<String, Object>>> extra : extraEntries) {
+            plugins.addAll(extra.get());
+        }
+        out.put("plugins", plugins);
+        out.put("upstreams", runtime.connectivity().snapshot());
+        return out;
+    }
+
+    private static Map<String, Object> entry(ManagedPlugin p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("kind", p.kind().name());
+        m.put("version", p.discovered.origin().version());
+        m.put("state", p.state.name());
+        m.put("bundle", p.discovered.origin().name());
+        List<String> errors = new ArrayList<>();
+        if (p.error != null) {
+            errors.add(p.error);
+        }
+        p.configErrors.forEach(e -> errors.add("configuration rejected: " + e));
+        m.put("error", errors.isEmpty() ? null : String.join("; ", errors));
+        m.put("since", p.since == null ? null : p.since.toString());
+        m.put("pid", p.discovered.pid());
+        if (!p.configWarnings.isEmpty()) {
+            m.put("configWarnings", p.configWarnings);
+        }
+        if (p.config != null) {
+            Map<String, Object> config = new LinkedHashMap<>();
+            for (var c : p.config.getClass().getRecordComponents()) {
+                String name = c.getName().toLowerCase(java.util.Locale.ROOT);
+                if (name.contains("password") || name.contains("token") || name.contains("secret")) {
+                    config.put(c.getName(), "********");
+                    continue;
+                }
+                try {
+                    config.put(c.getName(), ConfigValues.format(c.getAccessor().invoke(p.config)));
+                } catch (ReflectiveOperationException e) {
+                    config.put(c.getName(), "?");
+                }
+            }
+            m.put("config", config);
+        }
+        Map<String, Object> own = PluginLifecycle.pluginStatus(p);
+        if (!own.isEmpty()) {
+            m.put("status", own);
+        }
+        return m;
+    }
+}

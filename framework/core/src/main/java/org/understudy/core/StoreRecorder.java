@@ -1,0 +1,55 @@
+package org.understudy.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.understudy.api.RecordException;
+import org.understudy.api.Recorder;
+import org.understudy.api.model.Blob;
+import org.understudy.api.model.Device;
+import org.understudy.api.model.Flow;
+import org.understudy.api.model.Reading;
+import org.understudy.api.spi.ReadingStore;
+
+/** The {@link Recorder} every plugin gets: it writes into whichever store is active at the time. */
+final class StoreRecorder implements Recorder {
+
+    private final Supplier<ReadingStore<?>> activeStore;
+    private final Supplier<String> whyNone;
+
+    StoreRecorder(Supplier<ReadingStore<?>> activeStore, Supplier<String> whyNone) {
+        this.activeStore = activeStore;
+        this.whyNone = whyNone;
+    }
+
+    private ReadingStore<?> store() throws RecordException {
+        ReadingStore<?> store = activeStore.get();
+        if (store == null) {
+            throw new RecordException("no reading store is running: " + whyNone.get());
+        }
+        return store;
+    }
+
+    @Override
+    public void record(List<Reading> readings) throws RecordException {
+        if (!readings.isEmpty()) {
+            store().append(readings);
+        }
+    }
+
+    @Override
+    public Blob storeBlob(String deviceId, String profile, Instant time, String contentType, byte[] content)
+            throws RecordException {
+        return store().putBlob(deviceId, profile, time, contentType, content);
+    }
+
+    @Override
+    public void recordFlow(Flow flow) throws RecordException {
+        store().putFlow(flow);
+    }
+
+    @Override
+    public void recordDevice(Device device) throws RecordException {
+        store().putDevice(device);
+    }
+}

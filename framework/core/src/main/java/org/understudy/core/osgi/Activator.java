@@ -1,0 +1,106 @@
+package org.understudy.core.osgi;
+
+import java.nio.file.Files;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.core.ConfigSchema;
+import org.understudy.core.PluginRuntime;
+import org.understudy.core.RuntimeSettings;
+import org.understudy.core.web.AdminCredentials;
+
+/**
+ * Boots the runtime inside Felix: configuration (conf/ files and ConfigAdmin), the plugin extender, the
+ * bundles/ deployer and the web endpoints. Directories and intervals come from framework properties
+ * that the launcher sets ({@link HostSettings}).
+ */
+public final class Activator implements BundleActivator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Activator.class);
+    private static final Duration CONFIG_ADMIN_WAIT = Duration.ofSeconds(10);
+
+    private PluginRuntime runtime;
+    private ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> configAdminTracker;
+    private ConfigAdminBridge bridge;
+    private BundlePluginScanner scanner;
+    private ScheduledExecutorService watchers;
+    private WebEndpoints web;
+
+    @Override
+    public void start(BundleContext context) throws Exception {
+        HostSettings host = HostSettings.from(context::getProperty);
+        Files.createDirectories(host.data());
+        Files.createDirectories(host.bundles());
+        runtime = new PluginRuntime(host.data(), System::getenv, Clock.systemUTC());
+        runtime.version(context.getBundle().getVersion().toString());
+
+        configAdminTracker = new ServiceTracker<>(context, ConfigurationAdmin.class, null);
+        configAdminTracker.open();
+        ConfigurationAdmin configAdmin = configAdminTracker.waitForService(CONFIG_ADMIN_WAIT.toMillis());
+        watchers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "understudy-deploy");
+            t.setDaemon(true);
+            return t;
+        });
+        if (configAdmin == null) {
+            LOG.error("no ConfigurationAdmin service: conf/ and the Web Console cannot configure anything");
+        } else {
+            ConfFileWatcher conf = new ConfFileWatcher(host.conf(), host.data(), configAdmin);
+            conf.run();
+            bridge = new ConfigAdminBridge(context, runtime, configAdmin);
+            bridge.preload();
+            bridge.register(RuntimeSettings.PID, ConfigSchema.of(RuntimeSettings.class, RuntimeSettings.DEFAULTS));
+            runtime.addListener(bridge);
+            watchers.scheduleWithFixedDelay(conf, host.pollInterval().toMillis(), host.pollInterval().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+
+        AdminCredentials credentials = AdminCredentials.load(host.adminUser(), host.adminPassword(),
+                System.getenv(AdminCredentials.ENV_PASSWORD), host.data());
+        web = new WebEndpoints(context, runtime, credentials);
+        web.open();
+
+        scanner = new BundlePluginScanner(context, runtime);
+        scanner.open();
+
+        BundleDeployer deployer = new BundleDeployer(context, host.bundles());
+        runtime.addStatusEntries(deployer::failures);
+        watchers.scheduleWithFixedDelay(deployer, 0, host.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("Understudy {} runtime started (data {}, conf {}, bundles {})", context.getBundle().getVersion(),
+                host.data(), host.conf(), host.bundles());
+    }
+
+    @Override
+    public void stop(BundleContext context) throws Exception {
+        if (watchers != null) {
+            watchers.shutdownNow();
+            watchers.awaitTermination(2, TimeUnit.SECONDS);
+        }
+        if (web != null) {
+            web.close();
+        }
+        if (scanner != null) {
+            scanner.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (configAdminTracker != null) {
+            configAdminTracker.close();
+        }
+        LOG.info("Understudy runtime stopped");
+    }
+
+}

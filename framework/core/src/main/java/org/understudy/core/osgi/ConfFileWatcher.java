@@ -1,0 +1,148 @@
+package org.understudy.core.osgi;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Hashtable;
+import java.util.Properties;
+import java.util.Set;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@code conf/<pid>.cfg} files to ConfigAdmin. A file is applied when its content differs from
+ * the content last applied from it (hashes kept in {@code <data>/conf-applied.properties}), so the most
+ * recent change wins: a Web Console edit persists across restarts until the file itself is edited
+ * again. Deleting a file that was applied deletes its configuration (back to defaults). Nothing is ever
+ * written into {@code conf/}.
+ */
+final class ConfFileWatcher implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfFileWatcher.class);
+    static final String SOURCE_PROPERTY = "understudy.source";
+
+    private final Path confDirectory;
+    private final Path stateFile;
+    private final ConfigurationAdmin configAdmin;
+    private final Properties applied = new Properties();
+
+    ConfFileWatcher(Path confDirectory, Path dataDirectory, ConfigurationAdmin configAdmin) {
+        this.confDirectory = confDirectory;
+        this.stateFile = dataDirectory.resolve("conf-applied.properties");
+        this.configAdmin = configAdmin;
+        if (Files.isRegularFile(stateFile)) {
+            try (Reader in = Files.newBufferedReader(stateFile, StandardCharsets.UTF_8)) {
+                applied.load(in);
+            } catch (IOException e) {
+                LOG.warn("cannot read {}; every conf file will be applied again", stateFile, e);
+            }
+        }
+    }
+
+    /** One scan; called at start and then periodically on the watcher thread. */
+    @Override
+    public synchronized void run() {
+        Set<String> present = new HashSet<>();
+        boolean changed = false;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(confDirectory, "*.cfg")) {
+            for (Path file : files) {
+                String pid = file.getFileName().toString().replaceFirst("\\.cfg$", "");
+                present.add(pid);
+                changed |= applyIfChanged(pid, file);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list {}: {}", confDirectory, e.getMessage());
+            return;
+        }
+        for (String pid : applied.stringPropertyNames()) {
+            if (!present.contains(pid)) {
+                changed |= deleteConfiguration(pid);
+            }
+        }
+        if (changed) {
+            saveState();
+        }
+    }
+
+    private boolean applyIfChanged(String pid, Path file) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", file, e.getMessage());
+            return false;
+        }
+        String hash = sha256(content);
+        if (hash.equals(applied.getProperty(pid))) {
+            return false;
+        }
+        Properties props = new Properties();
+        try (Reader in = new java.io.StringReader(new String(content, StandardCharsets.UTF_8))) {
+            props.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.error("{} is not a valid properties file: {}", file, e.getMessage());
+            applied.setProperty(pid, hash);
+            return true;
+        }
+        Hashtable<String, Object> dictionary = new Hashtable<>();
+        props.stringPropertyNames().forEach(k -> dictionary.put(k, props.getProperty(k).trim()));
+        dictionary.put(SOURCE_PROPERTY, confDirectory.getFileName() + "/" + file.getFileName());
+        try {
+            Configuration c = configAdmin.getConfiguration(pid, "?");
+            c.update(dictionary);
+            LOG.info("applied {} to configuration {}", file.getFileName(), pid);
+        } catch (IOException e) {
+            LOG.error("cannot apply {}: {}", file, e.getMessage());
+            return false;
+        }
+        applied.setProperty(pid, hash);
+        return true;
+    }
+
+    private boolean deleteConfiguration(String pid) {
+        try {
+            Configuration c = configAdmin.getConfiguration(pid, "?");
+            if (c.getProperties() != null) {
+                c.delete();
+            }
+            LOG.info("conf/{}.cfg was removed: configuration {} is back to defaults", pid, pid);
+        } catch (IOException e) {
+            LOG.error("cannot delete configuration {}: {}", pid, e.getMessage());
+            return false;
+        }
+        applied.remove(pid);
+        return true;
+    }
+
+    private void saveState() {
+        try {
+            Files.createDirectories(stateFile.getParent());
+            Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                applied.store(out, "SHA-256 of each conf/<pid>.cfg as last applied; delete to re-apply all");
+            }
+            Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("cannot save {}: {}", stateFile, e.getMessage());
+        }
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

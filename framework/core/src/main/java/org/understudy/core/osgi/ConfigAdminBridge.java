@@ -1,0 +1,157 @@
+package org.understudy.core.osgi;
+
+import java.io.IOException;
+import java.util.Dictionary;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationException;
+import org.osgi.service.cm.ManagedService;
+import org.osgi.service.metatype.MetaTypeProvider;
+import org.osgi.service.metatype.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.core.ConfigBinder;
+import org.understudy.core.ConfigSchema;
+import org.understudy.core.DiscoveredPlugin;
+import org.understudy.core.PluginRuntime;
+
+/**
+ * Connects ConfigAdmin to the runtime: one ManagedService (that is also the MetaTypeProvider the Web
+ * Console builds its form from) per configuration pid. An invalid dictionary is rejected and the stored
+ * configuration is put back to the last accepted one, so what ConfigAdmin persists is always valid.
+ */
+final class ConfigAdminBridge implements PluginRuntime.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigAdminBridge.class);
+
+    private final BundleContext context;
+    private final PluginRuntime runtime;
+    private final ConfigurationAdmin configAdmin;
+    private final Map<String, ServiceRegistration<?>> registrations = new ConcurrentHashMap<>();
+
+    ConfigAdminBridge(BundleContext context, PluginRuntime runtime, ConfigurationAdmin configAdmin) {
+        this.context = context;
+        this.runtime = runtime;
+        this.configAdmin = configAdmin;
+    }
+
+    /** Feeds every stored {@code understudy.*} configuration to the runtime before any plugin starts. */
+    void preload() {
+        try {
+            Configuration[] all = configAdmin.listConfigurations("(service.pid=understudy.*)");
+            if (all != null) {
+                for (Configuration c : all) {
+                    if (c.getProperties() != null) {
+                        runtime.configure(c.getPid(), toMap(c.getProperties()));
+                    }
+                }
+            }
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.error("cannot read stored configurations", e);
+        }
+    }
+
+    void register(String pid, ConfigSchema schema) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Constants.SERVICE_PID, pid);
+        props.put(MetaTypeProvider.METATYPE_PID, pid);
+        props.put(Constants.SERVICE_DESCRIPTION, "Understudy configuration " + pid);
+        ServiceRegistration<?> old = registrations.put(pid, context.registerService(
+                new String[] {ManagedService.class.getName(), MetaTypeProvider.class.getName()},
+                new PidService(pid, schema), props));
+        if (old != null) {
+            old.unregister();
+        }
+    }
+
+    @Override
+    public void pluginAdded(DiscoveredPlugin plugin, ConfigSchema schema) {
+        register(plugin.pid(), schema);
+    }
+
+    @Override
+    public void pluginRemoved(DiscoveredPlugin plugin) {
+        ServiceRegistration<?> r = registrations.remove(plugin.pid());
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the core bundle is stopping and took its registrations with it
+            }
+        }
+    }
+
+    void close() {
+        registrations.values().forEach(r -> {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // unregistered by the framework
+            }
+        });
+        registrations.clear();
+    }
+
+    private final class PidService implements ManagedService, MetaTypeProvider {
+        private final String pid;
+        private final SchemaDefinition definition;
+
+        PidService(String pid, ConfigSchema schema) {
+            this.pid = pid;
+            this.definition = new SchemaDefinition(pid, schema);
+        }
+
+        @Override
+        public void updated(Dictionary<String, ?> properties) throws ConfigurationException {
+            ConfigBinder.Result<?> result = runtime.configure(pid, properties == null ? null : toMap(properties));
+            if (!result.valid() && !result.errors().isEmpty()) {
+                revert();
+                throw new ConfigurationException(null, String.join("; ", result.errors()));
+            }
+        }
+
+        private void revert() {
+            try {
+                Configuration stored = configAdmin.getConfiguration(pid, "?");
+                var accepted = runtime.acceptedConfiguration(pid);
+                if (accepted.isPresent() && !accepted.get().isEmpty()) {
+                    stored.update(new Hashtable<>(accepted.get()));
+                    LOG.warn("configuration {} put back to the last accepted values", pid);
+                } else {
+                    stored.delete();
+                    LOG.warn("configuration {} removed: defaults stay in force", pid);
+                }
+            } catch (IOException e) {
+                LOG.error("cannot put configuration {} back", pid, e);
+            }
+        }
+
+        @Override
+        public ObjectClassDefinition getObjectClassDefinition(String id, String locale) {
+            return pid.equals(id) ? definition : null;
+        }
+
+        @Override
+        public String[] getLocales() {
+            return null;
+        }
+    }
+
+    static Map<String, Object> toMap(Dictionary<String, ?> dictionary) {
+        Map<String, Object> map = new HashMap<>();
+        for (Enumeration<String> keys = dictionary.keys(); keys.hasMoreElements();) {
+            String key = keys.nextElement();
+            map.put(key, dictionary.get(key));
+        }
+        return map;
+    }
+}

@@ -1,0 +1,39 @@
+package org.understudy.core.osgi;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * Framework properties the runtime reads at start (set by the launcher from {@code conf/launcher.properties}
+ * and the environment).
+ *
+ * @param data {@code understudy.data}: the data directory
+ * @param conf {@code understudy.conf}: the directory of {@code <pid>.cfg} files
+ * @param bundles {@code understudy.bundles}: the plugin drop directory
+ * @param pollInterval {@code understudy.poll.interval}: how often conf/ and bundles/ are scanned
+ * @param adminUser {@code understudy.admin.user}: the admin user name
+ * @param adminPassword {@code understudy.admin.password}: plain or hashed admin password, or null
+ */
+record HostSettings(Path data, Path conf, Path bundles, Duration pollInterval, String adminUser,
+                    String adminPassword) {
+
+    static HostSettings from(Function<String, String> property) {
+        Path home = Path.of(orDefault(property.apply("understudy.home"), ".")).toAbsolutePath().normalize();
+        return new HostSettings(
+                resolve(home, property.apply("understudy.data"), "data"),
+                resolve(home, property.apply("understudy.conf"), "conf"),
+                resolve(home, property.apply("understudy.bundles"), "bundles"),
+                Duration.ofMillis(Long.parseLong(orDefault(property.apply("understudy.poll.interval"), "500"))),
+                orDefault(property.apply("understudy.admin.user"), "admin"),
+                property.apply("understudy.admin.password"));
+    }
+
+    private static Path resolve(Path home, String value, String fallback) {
+        return home.resolve(orDefault(value, fallback)).toAbsolutePath().normalize();
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+}

@@ -1,0 +1,125 @@
+package org.understudy.core.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin user of the Web Console and the REST API. The password comes, in this order, from the
+ * environment variable {@code UNDERSTUDY_ADMIN_PASSWORD}, from the configured value (plain or a
+ * {@link PasswordHash}), or from {@code <data>/admin-password.hash}; when none exists the first start
+ * generates one, stores only its hash there and logs the password once. There is no default password.
+ */
+public final class AdminCredentials {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminCredentials.class);
+    public static final String ENV_PASSWORD = "UNDERSTUDY_ADMIN_PASSWORD";
+    static final String HASH_FILE = "admin-password.hash";
+    private static final int MAX_CACHED = 32;
+
+    private final String user;
+    private final String hash;
+    /** SHA-256 of Authorization headers already verified, so PBKDF2 runs once per credential. */
+    private final Set<String> verified = ConcurrentHashMap.newKeySet();
+
+    private AdminCredentials(String user, String hash) {
+        this.user = user;
+        this.hash = hash;
+    }
+
+    public static AdminCredentials load(String user, String configured, String fromEnv, Path dataDirectory) {
+        SecureRandom random = new SecureRandom();
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            LOG.info("admin password taken from {}", ENV_PASSWORD);
+            return new AdminCredentials(user, PasswordHash.hash(fromEnv, random));
+        }
+        if (configured != null && !configured.isBlank()) {
+            LOG.info("admin password taken from the configuration");
+            return new AdminCredentials(user, PasswordHash.isHash(configured.trim()) ? configured.trim()
+                    : PasswordHash.hash(configured, random));
+        }
+        Path file = dataDirectory.resolve(HASH_FILE);
+        try {
+            if (Files.isRegularFile(file)) {
+                String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
+                if (PasswordHash.isHash(stored)) {
+                    return new AdminCredentials(user, stored);
+                }
+                LOG.error("{} does not hold a password hash; generating a new password", file);
+            }
+            byte[] secret = new byte[15];
+            random.nextBytes(secret);
+            String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+            String hash = PasswordHash.hash(password, random);
+            Files.createDirectories(dataDirectory);
+            Path tmp = file.resolveSibling(HASH_FILE + ".tmp");
+            Files.writeString(tmp, hash + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // the file system has no POSIX permissions; the hash alone is still safe to keep
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            LOG.warn("Generated admin password for user '{}': {}  (shown only this once; only its hash is kept in {}."
+                    + " Set {} or understudy.admin.password to choose your own.)", user, password, file, ENV_PASSWORD);
+            return new AdminCredentials(user, hash);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read or store the admin password hash in " + file, e);
+        }
+    }
+
+    public String user() {
+        return user;
+    }
+
+    /**
+     * Checks an HTTP {@code Authorization} header (Basic scheme).
+     *
+     * @return the user name when the credentials are right, else {@code null}
+     */
+    public String authenticate(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        String key = digest(authorization);
+        if (verified.contains(key)) {
+            return user;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0 || !decoded.substring(0, colon).equals(user)
+                || !PasswordHash.verify(decoded.substring(colon + 1), hash)) {
+            return null;
+        }
+        if (verified.size() >= MAX_CACHED) {
+            verified.clear();
+        }
+        verified.add(key);
+        return user;
+    }
+
+    private static String digest(String text) {
+        try {
+            return Base64.getEncoder().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.understudy.core.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import org.understudy.core.PluginRuntime;
+
+/** The REST API under {@code /api}: HTTP Basic with the admin user; JSON out. */
+public final class ApiServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    static final String REALM = "Basic realm=\"Understudy\", charset=\"UTF-8\"";
+
+    private final transient PluginRuntime runtime;
+    private final transient AdminCredentials credentials;
+    private final transient ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public ApiServlet(PluginRuntime runtime, AdminCredentials credentials) {
+        this.runtime = runtime;
+        this.credentials = credentials;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (credentials.authenticate(request.getHeader("Authorization")) == null) {
+            response.setHeader("WWW-Authenticate", REALM);
+            send(response, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "authentication required"));
+            return;
+        }
+        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        if (!path.equals("/status")) {
+            send(response, HttpServletResponse.SC_NOT_FOUND, Map.of("error", "no such resource: /api" + path));
+        } else if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
+            response.setHeader("Allow", "GET, HEAD");
+            send(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, Map.of("error", "use GET"));
+        } else {
+            send(response, HttpServletResponse.SC_OK, runtime.status());
+        }
+    }
+
+    private void send(HttpServletResponse response, int status, Object body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        json.writeValue(response.getOutputStream(), body);
+    }
+}

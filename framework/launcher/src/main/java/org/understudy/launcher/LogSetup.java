@@ -1,0 +1,97 @@
+package org.understudy.launcher;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.FileHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Routes all logging (SLF4J through slf4j-jdk14, and java.util.logging) to stdout and to rotating files
+ * {@code <data>/log/understudy.N.log}. Done before the framework starts, so no bundle logs into the void.
+ */
+final class LogSetup {
+
+    static final int FILE_LIMIT_BYTES = 10 * 1024 * 1024;
+    static final int FILE_COUNT = 5;
+
+    private LogSetup() {
+    }
+
+    static void configure(Path logDirectory, String levelName) throws IOException {
+        Level level = Level.parse(levelName.toUpperCase(java.util.Locale.ROOT).replace("DEBUG", "FINE")
+                .replace("TRACE", "FINEST").replace("WARN", "WARNING").replace("ERROR", "SEVERE"));
+        LogManager manager = LogManager.getLogManager();
+        if (manager instanceof ShutdownSafeLogManager safe) {
+            safe.configureOnce();
+        } else {
+            manager.reset();
+        }
+        Logger root = Logger.getLogger("");
+        root.setLevel(level);
+        Files.createDirectories(logDirectory);
+        Formatter format = new OneLine();
+        Handler console = new ConsoleHandler() {
+            {
+                setOutputStream(System.out);
+            }
+        };
+        console.setFormatter(format);
+        console.setLevel(level);
+        FileHandler file = new FileHandler(logDirectory.resolve("understudy.%g.log").toString(),
+                FILE_LIMIT_BYTES, FILE_COUNT, true);
+        file.setEncoding("UTF-8");
+        file.setFormatter(format);
+        file.setLevel(level);
+        root.addHandler(console);
+        root.addHandler(file);
+        // Jetty is chatty at INFO about its internals.
+        Logger.getLogger("org.eclipse.jetty").setLevel(level.intValue() < Level.INFO.intValue() ? level : Level.WARNING);
+    }
+
+    private static final class OneLine extends Formatter {
+        @Override
+        public String format(LogRecord r) {
+            StringBuilder sb = new StringBuilder(160);
+            sb.append(Instant.ofEpochMilli(r.getMillis())).append(' ')
+                    .append(levelName(r.getLevel())).append(' ')
+                    .append('[').append(Thread.currentThread().getName()).append("] ")
+                    .append(shortName(r.getLoggerName())).append(" - ").append(formatMessage(r))
+                    .append(System.lineSeparator());
+            if (r.getThrown() != null) {
+                StringWriter trace = new StringWriter();
+                r.getThrown().printStackTrace(new PrintWriter(trace));
+                sb.append(trace);
+            }
+            return sb.toString();
+        }
+
+        private static String levelName(Level level) {
+            if (level.intValue() >= Level.SEVERE.intValue()) {
+                return "ERROR";
+            } else if (level.intValue() >= Level.WARNING.intValue()) {
+                return "WARN ";
+            } else if (level.intValue() >= Level.INFO.intValue()) {
+                return "INFO ";
+            }
+            return "DEBUG";
+        }
+
+        private static String shortName(String name) {
+            if (name == null) {
+                return "root";
+            }
+            int dot = name.lastIndexOf('.');
+            return dot < 0 ? name : name.substring(dot + 1);
+        }
+    }
+}
