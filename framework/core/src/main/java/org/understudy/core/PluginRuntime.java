@@ -20,6 +20,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.api.PluginKind;
+import org.understudy.api.Recorder;
 import org.understudy.api.spi.ReadingStore;
 
 /**
@@ -51,6 +52,7 @@ public final class PluginRuntime implements AutoCloseable {
     private final ConnectivityTracker connectivity;
     private final ProfileRegistry profiles = new ProfileRegistry();
     private final PluginLifecycle lifecycle;
+    private final StoreRecorder recorder;
     private final List<ManagedPlugin> plugins = new CopyOnWriteArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Map<String, Object>> configurations = new HashMap<>();
@@ -73,7 +75,7 @@ public final class PluginRuntime implements AutoCloseable {
         this.threads = new SharedThreads(RuntimeSettings.DEFAULTS.blockingThreads(),
                 RuntimeSettings.DEFAULTS.eventLoopThreads());
         this.connectivity = new ConnectivityTracker(clock);
-        StoreRecorder recorder = new StoreRecorder(this::activeStore, this::whyNoStore);
+        this.recorder = new StoreRecorder(this::activeStore, this::whyNoStore);
         this.lifecycle = new PluginLifecycle(dataDirectory, threads, connectivity, profiles, recorder, clock);
         this.status = new RuntimeStatus(this);
     }
@@ -236,6 +238,11 @@ public final class PluginRuntime implements AutoCloseable {
 
     List<String> settingsErrors() {
         return settingsErrors;
+    }
+
+    /** The recorder plugins get: writes into the active store. */
+    public Recorder recorder() {
+        return recorder;
     }
 
     ConnectivityTracker connectivity() {

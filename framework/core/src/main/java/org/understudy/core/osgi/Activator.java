@@ -3,12 +3,12 @@ package org.understudy.core.osgi;
 import java.nio.file.Files;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
@@ -26,11 +26,10 @@ import org.understudy.core.web.AdminCredentials;
 public final class Activator implements BundleActivator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Activator.class);
-    private static final Duration CONFIG_ADMIN_WAIT = Duration.ofSeconds(10);
 
     private PluginRuntime runtime;
     private ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> configAdminTracker;
-    private ConfigAdminBridge bridge;
+    private volatile ConfigAdminBridge bridge;
     private BundlePluginScanner scanner;
     private ScheduledExecutorService watchers;
     private WebEndpoints web;
@@ -43,25 +42,26 @@ public final class Activator implements BundleActivator {
         runtime = new PluginRuntime(host.data(), System::getenv, Clock.systemUTC());
         runtime.version(context.getBundle().getVersion().toString());
 
-        configAdminTracker = new ServiceTracker<>(context, ConfigurationAdmin.class, null);
-        configAdminTracker.open();
-        ConfigurationAdmin configAdmin = configAdminTracker.waitForService(CONFIG_ADMIN_WAIT.toMillis());
         watchers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "understudy-deploy");
             t.setDaemon(true);
             return t;
         });
-        if (configAdmin == null) {
-            LOG.error("no ConfigurationAdmin service: conf/ and the Web Console cannot configure anything");
-        } else {
-            ConfFileWatcher conf = new ConfFileWatcher(host.conf(), host.data(), configAdmin);
-            conf.run();
-            bridge = new ConfigAdminBridge(context, runtime, configAdmin);
-            bridge.preload();
-            bridge.register(RuntimeSettings.PID, ConfigSchema.of(RuntimeSettings.class, RuntimeSettings.DEFAULTS));
-            runtime.addListener(bridge);
-            watchers.scheduleWithFixedDelay(conf, host.pollInterval().toMillis(), host.pollInterval().toMillis(),
-                    TimeUnit.MILLISECONDS);
+        // Configuration is wired when ConfigAdmin is there: at once in the distribution (it starts
+        // first, so plugins start with their configuration), or whenever it arrives.
+        configAdminTracker = new ServiceTracker<>(context, ConfigurationAdmin.class, null) {
+            @Override
+            public ConfigurationAdmin addingService(ServiceReference<ConfigurationAdmin> reference) {
+                ConfigurationAdmin configAdmin = super.addingService(reference);
+                if (configAdmin != null && bridge == null) {
+                    wireConfiguration(context, host, configAdmin);
+                }
+                return configAdmin;
+            }
+        };
+        configAdminTracker.open();
+        if (bridge == null) {
+            LOG.warn("no ConfigurationAdmin service yet: plugins run with defaults until it arrives");
         }
 
         AdminCredentials credentials = AdminCredentials.load(host.adminUser(), host.adminPassword(),
@@ -77,6 +77,17 @@ public final class Activator implements BundleActivator {
         watchers.scheduleWithFixedDelay(deployer, 0, host.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Understudy {} runtime started (data {}, conf {}, bundles {})", context.getBundle().getVersion(),
                 host.data(), host.conf(), host.bundles());
+    }
+
+    private synchronized void wireConfiguration(BundleContext context, HostSettings host, ConfigurationAdmin configAdmin) {
+        ConfFileWatcher conf = new ConfFileWatcher(host.conf(), host.data(), configAdmin);
+        conf.run();
+        bridge = new ConfigAdminBridge(context, runtime, configAdmin);
+        bridge.preload();
+        bridge.register(RuntimeSettings.PID, ConfigSchema.of(RuntimeSettings.class, RuntimeSettings.DEFAULTS));
+        runtime.addListener(bridge);
+        watchers.scheduleWithFixedDelay(conf, host.pollInterval().toMillis(), host.pollInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -1,0 +1,171 @@
+package org.understudy.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.understudy.api.RecordException;
+import org.understudy.api.model.MetricValue;
+import org.understudy.api.model.Reading;
+
+/** The runtime in embedded mode: plugins found by ServiceLoader on the test class path. */
+class PluginRuntimeTest {
+
+    @TempDir
+    Path data;
+    private final Map<String, String> env = new HashMap<>();
+    private PluginRuntime runtime;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        port = Udp.freePort();
+        runtime = new PluginRuntime(data, env::get, Clock.systemUTC());
+        runtime.configure("understudy.udp-a", Map.of("port", String.valueOf(port)));
+        runtime.configure("understudy.udp-b", Map.of("port", String.valueOf(port), "prefix", "other"));
+        runtime.add(ClasspathPlugins.discover(getClass().getClassLoader()));
+    }
+
+    @AfterEach
+    void stop() {
+        runtime.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> plugin(String id) {
+        List<Map<String, Object>> plugins = (List<Map<String, Object>>) runtime.status().get("plugins");
+        return plugins.stream().filter(p -> id.equals(p.get("id"))).findFirst().orElseThrow();
+    }
+
+    @Test
+    void findsEveryRegisteredPluginOnTheClassPath() {
+        assertEquals("DNS_SERVER", plugin("udp-a").get("kind"));
+        assertEquals("DNS_SERVER", plugin("udp-b").get("kind"));
+        assertEquals("SINK", plugin("exploding-sink").get("kind"));
+        assertEquals("DEVICE_PROFILE", plugin("ticking").get("kind"));
+        assertEquals("classpath", plugin("ticking").get("bundle"));
+    }
+
+    @Test
+    void runsOnlyTheSelectedImplementationOfASingleActiveKindAndSwapsLive() throws Exception {
+        assertEquals("ACTIVE", plugin("udp-a").get("state"), "automatic selection: first id");
+        assertEquals("STANDBY", plugin("udp-b").get("state"));
+        assertEquals("id:udp-a", Udp.ask(port));
+
+        runtime.configure(RuntimeSettings.PID, Map.of("dnsServer", "udp-b"));
+        assertEquals("STANDBY", plugin("udp-a").get("state"));
+        assertEquals("ACTIVE", plugin("udp-b").get("state"));
+        assertEquals("other:udp-b", Udp.ask(port), "the same port now answered by the other implementation");
+
+        runtime.configure(RuntimeSettings.PID, Map.of("dnsServer", "udp-a"));
+        assertEquals("id:udp-a", Udp.ask(port));
+    }
+
+    @Test
+    void selectingAnUninstalledImplementationRunsNoneAndSaysSo() throws Exception {
+        runtime.configure(RuntimeSettings.PID, Map.of("dnsServer", "nope"));
+        assertEquals("STANDBY", plugin("udp-a").get("state"));
+        assertTrue(Udp.free(port), "the previous implementation released its port");
+        assertEquals("nope", ((Map<?, ?>) runtime.status().get("selected")).get("dnsServer"));
+    }
+
+    @Test
+    void reconfiguresLiveAndRejectsAnInvalidValueKeepingThePreviousConfiguration() throws Exception {
+        int other = Udp.freePort();
+        runtime.configure("understudy.udp-a", Map.of("port", String.valueOf(other), "prefix", "moved"));
+        assertEquals("moved:udp-a", Udp.ask(other));
+        assertTrue(Udp.free(port), "restart with the new port released the old one");
+
+        ConfigBinder.Result<?> rejected = runtime.configure("understudy.udp-a", Map.of("port", "70000"));
+        assertFalse(rejected.valid());
+        assertEquals(List.of("port must be between 1 and 65535, got 70000"), rejected.errors());
+        assertEquals("moved:udp-a", Udp.ask(other), "previous configuration stays in force");
+        assertEquals("ACTIVE", plugin("udp-a").get("state"));
+        assertTrue(String.valueOf(plugin("udp-a").get("error")).contains("65535"), "rejection is visible");
+
+        ConfigBinder.Result<?> notANumber = runtime.configure("understudy.udp-a", Map.of("port", "eighty"));
+        assertEquals(List.of("property 'port': expected an integer, got 'eighty'"), notANumber.errors());
+        assertEquals(Map.of("port", String.valueOf(other), "prefix", "moved"),
+                runtime.acceptedConfiguration("understudy.udp-a").orElseThrow());
+    }
+
+    @Test
+    void environmentOverrideWinsOverConfiguration() throws Exception {
+        int fromEnv = Udp.freePort();
+        env.put("TEST_DNS_PORT", String.valueOf(fromEnv));
+        runtime.configure("understudy.udp-a", Map.of("port", String.valueOf(port), "prefix", "env"));
+        assertEquals("env:udp-a", Udp.ask(fromEnv));
+        assertEquals(String.valueOf(fromEnv), ((Map<?, ?>) plugin("udp-a").get("config")).get("port"));
+    }
+
+    @Test
+    void aPluginThatThrowsInStartIsFailedWithItsReasonAndHarmsNothingElse() throws Exception {
+        Map<String, Object> sink = plugin("exploding-sink");
+        assertEquals("FAILED", sink.get("state"));
+        assertEquals("start failed: IllegalStateException: boom on purpose", sink.get("error"));
+        assertEquals("ACTIVE", plugin("ticking").get("state"));
+        assertEquals("id:udp-a", Udp.ask(port));
+    }
+
+    @Test
+    void stopReleasesOwnedResourcesAndCancelsTimersEvenIfThePluginForgets() throws Exception {
+        long before = ticks();
+        Thread.sleep(100);
+        assertTrue(ticks() > before, "timer runs while active");
+        runtime.close();
+        assertTrue(Udp.free(port), "socket handed to own() closed although stop() did nothing");
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("understudy-") && t.isAlive() && !t.getName().equals("understudy-lifecycle")),
+                "runtime threads are gone");
+    }
+
+    private long ticks() {
+        return ((Number) ((Map<?, ?>) plugin("ticking").get("status")).get("ticks")).longValue();
+    }
+
+    @Test
+    void profileHostnamesAreVisibleToTheDirectoryAndFollowReconfiguration() {
+        assertEquals("ticking", runtime.profiles().interceptorOf("API.example.com.").orElseThrow().id());
+        assertEquals("ticking", runtime.profiles().interceptorOf("x.devices.example.net").orElseThrow().id());
+        assertTrue(runtime.profiles().interceptorOf("devices.example.net").isEmpty(), "wildcard is not the suffix");
+        assertTrue(runtime.profiles().interceptorOf("api.example.com.evil.org").isEmpty(), "never a prefix match");
+
+        runtime.configure("understudy.ticking", Map.of("hosts", "new.example.org"));
+        assertTrue(runtime.profiles().interceptorOf("api.example.com").isEmpty());
+        assertEquals("ticking", runtime.profiles().interceptorOf("new.example.org").orElseThrow().id());
+    }
+
+    @Test
+    void recordingWithoutAStoreFailsClearly() {
+        Reading r = new Reading("dev1", "ticking", Instant.now(), Instant.now(),
+                Map.of("t", MetricValue.of(20.5, "Cel")), Map.of());
+        RecordException e = assertThrows(RecordException.class, () -> runtime.recorder().record(List.of(r)));
+        assertEquals("no reading store is running: no reading store plugin is installed", e.getMessage());
+    }
+
+    @Test
+    void aSecondPluginWithTheSameIdIsRejected() {
+        runtime.add(ClasspathPlugins.discover(getClass().getClassLoader()).stream()
+                .filter(d -> d.id().equals("ticking"))
+                .map(d -> new DiscoveredPlugin(d.kind(), d.prototype(), d.factory(), new PluginOrigin("other", "2", "x")))
+                .toList());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> plugins = (List<Map<String, Object>>) runtime.status().get("plugins");
+        Map<String, Object> dup = plugins.stream().filter(p -> "other".equals(p.get("bundle"))).findFirst().orElseThrow();
+        assertEquals("FAILED", dup.get("state"));
+        assertEquals("duplicate plugin id 'ticking': already provided by classpath", dup.get("error"));
+        assertNull(plugin("ticking").get("error"));
+    }
+}

@@ -1,0 +1,4 @@
+package org.understudy.core.testplugins;
+
+public record NoConfig() {
+}
