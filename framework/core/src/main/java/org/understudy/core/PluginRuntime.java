@@ -57,6 +57,7 @@ public final class PluginRuntime implements AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Map<String, Object>> configurations = new HashMap<>();
     private final RuntimeStatus status;
+    private volatile Function<String, Map<String, Object>> configurationSource = pid -> null;
     private volatile RuntimeSettings settings = RuntimeSettings.DEFAULTS;
     private volatile List<String> settingsErrors = List.of();
     private volatile boolean closed;
@@ -88,17 +89,30 @@ public final class PluginRuntime implements AutoCloseable {
         });
     }
 
+    /**
+     * Where stored configuration is read from when a plugin appears whose pid has not been configured
+     * through {@link #configure} yet, so it starts with its configuration rather than restarting
+     * when the configuration arrives a moment later. Returns {@code null} when nothing is stored.
+     */
+    public void configurationSource(Function<String, Map<String, Object>> source) {
+        this.configurationSource = source;
+    }
+
     /** Adds discovered implementations and starts what should run. */
     public void add(List<DiscoveredPlugin> discovered) {
         call(() -> {
             for (DiscoveredPlugin d : discovered) {
                 ConfigSchema schema;
                 try {
+                    if (d.id() == null || !d.id().matches("[a-z0-9][a-z0-9-]{0,62}")) {
+                        throw new IllegalArgumentException("plugin id '" + d.id()
+                                + "' must be lowercase letters, digits and '-'");
+                    }
                     schema = ConfigSchema.of(d.prototype().configType(), d.prototype().defaultConfig());
                 } catch (RuntimeException e) {
                     ManagedPlugin broken = new ManagedPlugin(d, null);
                     broken.state = PluginState.FAILED;
-                    broken.error = "invalid configuration record: " + PluginLifecycle.describe(e);
+                    broken.error = "not a valid plugin: " + PluginLifecycle.describe(e);
                     plugins.add(broken);
                     continue;
                 }
@@ -255,7 +269,14 @@ public final class PluginRuntime implements AutoCloseable {
     }
 
     private void bindConfig(ManagedPlugin p) {
-        ConfigBinder.Result<Record> r = bind(p, configurations.getOrDefault(p.discovered.pid(), Map.of()));
+        String pid = p.discovered.pid();
+        if (!configurations.containsKey(pid)) {
+            Map<String, Object> stored = configurationSource.apply(pid);
+            if (stored != null) {
+                configurations.put(pid, Map.copyOf(stored));
+            }
+        }
+        ConfigBinder.Result<Record> r = bind(p, configurations.getOrDefault(pid, Map.of()));
         p.configErrors = r.errors();
         p.configWarnings = r.warnings();
         p.config = r.config();
@@ -270,7 +291,7 @@ public final class PluginRuntime implements AutoCloseable {
     }
 
     private Optional<ManagedPlugin> find(String id) {
-        return plugins.stream().filter(p -> !p.duplicate && p.id().equals(id)).findFirst();
+        return plugins.stream().filter(p -> !p.duplicate && p.schema != null && id.equals(p.id())).findFirst();
     }
 
     /** Whether {@code p} should be running now. */

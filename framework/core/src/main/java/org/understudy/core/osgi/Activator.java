@@ -84,6 +84,7 @@ public final class Activator implements BundleActivator {
         conf.run();
         bridge = new ConfigAdminBridge(context, runtime, configAdmin);
         bridge.preload();
+        runtime.configurationSource(bridge::stored);
         bridge.register(RuntimeSettings.PID, ConfigSchema.of(RuntimeSettings.class, RuntimeSettings.DEFAULTS));
         runtime.addListener(bridge);
         watchers.scheduleWithFixedDelay(conf, host.pollInterval().toMillis(), host.pollInterval().toMillis(),

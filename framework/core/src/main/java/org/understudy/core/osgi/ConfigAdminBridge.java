@@ -60,6 +60,17 @@ final class ConfigAdminBridge implements PluginRuntime.Listener {
         }
     }
 
+    /** The stored configuration of {@code pid}, or {@code null}; for plugins that just appeared. */
+    Map<String, Object> stored(String pid) {
+        try {
+            Configuration[] found = configAdmin.listConfigurations("(service.pid=" + pid + ")");
+            return found == null || found[0].getProperties() == null ? null : toMap(found[0].getProperties());
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.error("cannot read stored configuration {}", pid, e);
+            return null;
+        }
+    }
+
     void register(String pid, ConfigSchema schema) {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(Constants.SERVICE_PID, pid);
