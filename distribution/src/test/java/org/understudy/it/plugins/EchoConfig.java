@@ -2,11 +2,10 @@ package org.understudy.it.plugins;
 
 import java.time.Duration;
 import org.understudy.api.Description;
-import org.understudy.api.EnvOverride;
 
 @Description("Test UDP echo: answers every datagram with prefix:id:version.")
 public record EchoConfig(
-        @Description("UDP port on 127.0.0.1.") @EnvOverride("UNDERSTUDY_DNS_PORT") int port,
+        @Description("UDP port on 127.0.0.1.") int port,
         @Description("Text put before the answer.") String prefix,
         @Description("How often the tick file is written.") Duration tick) {
     public EchoConfig {

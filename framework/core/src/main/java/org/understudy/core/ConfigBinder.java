@@ -37,6 +37,15 @@ public final class ConfigBinder {
     }
 
     public <C extends Record> Result<C> bind(Class<C> type, C defaults, Map<String, ?> properties) {
+        return bind(type, defaults, properties, Map.of());
+    }
+
+    /**
+     * @param implicitEnv environment variables overriding components by name, for components without
+     *     their own {@link org.understudy.api.EnvOverride}
+     */
+    public <C extends Record> Result<C> bind(Class<C> type, C defaults, Map<String, ?> properties,
+                                             Map<String, String> implicitEnv) {
         RecordComponent[] components = type.getRecordComponents();
         Object[] values = new Object[components.length];
         List<String> errors = new ArrayList<>();
@@ -53,11 +62,12 @@ public final class ConfigBinder {
             Object raw = properties.get(c.getName());
             String source = "property '" + c.getName() + "'";
             org.understudy.api.EnvOverride env = c.getAnnotation(org.understudy.api.EnvOverride.class);
-            if (env != null) {
-                String fromEnv = environment.apply(env.value());
+            String variable = env != null ? env.value() : implicitEnv.get(c.getName());
+            if (variable != null) {
+                String fromEnv = environment.apply(variable);
                 if (fromEnv != null && !fromEnv.isBlank()) {
                     raw = fromEnv;
-                    source = "environment variable " + env.value() + " (for '" + c.getName() + "')";
+                    source = "environment variable " + variable + " (for '" + c.getName() + "')";
                 }
             }
             if (raw == null || (raw instanceof String s && s.isBlank() && fieldType != ConfigSchema.FieldType.STRING

@@ -4,6 +4,7 @@ import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.understudy.api.Description;
 import org.understudy.api.EnvOverride;
 
@@ -30,6 +31,14 @@ public record ConfigSchema(Class<? extends Record> type, String description, Lis
                         List<String> options) {}
 
     public static ConfigSchema of(Class<? extends Record> type, Record defaults) {
+        return of(type, defaults, Map.of());
+    }
+
+    /**
+     * @param implicitEnv environment variables that override components by name, for components that do
+     *     not declare their own {@link EnvOverride}
+     */
+    public static ConfigSchema of(Class<? extends Record> type, Record defaults, Map<String, String> implicitEnv) {
         List<Field> fields = new ArrayList<>();
         for (RecordComponent c : type.getRecordComponents()) {
             FieldType fieldType = fieldType(c);
@@ -48,10 +57,17 @@ public record ConfigSchema(Class<? extends Record> type, String description, Lis
                 }
             }
             fields.add(new Field(c.getName(), fieldType, ConfigValues.format(value),
-                    d == null ? "" : d.value(), env == null ? null : env.value(), List.copyOf(options)));
+                    d == null ? "" : d.value(), env == null ? implicitEnv.get(c.getName()) : env.value(),
+                    List.copyOf(options)));
         }
         Description d = type.getAnnotation(Description.class);
         return new ConfigSchema(type, d == null ? "" : d.value(), List.copyOf(fields));
+    }
+
+    /** The implicit listener overrides of a plugin kind ({@link org.understudy.api.PluginKind#listenerEnvironment()}). */
+    public static Map<String, String> listenerEnvironment(org.understudy.api.PluginKind kind) {
+        String prefix = kind.listenerEnvironment();
+        return prefix == null ? Map.of() : Map.of("port", prefix + "_PORT", "host", prefix + "_HOST");
     }
 
     static FieldType fieldType(RecordComponent c) {

@@ -23,12 +23,12 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
     private final Recorder recorder;
     private final ScopedScheduler scheduler;
     private final ScopedConnectivity connectivity;
-    private final NettyTransport netty;
+    private final SharedThreads netty;
     private final ProfileDirectory profiles;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
 
     PluginContextImpl(String pluginId, C config, Path dataDirectory, Recorder recorder, ScopedScheduler scheduler,
-                      ScopedConnectivity connectivity, NettyTransport netty, ProfileDirectory profiles) {
+                      ScopedConnectivity connectivity, SharedThreads netty, ProfileDirectory profiles) {
         this.pluginId = pluginId;
         this.config = config;
         this.dataDirectory = dataDirectory;
@@ -95,12 +95,17 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
         scheduler.close();
         connectivity.close();
         AutoCloseable next;
+        boolean closedSome = false;
         while ((next = poll()) != null) {
+            closedSome = true;
             try {
                 next.close();
             } catch (Exception e) {
                 LOG.warn("closing a resource of plugin {} failed", pluginId, e);
             }
+        }
+        if (closedSome) {
+            netty.settleEventLoops();
         }
     }
 

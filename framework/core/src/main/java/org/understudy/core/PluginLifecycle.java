@@ -127,6 +127,7 @@ final class PluginLifecycle {
             p.config = config;
             return;
         }
+        LOG.info("reconfiguring plugin {}: {} -> {}", p.id(), p.config, config);
         boolean inPlace;
         try {
             inPlace = p.instance.reconfigure(config);

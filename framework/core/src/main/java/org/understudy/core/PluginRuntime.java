@@ -108,7 +108,8 @@ public final class PluginRuntime implements AutoCloseable {
                         throw new IllegalArgumentException("plugin id '" + d.id()
                                 + "' must be lowercase letters, digits and '-'");
                     }
-                    schema = ConfigSchema.of(d.prototype().configType(), d.prototype().defaultConfig());
+                    schema = ConfigSchema.of(d.prototype().configType(), d.prototype().defaultConfig(),
+                            ConfigSchema.listenerEnvironment(d.kind()));
                 } catch (RuntimeException e) {
                     ManagedPlugin broken = new ManagedPlugin(d, null);
                     broken.state = PluginState.FAILED;
@@ -287,7 +288,8 @@ public final class PluginRuntime implements AutoCloseable {
     }
 
     private ConfigBinder.Result<Record> bind(ManagedPlugin p, Map<String, ?> props) {
-        return binder.bind(p.prototype().configType(), p.prototype().defaultConfig(), props);
+        return binder.bind(p.prototype().configType(), p.prototype().defaultConfig(), props,
+                ConfigSchema.listenerEnvironment(p.kind()));
     }
 
     private Optional<ManagedPlugin> find(String id) {

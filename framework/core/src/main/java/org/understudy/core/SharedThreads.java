@@ -70,6 +70,26 @@ final class SharedThreads implements NettyTransport, AutoCloseable {
         return group;
     }
 
+    /**
+     * Makes ports of channels just closed on the event loops free again. The JDK releases a socket that
+     * is registered with a selector only at that selector's next select after the key is cancelled, and
+     * Netty completes a close before it even cancels the key (the deregistration is queued behind the
+     * close). So per loop: one round trip, which runs after every deregistration queued so far; then a
+     * task scheduled from outside, which a Netty loop picks up only at the start of a later iteration,
+     * and every iteration starts with a select.
+     */
+    void settleEventLoops() {
+        EventLoopGroup group = eventLoops;
+        if (group == null) {
+            return;
+        }
+        for (io.netty.util.concurrent.EventExecutor loop : group) {
+            if (loop.submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS)) {
+                loop.schedule(() -> { }, 1, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Override
     public Class<? extends DatagramChannel> datagramChannelType() {
         return NioDatagramChannel.class;

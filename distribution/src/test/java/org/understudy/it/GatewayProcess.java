@@ -1,0 +1,86 @@
+package org.understudy.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The real gateway started with bin/understudy from an installation copied out of the distribution. */
+final class GatewayProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path output;
+
+    private GatewayProcess(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    /** Copies the distribution tree (without data) to {@code home}. */
+    static void install(Path home) throws IOException {
+        DistributionOptions.deleteRecursively(home);
+        Path dist = DistributionOptions.dist();
+        try (var files = Files.walk(dist)) {
+            for (Path source : files.toList()) {
+                Path relative = dist.relativize(source);
+                if (relative.startsWith("data") && relative.getNameCount() > 1) {
+                    continue;
+                }
+                Path target = home.resolve(relative.toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+        home.resolve("bin/understudy").toFile().setExecutable(true);
+    }
+
+    static GatewayProcess start(Path home, Map<String, String> env, Path output) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/understudy").toString());
+        pb.environment().keySet().removeIf(k -> k.startsWith("UNDERSTUDY_"));
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(output.toFile());
+        return new GatewayProcess(pb.start(), output);
+    }
+
+    String output() throws IOException {
+        return Files.readString(output);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Sends SIGTERM and waits; returns how long the process took to exit. */
+    Duration terminate() throws InterruptedException {
+        long t0 = System.nanoTime();
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("gateway did not exit within 10 s of SIGTERM");
+        }
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    int waitForExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("gateway still running after " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,163 @@
+package org.understudy.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The distribution as a user runs it: bin/understudy in the foreground, configured by environment
+ * variables, secured by default, restarted, stopped by SIGTERM.
+ */
+class GatewayProcessIT {
+
+    private static final Pattern GENERATED = Pattern.compile("Generated admin password for user 'admin': (\\S+)");
+    private static final Duration READY_BUDGET = Duration.ofSeconds(20);
+
+    private static Path home(String name) throws IOException {
+        Path home = DistributionOptions.home("process-" + name);
+        GatewayProcess.install(home);
+        return home;
+    }
+
+    private static GatewayClient awaitReady(int webPort, String password, GatewayProcess gateway) throws Exception {
+        GatewayClient client = new GatewayClient(webPort, "admin", password);
+        long deadline = System.nanoTime() + READY_BUDGET.toNanos();
+        while (System.nanoTime() < deadline) {
+            assertTrue(gateway.alive(), () -> "gateway exited:\n" + output(gateway));
+            try {
+                if (client.get("/api/status", true).statusCode() == 200) {
+                    return client;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("gateway not ready within " + READY_BUDGET + ":\n" + gateway.output());
+    }
+
+    private static String output(GatewayProcess g) {
+        try {
+            return g.output();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static String awaitPassword(GatewayProcess gateway) throws Exception {
+        long deadline = System.nanoTime() + READY_BUDGET.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = GENERATED.matcher(gateway.output());
+            if (m.find()) {
+                return m.group(1);
+            }
+            assertTrue(gateway.alive(), () -> "gateway exited:\n" + output(gateway));
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no generated password printed:\n" + gateway.output());
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void secureByDefaultConfiguredByEnvironmentAndRestartsWithoutActivatingTwice() throws Exception {
+        Path home = home("main");
+        Path data = home.resolve("elsewhere/data");
+        int webPort = DistributionOptions.freeTcpPort();
+        int dnsPort = Udp.freePort();
+        Files.writeString(home.resolve("conf/understudy.udp-echo.cfg"), "port=45999\nprefix=proc\n");
+        PluginBundles.echo("1.0.0").writeTo(home.resolve("bundles/echo.jar"));
+        Map<String, String> env = Map.of("UNDERSTUDY_WEB_PORT", String.valueOf(webPort),
+                "UNDERSTUDY_DATA", data.toString(), "UNDERSTUDY_DNS_PORT", String.valueOf(dnsPort));
+
+        String password;
+        try (GatewayProcess gateway = GatewayProcess.start(home, env, home.resolve("run1.out"))) {
+            password = awaitPassword(gateway);
+            GatewayClient client = awaitReady(webPort, password, gateway);
+            GatewayClient intruder = new GatewayClient(webPort, "admin", "admin");
+            for (String path : new String[] {"/api/status", "/api/anything", "/system/console", "/system/console/bundles",
+                    "/system/console/configMgr"}) {
+                assertEquals(401, client.get(path, false).statusCode(), path + " without credentials");
+                assertEquals(401, intruder.get(path, true).statusCode(), path + " with admin/admin");
+            }
+            assertEquals(200, client.get("/system/console/bundles", true).statusCode());
+
+            JsonNode echo = client.awaitPlugin("udp-echo", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE");
+            assertEquals(String.valueOf(dnsPort), echo.get("config").get("port").asText(), "UNDERSTUDY_DNS_PORT wins");
+            assertEquals("proc:udp-echo:v1.0.0", Udp.ask(dnsPort));
+            client.awaitPlugin("store-memory", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE");
+
+            assertThrows(ConnectException.class, () -> {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.2", webPort), 1000);
+                }
+            }, "the admin web listens on 127.0.0.1 only");
+            assertTrue(Files.exists(data.resolve("admin-password.hash")), "UNDERSTUDY_DATA is the data directory");
+            assertFalse(Files.readString(data.resolve("admin-password.hash")).contains(password), "only a hash is kept");
+            assertTrue(Files.readString(data.resolve("log/understudy.0.log")).contains("Understudy started"));
+
+            Duration stop = gateway.terminate();
+            assertTrue(stop.compareTo(Duration.ofSeconds(3)) < 0, "SIGTERM shutdown took " + stop);
+            assertTrue(gateway.output().contains("shut down in"), gateway.output());
+            assertEquals(1, count(gateway.output(), "Generated admin password"));
+        }
+
+        try (GatewayProcess again = GatewayProcess.start(home, env, home.resolve("run2.out"))) {
+            GatewayClient client = awaitReady(webPort, password, again);
+            client.awaitPlugin("udp-echo", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE");
+            Thread.sleep(1500); // several deployer scans: nothing may start a second time
+            String out = again.output();
+            assertFalse(out.contains("Generated admin password"), "the password is printed only at the first start");
+            assertEquals(1, count(out, "started DNS_SERVER plugin udp-echo"), out);
+            assertEquals(1, count(out, "started READING_STORE plugin store-memory"), out);
+            assertEquals(1, count(out, "installed echo.jar"), out);
+            assertEquals("proc:udp-echo:v1.0.0", Udp.ask(dnsPort));
+            assertTrue(again.terminate().compareTo(Duration.ofSeconds(3)) < 0);
+        }
+    }
+
+    @Test
+    void passwordFromTheEnvironmentIsUsedAndNothingIsGenerated() throws Exception {
+        Path home = home("envpw");
+        int webPort = DistributionOptions.freeTcpPort();
+        try (GatewayProcess gateway = GatewayProcess.start(home, Map.of("UNDERSTUDY_WEB_PORT", String.valueOf(webPort),
+                "UNDERSTUDY_ADMIN_PASSWORD", "correct horse"), home.resolve("run.out"))) {
+            GatewayClient client = awaitReady(webPort, "correct horse", gateway);
+            assertEquals(200, client.get("/system/console/bundles", true).statusCode());
+            assertFalse(gateway.output().contains("Generated admin password"));
+            assertFalse(Files.exists(home.resolve("data/admin-password.hash")));
+            gateway.terminate();
+        }
+    }
+
+    @Test
+    void anInvalidPortIsAClearErrorAtStart() throws Exception {
+        Path home = home("badport");
+        try (GatewayProcess gateway = GatewayProcess.start(home, Map.of("UNDERSTUDY_WEB_PORT", "eighty"),
+                home.resolve("run.out"))) {
+            assertEquals(2, gateway.waitForExit(Duration.ofSeconds(15)));
+            assertTrue(gateway.output().contains("admin web port must be a number from 0 to 65535"
+                    + " (org.osgi.service.http.port or UNDERSTUDY_WEB_PORT), got 'eighty'"), gateway.output());
+        }
+    }
+}
