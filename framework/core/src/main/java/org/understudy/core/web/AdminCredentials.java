@@ -29,32 +29,43 @@ public final class AdminCredentials {
     private static final int MAX_CACHED = 32;
 
     private final String user;
+    /** A {@link PasswordHash}, or null when the password was given in plain text (env or configuration). */
     private final String hash;
+    /** SHA-256 of a password given in plain text: no need to pay PBKDF2 at start for it. */
+    private final byte[] plainDigest;
     /** SHA-256 of Authorization headers already verified, so PBKDF2 runs once per credential. */
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
 
-    private AdminCredentials(String user, String hash) {
+    private AdminCredentials(String user, String hash, byte[] plainDigest) {
         this.user = user;
         this.hash = hash;
+        this.plainDigest = plainDigest;
+    }
+
+    private static AdminCredentials hashed(String user, String hash) {
+        return new AdminCredentials(user, hash, null);
+    }
+
+    private static AdminCredentials plain(String user, String password) {
+        return new AdminCredentials(user, null, sha256(password));
     }
 
     public static AdminCredentials load(String user, String configured, String fromEnv, Path dataDirectory) {
-        SecureRandom random = new SecureRandom();
         if (fromEnv != null && !fromEnv.isEmpty()) {
             LOG.info("admin password taken from {}", ENV_PASSWORD);
-            return new AdminCredentials(user, PasswordHash.hash(fromEnv, random));
+            return plain(user, fromEnv);
         }
         if (configured != null && !configured.isBlank()) {
             LOG.info("admin password taken from the configuration");
-            return new AdminCredentials(user, PasswordHash.isHash(configured.trim()) ? configured.trim()
-                    : PasswordHash.hash(configured, random));
+            return PasswordHash.isHash(configured.trim()) ? hashed(user, configured.trim()) : plain(user, configured);
         }
+        SecureRandom random = new SecureRandom();
         Path file = dataDirectory.resolve(HASH_FILE);
         try {
             if (Files.isRegularFile(file)) {
                 String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
                 if (PasswordHash.isHash(stored)) {
-                    return new AdminCredentials(user, stored);
+                    return hashed(user, stored);
                 }
                 LOG.error("{} does not hold a password hash; generating a new password", file);
             }
@@ -73,7 +84,7 @@ public final class AdminCredentials {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             LOG.warn("Generated admin password for user '{}': {}  (shown only this once; only its hash is kept in {}."
                     + " Set {} or understudy.admin.password to choose your own.)", user, password, file, ENV_PASSWORD);
-            return new AdminCredentials(user, hash);
+            return hashed(user, hash);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or store the admin password hash in " + file, e);
         }
@@ -103,8 +114,7 @@ public final class AdminCredentials {
             return null;
         }
         int colon = decoded.indexOf(':');
-        if (colon < 0 || !decoded.substring(0, colon).equals(user)
-                || !PasswordHash.verify(decoded.substring(colon + 1), hash)) {
+        if (colon < 0 || !decoded.substring(0, colon).equals(user) || !matches(decoded.substring(colon + 1))) {
             return null;
         }
         if (verified.size() >= MAX_CACHED) {
@@ -114,12 +124,19 @@ public final class AdminCredentials {
         return user;
     }
 
-    private static String digest(String text) {
+    private boolean matches(String password) {
+        return hash != null ? PasswordHash.verify(password, hash) : MessageDigest.isEqual(plainDigest, sha256(password));
+    }
+
+    private static byte[] sha256(String text) {
         try {
-            return Base64.getEncoder().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String digest(String text) {
+        return Base64.getEncoder().encodeToString(sha256(text));
     }
 }
