@@ -3,6 +3,8 @@ package org.understudy.core;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,15 +24,17 @@ final class PluginLifecycle {
     private final ProfileRegistry profiles;
     private final Recorder recorder;
     private final Clock clock;
+    private final Supplier<Duration> stopTimeout;
 
     PluginLifecycle(Path dataDirectory, SharedThreads threads, ConnectivityTracker connectivity,
-                    ProfileRegistry profiles, Recorder recorder, Clock clock) {
+                    ProfileRegistry profiles, Recorder recorder, Clock clock, Supplier<Duration> stopTimeout) {
         this.dataDirectory = dataDirectory;
         this.threads = threads;
         this.connectivity = connectivity;
         this.profiles = profiles;
         this.recorder = recorder;
         this.clock = clock;
+        this.stopTimeout = stopTimeout;
     }
 
     /** Starts {@code p} with {@code config}; on failure leaves it FAILED with nothing left open. */
@@ -112,13 +116,35 @@ final class PluginLifecycle {
         if (instance instanceof DeviceProfile<?> profile) {
             profiles.remove(profile);
         }
-        safely(instance::stop, p, "stop");
+        stopWithin(instance, p);
         p.context.close();
         p.instance = null;
         p.context = null;
         p.state = after;
         p.since = clock.instant();
         LOG.info("stopped plugin {} from {}", p.id(), p.discovered.origin());
+    }
+
+    /**
+     * Calls {@code stop()} on a thread of its own and waits at most {@code stopTimeout}: a plugin stuck
+     * in stop must not hold up a swap, an update or the gateway's shutdown. Its resources are released
+     * by the caller either way.
+     */
+    private void stopWithin(Plugin<Record> instance, ManagedPlugin p) {
+        Duration timeout = stopTimeout.get();
+        Thread stopper = new Thread(() -> safely(instance::stop, p, "stop"), "understudy-stop-" + p.id());
+        stopper.setDaemon(true);
+        stopper.setContextClassLoader(instance.getClass().getClassLoader());
+        stopper.start();
+        try {
+            stopper.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopper.isAlive()) {
+            LOG.error("plugin {} did not stop within {} (stopTimeout); releasing its resources anyway", p.id(), timeout);
+            stopper.interrupt();
+        }
     }
 
     /** Applies a new valid configuration: in place when the plugin can, else by a restart. */

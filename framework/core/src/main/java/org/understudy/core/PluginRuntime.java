@@ -74,10 +74,11 @@ public final class PluginRuntime implements AutoCloseable {
             return t;
         });
         this.threads = new SharedThreads(RuntimeSettings.DEFAULTS.blockingThreads(),
-                RuntimeSettings.DEFAULTS.eventLoopThreads());
+                () -> settings.eventLoopThreads());
         this.connectivity = new ConnectivityTracker(clock);
         this.recorder = new StoreRecorder(this::activeStore, this::whyNoStore);
-        this.lifecycle = new PluginLifecycle(dataDirectory, threads, connectivity, profiles, recorder, clock);
+        this.lifecycle = new PluginLifecycle(dataDirectory, threads, connectivity, profiles, recorder, clock,
+                () -> settings.stopTimeout());
         this.status = new RuntimeStatus(this);
     }
 

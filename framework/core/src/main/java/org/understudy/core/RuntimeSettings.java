@@ -14,8 +14,8 @@ public record RuntimeSettings(
         @Description("Id of the traffic proxy plugin to run; empty = automatic.") String trafficProxy,
         @Description("Id of the reading store plugin to run; empty = automatic.") String readingStore,
         @Description("Maximum threads for blocking work shared by all plugins (disk, store, sinks).") int blockingThreads,
-        @Description("Netty event loop threads shared by all plugins; 0 = one per core.") int eventLoopThreads,
-        @Description("How long a plugin's stop() may take before the runtime moves on.") Duration stopTimeout) {
+        @Description("Netty event loop threads shared by all plugins; 0 = one per core. Takes effect when the loops are created, at start.") int eventLoopThreads,
+        @Description("How long a plugin's stop() may take before the runtime gives up on it and releases its resources anyway.") Duration stopTimeout) {
 
     public static final String PID = "understudy.runtime";
 

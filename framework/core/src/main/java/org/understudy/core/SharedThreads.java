@@ -24,10 +24,11 @@ final class SharedThreads implements NettyTransport, AutoCloseable {
 
     private final ScheduledThreadPoolExecutor timer;
     private final ThreadPoolExecutor blocking;
-    private final int eventLoopThreads;
+    private final java.util.function.IntSupplier eventLoopThreads;
     private volatile EventLoopGroup eventLoops;
 
-    SharedThreads(int blockingThreads, int eventLoopThreads) {
+    /** @param eventLoopThreads read when the event loops are first needed; 0 = one per core */
+    SharedThreads(int blockingThreads, java.util.function.IntSupplier eventLoopThreads) {
         this.timer = new ScheduledThreadPoolExecutor(1, named("understudy-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
         this.blocking = new ThreadPoolExecutor(blockingThreads, blockingThreads, 30, TimeUnit.SECONDS,
@@ -61,7 +62,8 @@ final class SharedThreads implements NettyTransport, AutoCloseable {
             synchronized (this) {
                 group = eventLoops;
                 if (group == null) {
-                    int n = eventLoopThreads > 0 ? eventLoopThreads : Runtime.getRuntime().availableProcessors();
+                    int configured = eventLoopThreads.getAsInt();
+                    int n = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
                     group = new NioEventLoopGroup(n, named("understudy-netty"));
                     eventLoops = group;
                 }

@@ -121,6 +121,28 @@ class PluginRuntimeTest {
     }
 
     @Test
+    void listenerEnvironmentVariablesApplyToWhicheverProxyRuns() {
+        env.put("UNDERSTUDY_PROXY_PORT", "18081");
+        env.put("UNDERSTUDY_PROXY_HOST", "127.0.0.9");
+        runtime.configure("understudy.hanging-proxy", Map.of("port", "9999"));
+        Map<?, ?> config = (Map<?, ?>) plugin("hanging-proxy").get("config");
+        assertEquals("18081", config.get("port"));
+        assertEquals("127.0.0.9", config.get("host"));
+    }
+
+    @Test
+    void aPluginStuckInStopDoesNotHoldUpTheRuntime() {
+        runtime.configure(RuntimeSettings.PID, Map.of("stopTimeout", "200ms"));
+        runtime.configure("understudy.hanging-proxy", Map.of("stopHang", "30s"));
+        assertEquals("ACTIVE", plugin("hanging-proxy").get("state"));
+        long t0 = System.nanoTime();
+        runtime.configure(RuntimeSettings.PID, Map.of("stopTimeout", "200ms", "trafficProxy", "none-installed"));
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals("STANDBY", plugin("hanging-proxy").get("state"));
+        assertTrue(millis < 2000, "swap took " + millis + " ms despite a stop() hanging for 30 s");
+    }
+
+    @Test
     void aPluginThatThrowsInStartIsFailedWithItsReasonAndHarmsNothingElse() throws Exception {
         Map<String, Object> sink = plugin("exploding-sink");
         assertEquals("FAILED", sink.get("state"));
