@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -17,25 +16,16 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 
 /** Every bundle the distribution ships resolves and starts, and only the api exports packages. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class DistributionResolvesIT {
-
-    @Inject
-    private BundleContext context;
+public class DistributionResolvesIT extends GatewayTestSupport {
 
     @Configuration
     public Option[] config() {
         return DistributionOptions.options("resolves", true);
-    }
-
-    private GatewayClient client() {
-        return new GatewayClient(Integer.parseInt(context.getProperty("org.osgi.service.http.port")), "admin",
-                DistributionOptions.ADMIN_PASSWORD);
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
@@ -16,7 +15,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 
 /**
  * Item 2 inside Felix: plugins registered only through META-INF/services are found in every started
@@ -24,10 +22,7 @@ import org.osgi.framework.BundleContext;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ExtenderIT {
-
-    @Inject
-    private BundleContext context;
+public class ExtenderIT extends GatewayTestSupport {
 
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {
@@ -36,10 +31,9 @@ public class ExtenderIT {
 
     @Test
     public void pluginsFollowTheirBundlesLifecycle() throws Exception {
-        GatewayClient client = new GatewayClient(Integer.parseInt(context.getProperty("org.osgi.service.http.port")),
-                "admin", DistributionOptions.ADMIN_PASSWORD);
+        GatewayClient client = client();
         int port = Udp.freePort();
-        Files.writeString(Path.of(context.getProperty("understudy.conf")).resolve("understudy.udp-echo.cfg"),
+        Files.writeString(conf("understudy.udp-echo"),
                 "port=" + port + "\nprefix=ext\n");
         Thread.sleep(500); // one conf scan
 

@@ -21,8 +21,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
@@ -33,15 +31,9 @@ import org.osgi.service.metatype.ObjectClassDefinition;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class LiveConfigIT {
+public class LiveConfigIT extends GatewayTestSupport {
 
     private static final int WAIT_SECONDS = 5;
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
 
     @Inject
     private MetaTypeService metaType;
@@ -51,21 +43,12 @@ public class LiveConfigIT {
         return DistributionOptions.options("config", false);
     }
 
-    private GatewayClient client() {
-        return new GatewayClient(Integer.parseInt(context.getProperty("org.osgi.service.http.port")), "admin",
-                DistributionOptions.ADMIN_PASSWORD);
-    }
-
-    private Path conf(String pid) {
-        return Path.of(context.getProperty("understudy.conf")).resolve(pid + ".cfg");
-    }
-
     @Test
     public void confFileAndWebConsoleReconfigureLiveAndInvalidValuesAreRejected() throws Exception {
         GatewayClient client = client();
         int port = Udp.freePort();
         Files.writeString(conf("understudy.udp-echo"), "# test\nport=" + port + "\nprefix=file\n");
-        PluginBundles.echo("1.0.0").writeTo(Path.of(context.getProperty("understudy.bundles")).resolve("echo.jar"));
+        PluginBundles.echo("1.0.0").writeTo(bundles().resolve("echo.jar"));
         client.awaitPlugin("udp-echo", Duration.ofSeconds(WAIT_SECONDS), GatewayClient.inState("ACTIVE"), "ACTIVE");
         assertEquals("started with the file's configuration", "file:udp-echo:v1.0.0", Udp.ask(port));
 
@@ -96,7 +79,7 @@ public class LiveConfigIT {
         Udp.awaitAnswer(port, "console:udp-echo:v1.0.0", WAIT_SECONDS);
         assertTrue("console edits are kept in data/config, never written into conf/",
                 Files.readString(conf("understudy.udp-echo")).contains("prefix=edited"));
-        try (var stored = Files.walk(Path.of(context.getProperty("understudy.data"), "config"))) {
+        try (var stored = Files.walk(data().resolve("config"))) {
             assertTrue("console edit persisted under data/config",
                     stored.anyMatch(p -> p.getFileName().toString().startsWith("udp-echo")));
         }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Hashtable;
 import java.util.Optional;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
@@ -18,34 +17,17 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
 
 /** Item 3: plugin jars copied into, overwritten in and deleted from bundles/ while running. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class LiveDeployIT {
+public class LiveDeployIT extends GatewayTestSupport {
 
     private static final Duration DEPLOY_BUDGET = Duration.ofSeconds(3);
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
 
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {
         return DistributionOptions.options("deploy", true);
-    }
-
-    private Path bundles() {
-        return Path.of(context.getProperty("understudy.bundles"));
-    }
-
-    private GatewayClient client() {
-        return new GatewayClient(Integer.parseInt(context.getProperty("org.osgi.service.http.port")), "admin",
-                DistributionOptions.ADMIN_PASSWORD);
     }
 
     @Test
@@ -72,7 +54,7 @@ public class LiveDeployIT {
         assertEquals(String.valueOf(port), v2.get("config").get("port").asText());
         assertEquals("the same port now answered by the new version: the old socket is gone",
                 "kept:udp-echo:v2.0.0", Udp.ask(port));
-        Path data = Path.of(context.getProperty("understudy.data"), "plugins", "udp-echo");
+        Path data = data().resolve("plugins").resolve("udp-echo");
         String oldTicks = Files.readString(data.resolve("ticks-v1.0.0"));
         Thread.sleep(300);
         assertEquals("the old version's timer no longer runs", oldTicks, Files.readString(data.resolve("ticks-v1.0.0")));

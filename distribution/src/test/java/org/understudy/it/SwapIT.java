@@ -3,29 +3,19 @@ package org.understudy.it;
 import static org.junit.Assert.assertEquals;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Hashtable;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
 
 /** Item 5: which implementation of a single-active kind runs is configuration, and swaps live. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class SwapIT {
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ConfigurationAdmin configAdmin;
+public class SwapIT extends GatewayTestSupport {
 
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {
@@ -34,14 +24,12 @@ public class SwapIT {
 
     @Test
     public void twoImplementationsOfTheDnsSpiSwapOnTheSamePort() throws Exception {
-        GatewayClient client = new GatewayClient(Integer.parseInt(context.getProperty("org.osgi.service.http.port")),
-                "admin", DistributionOptions.ADMIN_PASSWORD);
+        GatewayClient client = client();
         int port = Udp.freePort();
-        Path conf = Path.of(context.getProperty("understudy.conf"));
-        Files.writeString(conf.resolve("understudy.swap-a.cfg"), "port=" + port + "\nprefix=a\n");
-        Files.writeString(conf.resolve("understudy.swap-b.cfg"), "port=" + port + "\nprefix=b\n");
-        Files.writeString(conf.resolve("understudy.runtime.cfg"), "dnsServer=swap-b\n");
-        PluginBundles.swapPair().writeTo(Path.of(context.getProperty("understudy.bundles")).resolve("swap.jar"));
+        Files.writeString(conf("understudy.swap-a"), "port=" + port + "\nprefix=a\n");
+        Files.writeString(conf("understudy.swap-b"), "port=" + port + "\nprefix=b\n");
+        Files.writeString(conf("understudy.runtime"), "dnsServer=swap-b\n");
+        PluginBundles.swapPair().writeTo(bundles().resolve("swap.jar"));
 
         client.awaitPlugin("swap-b", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE");
         assertEquals("STANDBY", client.plugin("swap-a").orElseThrow().get("state").asText());
@@ -57,7 +45,7 @@ public class SwapIT {
         assertEquals("ACTIVE", client.plugin("swap-a").orElseThrow().get("state").asText());
 
         // and back through the file
-        Files.writeString(conf.resolve("understudy.runtime.cfg"), "dnsServer=swap-b\n# swapped back\n");
+        Files.writeString(conf("understudy.runtime"), "dnsServer=swap-b\n# swapped back\n");
         Udp.awaitAnswer(port, "b:swap-b:swap", 5);
 
         // selecting something not installed runs none of them, and says which was selected
