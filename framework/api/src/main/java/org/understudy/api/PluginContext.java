@@ -22,6 +22,12 @@ public interface PluginContext<C extends Record> {
      */
     Path dataDirectory();
 
+    /**
+     * The directory of the gateway's configuration files ({@code conf/}), for plugins that read a file of
+     * their own there (the DNS rules file, for example). Plugins must not write into it.
+     */
+    Path confDirectory();
+
     /** Records readings, pictures, flows and devices durably in the active store. */
     Recorder recorder();
 

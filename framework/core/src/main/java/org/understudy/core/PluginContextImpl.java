@@ -20,6 +20,7 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
     private final String pluginId;
     private volatile C config;
     private final Path dataDirectory;
+    private final Path confDirectory;
     private final Recorder recorder;
     private final ScopedScheduler scheduler;
     private final ScopedConnectivity connectivity;
@@ -27,11 +28,12 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
     private final ProfileDirectory profiles;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
 
-    PluginContextImpl(String pluginId, C config, Path dataDirectory, Recorder recorder, ScopedScheduler scheduler,
+    PluginContextImpl(String pluginId, C config, Path dataDirectory, Path confDirectory, Recorder recorder, ScopedScheduler scheduler,
                       ScopedConnectivity connectivity, SharedThreads netty, ProfileDirectory profiles) {
         this.pluginId = pluginId;
         this.config = config;
         this.dataDirectory = dataDirectory;
+        this.confDirectory = confDirectory;
         this.recorder = recorder;
         this.scheduler = scheduler;
         this.connectivity = connectivity;
@@ -56,6 +58,11 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
     @Override
     public Path dataDirectory() {
         return dataDirectory;
+    }
+
+    @Override
+    public Path confDirectory() {
+        return confDirectory;
     }
 
     @Override

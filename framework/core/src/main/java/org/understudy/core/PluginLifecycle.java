@@ -19,6 +19,7 @@ final class PluginLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(PluginLifecycle.class);
 
     private final Path dataDirectory;
+    private final Path confDirectory;
     private final SharedThreads threads;
     private final ConnectivityTracker connectivity;
     private final ProfileRegistry profiles;
@@ -26,9 +27,10 @@ final class PluginLifecycle {
     private final Clock clock;
     private final Supplier<Duration> stopTimeout;
 
-    PluginLifecycle(Path dataDirectory, SharedThreads threads, ConnectivityTracker connectivity,
+    PluginLifecycle(Path dataDirectory, Path confDirectory, SharedThreads threads, ConnectivityTracker connectivity,
                     ProfileRegistry profiles, Recorder recorder, Clock clock, Supplier<Duration> stopTimeout) {
         this.dataDirectory = dataDirectory;
+        this.confDirectory = confDirectory;
         this.threads = threads;
         this.connectivity = connectivity;
         this.profiles = profiles;
@@ -49,7 +51,7 @@ final class PluginLifecycle {
             Path dir = dataDirectory.resolve("plugins").resolve(p.id());
             Files.createDirectories(dir);
             ScopedScheduler scheduler = new ScopedScheduler(p.id(), loader, threads);
-            context = new PluginContextImpl<>(p.id(), config, dir, recorder, scheduler,
+            context = new PluginContextImpl<>(p.id(), config, dir, confDirectory, recorder, scheduler,
                     new ScopedConnectivity(connectivity, scheduler), threads, profiles);
             Thread current = Thread.currentThread();
             ClassLoader previous = current.getContextClassLoader();

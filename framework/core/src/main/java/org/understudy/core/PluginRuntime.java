@@ -63,7 +63,12 @@ public final class PluginRuntime implements AutoCloseable {
     private volatile boolean closed;
     private Thread lifecycleOwner;
 
-    public PluginRuntime(Path dataDirectory, Function<String, String> environment, Clock clock) {
+    /**
+     * @param dataDirectory where plugins get their data directories
+     * @param confDirectory the configuration files directory, handed to plugins read-only
+     * @param environment environment variable lookup ({@code System::getenv} in production)
+     */
+    public PluginRuntime(Path dataDirectory, Path confDirectory, Function<String, String> environment, Clock clock) {
         this.clock = clock;
         this.startedAt = clock.instant();
         this.binder = new ConfigBinder(environment);
@@ -77,7 +82,7 @@ public final class PluginRuntime implements AutoCloseable {
                 () -> settings.eventLoopThreads());
         this.connectivity = new ConnectivityTracker(clock);
         this.recorder = new StoreRecorder(this::activeStore, this::whyNoStore);
-        this.lifecycle = new PluginLifecycle(dataDirectory, threads, connectivity, profiles, recorder, clock,
+        this.lifecycle = new PluginLifecycle(dataDirectory, confDirectory, threads, connectivity, profiles, recorder, clock,
                 () -> settings.stopTimeout());
         this.status = new RuntimeStatus(this);
     }

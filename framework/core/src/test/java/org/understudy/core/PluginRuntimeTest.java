@@ -32,7 +32,7 @@ class PluginRuntimeTest {
     @BeforeEach
     void start() throws Exception {
         port = Udp.freePort();
-        runtime = new PluginRuntime(data, env::get, Clock.systemUTC());
+        runtime = new PluginRuntime(data, data.resolve("conf"), env::get, Clock.systemUTC());
         runtime.configure("understudy.udp-a", Map.of("port", String.valueOf(port)));
         runtime.configure("understudy.udp-b", Map.of("port", String.valueOf(port), "prefix", "other"));
         runtime.add(ClasspathPlugins.discover(getClass().getClassLoader()));

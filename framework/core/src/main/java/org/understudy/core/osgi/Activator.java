@@ -39,7 +39,7 @@ public final class Activator implements BundleActivator {
         HostSettings host = HostSettings.from(context::getProperty);
         Files.createDirectories(host.data());
         Files.createDirectories(host.bundles());
-        runtime = new PluginRuntime(host.data(), System::getenv, Clock.systemUTC());
+        runtime = new PluginRuntime(host.data(), host.conf(), System::getenv, Clock.systemUTC());
         runtime.version(context.getBundle().getVersion().toString());
 
         watchers = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -1,0 +1,152 @@
+package org.understudy.dns;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.api.PluginContext;
+import org.understudy.api.spi.DnsServer;
+
+/**
+ * The DNS server plugin (id {@code dns}). UDP: one socket per event loop on the same address and port
+ * (SO_REUSEPORT), so queries spread over all cores; TCP: one listener. Everything runs on the runtime's
+ * event loops; the rules file is watched on the runtime's scheduler.
+ */
+public final class DnsServerPlugin implements DnsServer<DnsConfig> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DnsServerPlugin.class);
+    private static final int STATUS_RECENT_QUERIES = 50;
+
+    private volatile QueryLog log;
+    private volatile DnsCache cache;
+    private volatile RulesWatcher rules;
+    private volatile QueryProcessor processor;
+    private volatile List<String> listening = List.of();
+    private final AtomicInteger tcpConnections = new AtomicInteger();
+
+    @Override
+    public String id() {
+        return "dns";
+    }
+
+    @Override
+    public Class<DnsConfig> configType() {
+        return DnsConfig.class;
+    }
+
+    @Override
+    public DnsConfig defaultConfig() {
+        return DnsConfig.DEFAULTS;
+    }
+
+    @Override
+    public void start(PluginContext<DnsConfig> context) throws Exception {
+        DnsConfig config = context.config();
+        QueryLog queryLog = new QueryLog(config.queryLogSize());
+        DnsCache dnsCache = new DnsCache(config.cacheEntries(), config.cacheMaxTtl(), config.negativeMaxTtl());
+        LocalAnswers local = new LocalAnswers(context.profiles(), config);
+        RulesWatcher watcher = new RulesWatcher(context.confDirectory().resolve(config.rulesFile()), local);
+        watcher.run();
+        context.scheduler().scheduleWithFixedDelay(() -> context.scheduler().blocking().execute(watcher),
+                config.rulesCheckInterval(), config.rulesCheckInterval());
+        List<InetSocketAddress> upstreams = config.upstreams().stream()
+                .map(u -> Addresses.parseEndpoint(u, 53, "upstreams")).toList();
+        UpstreamResolver resolver = context.own(new UpstreamResolver(upstreams, context.netty(), context.connectivity(),
+                config.upstreamTimeout(), config.ednsUdpSize()));
+        QueryProcessor queries = new QueryProcessor(config, local, dnsCache, resolver, queryLog, context.netty());
+        if (queries.rateLimiter().enabled()) {
+            context.scheduler().scheduleWithFixedDelay(() -> queries.rateLimiter().forgetIdle(System.nanoTime()),
+                    Duration.ofSeconds(10), Duration.ofSeconds(10));
+        }
+        List<String> bound = new ArrayList<>();
+        UdpQueryHandler udp = new UdpQueryHandler(queries, queryLog);
+        int loops = 0;
+        for (var ignored : context.netty().eventLoops()) {
+            loops++;
+        }
+        for (InetAddress address : ListenAddresses.resolve(config.host())) {
+            for (int i = 0; i < loops; i++) {
+                Channel ch = new Bootstrap().group(context.netty().eventLoops())
+                        .channel(context.netty().datagramChannelType())
+                        .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true)
+                        .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(4096))
+                        .handler(udp).bind(address, config.port()).sync().channel();
+                context.own(() -> ch.close().sync());
+            }
+            Channel tcp = new ServerBootstrap().group(context.netty().eventLoops())
+                    .channel(context.netty().serverChannelType())
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
+                                    new LengthFieldPrepender(2), new TcpQueryHandler(queries, tcpConnections,
+                                            config.maxTcpConnections(), config.tcpIdleTimeout()));
+                        }
+                    }).bind(address, config.port()).sync().channel();
+            context.own(() -> tcp.close().sync());
+            bound.add(address.getHostAddress() + ":" + config.port());
+        }
+        this.log = queryLog;
+        this.cache = dnsCache;
+        this.rules = watcher;
+        this.processor = queries;
+        this.listening = List.copyOf(bound);
+        LOG.info("DNS listening on {} (UDP x{} per address, TCP); upstreams {}", bound, loops,
+                upstreams.isEmpty() ? "none: forwarding off" : config.upstreams());
+    }
+
+    @Override
+    public void stop() {
+        // listeners and upstream sockets are owned by the context and closed by the runtime
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        QueryLog queryLog = log;
+        if (queryLog == null) {
+            return Map.of();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("listening", listening);
+        out.putAll(queryLog.counters());
+        out.put("cacheEntries", cache.size());
+        out.put("cacheEvictions", cache.evictions());
+        out.put("rules", rules.rules());
+        out.put("rulesFile", rules.file().toString());
+        out.put("rulesErrors", rules.errors());
+        out.put("rateLimitedClientsTracked", processor.rateLimiter().tracked());
+        out.put("tcpConnections", tcpConnections.get());
+        List<Map<String, Object>> recent = new ArrayList<>();
+        for (QueryLog.Entry e : queryLog.recent(STATUS_RECENT_QUERIES)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("time", e.time().toString());
+            m.put("client", e.client());
+            m.put("name", e.name());
+            m.put("type", e.type());
+            m.put("rcode", e.rcode());
+            m.put("source", e.source().name().toLowerCase(java.util.Locale.ROOT));
+            recent.add(m);
+        }
+        out.put("recentQueries", recent);
+        return out;
+    }
+}

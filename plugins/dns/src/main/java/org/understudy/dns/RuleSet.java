@@ -1,0 +1,80 @@
+package org.understudy.dns;
+
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.understudy.api.model.HostPattern;
+
+/**
+ * The static rules of {@code conf/dns.rules}, indexed for lookup: exact names in a hash map, wildcards
+ * longest suffix first. Immutable apart from the round-robin positions.
+ */
+final class RuleSet {
+
+    /** Record types a rule may give. */
+    enum Type { A, AAAA, CNAME, TXT, PTR }
+
+    /** The answers of one type for one name; {@link #next()} rotates through them. */
+    static final class Values {
+        private final List<String> values;
+        private final AtomicInteger position = new AtomicInteger();
+
+        Values(List<String> values) {
+            this.values = List.copyOf(values);
+        }
+
+        String next() {
+            return values.get(Math.floorMod(position.getAndIncrement(), values.size()));
+        }
+
+        List<String> all() {
+            return values;
+        }
+    }
+
+    /**
+     * Everything the rules say about one name pattern.
+     *
+     * @param nxdomain a {@code none} rule: the name does not exist
+     * @param byType answers per record type; a type without rules answers no data
+     */
+    record NameRules(HostPattern pattern, boolean nxdomain, Map<Type, Values> byType) {}
+
+    static final RuleSet EMPTY = new RuleSet(Map.of(), List.of(), 0);
+
+    private final Map<String, NameRules> exact;
+    private final List<NameRules> wildcards;
+    private final int ruleCount;
+
+    RuleSet(Map<String, NameRules> exact, List<NameRules> wildcards, int ruleCount) {
+        this.exact = Map.copyOf(exact);
+        this.wildcards = wildcards.stream()
+                .sorted(Comparator.comparingInt((NameRules r) -> r.pattern().pattern().length()).reversed()).toList();
+        this.ruleCount = ruleCount;
+    }
+
+    /** The rules for {@code name} (lowercase, without trailing dot), if any. */
+    Optional<NameRules> find(String name) {
+        NameRules r = exact.get(name);
+        if (r != null) {
+            return Optional.of(r);
+        }
+        for (NameRules w : wildcards) {
+            if (w.pattern().matches(name)) {
+                return Optional.of(w);
+            }
+        }
+        return Optional.empty();
+    }
+
+    int size() {
+        return ruleCount;
+    }
+
+    static Map<String, NameRules> newIndex() {
+        return new HashMap<>();
+    }
+}

@@ -1,0 +1,62 @@
+package org.understudy.dns;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives UDP queries. Answers produced while reading (local answers, cache hits) are written and
+ * flushed once per read batch; answers that come later (upstream) are flushed on their own.
+ */
+@ChannelHandler.Sharable
+final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UdpQueryHandler.class);
+
+    private final QueryProcessor processor;
+    private final QueryLog log;
+
+    UdpQueryHandler(QueryProcessor processor, QueryLog log) {
+        this.processor = processor;
+        this.log = log;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        byte[] query = new byte[packet.content().readableBytes()];
+        packet.content().readBytes(query);
+        // Answers given while this read is still on the stack are flushed once per read batch; any
+        // later answer (from upstream, even on this same thread) must flush itself.
+        boolean[] reading = {true};
+        try {
+            processor.process(query, packet.sender(), packet.recipient().getAddress(), false, response -> {
+                DatagramPacket out = new DatagramPacket(Unpooled.wrappedBuffer(response), packet.sender());
+                if (reading[0] && ctx.executor().inEventLoop()) {
+                    ctx.write(out, ctx.voidPromise());
+                } else {
+                    ctx.writeAndFlush(out, ctx.voidPromise());
+                }
+            });
+        } catch (RuntimeException e) {
+            log.dropped();
+            LOG.warn("query from {} could not be handled: {}", packet.sender(), e.toString());
+        } finally {
+            reading[0] = false;
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a UDP socket error concerns one datagram (ICMP unreachable from a client that went away)
+        log.dropped();
+    }
+}
