@@ -39,6 +39,14 @@ final class DistributionOptions {
     }
 
     static Option[] options(String name, boolean shippedPlugins) {
+        return options(name, shippedPlugins, java.util.Map.of());
+    }
+
+    /**
+     * @param confFiles files to write into conf/ before start (name to content); the shipped DNS
+     *     server always gets a free loopback port, never 53
+     */
+    static Option[] options(String name, boolean shippedPlugins, java.util.Map<String, String> confFiles) {
         Path home = home(name);
         try {
             deleteRecursively(home);
@@ -51,6 +59,11 @@ final class DistributionOptions {
                         Files.copy(jar, home.resolve("bundles").resolve(jar.getFileName()));
                     }
                 }
+            }
+            Files.writeString(home.resolve("conf/understudy.dns.cfg"),
+                    "host=127.0.0.1\nport=" + freeUdpPort() + "\n");
+            for (var f : confFiles.entrySet()) {
+                Files.writeString(home.resolve("conf").resolve(f.getKey()), f.getValue());
             }
             List<Option> options = new ArrayList<>();
             options.add(systemPackages("org.slf4j;version=2.0.17", "org.slf4j.event;version=2.0.17",
@@ -88,6 +101,12 @@ final class DistributionOptions {
 
     static int freeTcpPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static int freeUdpPort() throws IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

@@ -42,6 +42,9 @@ final class GatewayProcess implements AutoCloseable {
     static GatewayProcess start(Path home, Map<String, String> env, Path output) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/understudy").toString());
         pb.environment().keySet().removeIf(k -> k.startsWith("UNDERSTUDY_"));
+        // the shipped conf/ is for production (DNS on port 53 of every address): tests stay on loopback
+        pb.environment().put("UNDERSTUDY_DNS_HOST", "127.0.0.1");
+        pb.environment().put("UNDERSTUDY_DNS_PORT", String.valueOf(DistributionOptions.freeUdpPort()));
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectOutput(output.toFile());

@@ -85,8 +85,8 @@ class GatewayProcessIT {
         Path data = home.resolve("elsewhere/data");
         int webPort = DistributionOptions.freeTcpPort();
         int dnsPort = Udp.freePort();
-        Files.writeString(home.resolve("conf/understudy.udp-echo.cfg"), "port=45999\nprefix=proc\n");
-        PluginBundles.echo("1.0.0").writeTo(home.resolve("bundles/echo.jar"));
+        Files.writeString(home.resolve("conf/dns.rules"), "A hello.lan 10.1.2.3\n");
+        PluginBundles.echo("1.0.0").writeTo(home.resolve("bundles/echo.jar")); // a second DNS server, on standby
         Map<String, String> env = Map.of("UNDERSTUDY_WEB_PORT", String.valueOf(webPort),
                 "UNDERSTUDY_DATA", data.toString(), "UNDERSTUDY_DNS_PORT", String.valueOf(dnsPort));
 
@@ -102,9 +102,11 @@ class GatewayProcessIT {
             }
             assertEquals(200, client.get("/system/console/bundles", true).statusCode());
 
-            JsonNode echo = client.awaitPlugin("udp-echo", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE");
-            assertEquals(String.valueOf(dnsPort), echo.get("config").get("port").asText(), "UNDERSTUDY_DNS_PORT wins");
-            assertEquals("proc:udp-echo:v1.0.0", Udp.ask(dnsPort));
+            JsonNode dns = client.awaitPlugin("dns", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE");
+            assertEquals(String.valueOf(dnsPort), dns.get("config").get("port").asText(), "UNDERSTUDY_DNS_PORT wins");
+            assertEquals("127.0.0.1", dns.get("config").get("host").asText(), "UNDERSTUDY_DNS_HOST wins");
+            assertEquals("10.1.2.3", Dns.resolveA(dnsPort, "hello.lan"));
+            client.awaitPlugin("udp-echo", Duration.ofSeconds(5), GatewayClient.inState("STANDBY"), "STANDBY");
             client.awaitPlugin("store-memory", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE");
 
             assertThrows(ConnectException.class, () -> {
@@ -124,14 +126,14 @@ class GatewayProcessIT {
 
         try (GatewayProcess again = GatewayProcess.start(home, env, home.resolve("run2.out"))) {
             GatewayClient client = awaitReady(webPort, password, again);
-            client.awaitPlugin("udp-echo", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE");
+            client.awaitPlugin("dns", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE");
             Thread.sleep(1500); // several deployer scans: nothing may start a second time
             String out = again.output();
             assertFalse(out.contains("Generated admin password"), "the password is printed only at the first start");
-            assertEquals(1, count(out, "started DNS_SERVER plugin udp-echo"), out);
+            assertEquals(1, count(out, "started DNS_SERVER plugin dns"), out);
             assertEquals(1, count(out, "started READING_STORE plugin store-memory"), out);
             assertEquals(1, count(out, "installed echo.jar"), out);
-            assertEquals("proc:udp-echo:v1.0.0", Udp.ask(dnsPort));
+            assertEquals("10.1.2.3", Dns.resolveA(dnsPort, "hello.lan"));
             assertTrue(again.terminate().compareTo(Duration.ofSeconds(3)) < 0);
         }
     }

@@ -27,7 +27,8 @@ public class LiveDeployIT extends GatewayTestSupport {
 
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {
-        return DistributionOptions.options("deploy", true);
+        // the shipped DNS server is a DNS_SERVER too: the test plugin is selected explicitly
+        return DistributionOptions.options("deploy", true, java.util.Map.of("understudy.runtime.cfg", "dnsServer=udp-echo\n"));
     }
 
     @Test
@@ -86,7 +87,9 @@ public class LiveDeployIT extends GatewayTestSupport {
         configAdmin.getConfiguration("understudy.swap-a", "?").update(props);
         configAdmin.getConfiguration("understudy.swap-b", "?").update(props);
         PluginBundles.swapPair().writeSlowly(bundles().resolve("slow.jar"), 8, 150);
-        client.awaitPlugin("swap-a", DEPLOY_BUDGET, GatewayClient.inState("ACTIVE"), "ACTIVE");
+        // the plugins appear (on standby: udp-echo is the selected DNS server) once the copy is complete
+        JsonNode swap = client.awaitPlugin("swap-a", DEPLOY_BUDGET, Optional::isPresent, "deployed");
+        assertEquals("STANDBY", swap.get("state").asText());
         assertTrue("no failure recorded for the half-written jar", client.plugin("slow.jar").isEmpty());
         Files.delete(bundles().resolve("slow.jar"));
         client.awaitPlugin("swap-a", DEPLOY_BUDGET, Optional::isEmpty, "withdrawn");
@@ -135,7 +138,8 @@ public class LiveDeployIT extends GatewayTestSupport {
         client.awaitPlugin("unresolvable.jar", DEPLOY_BUDGET, Optional::isEmpty, "no longer reported");
         client.awaitPlugin("udp-echo", DEPLOY_BUDGET, Optional::isEmpty, "withdrawn");
         for (Bundle b : context.getBundles()) {
-            assertFalse(b.getLocation(), b.getLocation().startsWith("understudy:bundles/") && !b.getLocation().contains("store-memory"));
+            assertFalse(b.getLocation(), b.getLocation().startsWith("understudy:bundles/")
+                    && !b.getLocation().contains("understudy-store-memory") && !b.getLocation().contains("understudy-dns"));
         }
     }
 }
