@@ -41,7 +41,13 @@ final class RulesParser {
                 }
                 RuleSet.Type type = type(parts[0]);
                 String name = name(parts[1], type);
-                String value = type == RuleSet.Type.TXT ? stripComment(parts[2]) : stripComment(parts[2]).split("\\s+")[0];
+                String value = stripComment(parts[2]);
+                if (type != RuleSet.Type.TXT) {
+                    value = value.replaceAll("\\s*,\\s*", ",");
+                    if (value.matches(".*\\s.*")) {
+                        throw new IllegalArgumentException("unexpected text after the value in '" + line + "'");
+                    }
+                }
                 if (value.equalsIgnoreCase("none")) {
                     nxdomain.put(name, true);
                 } else {

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# DNS throughput: Understudy against dnsmasq with the same override, on loopback, in one run.
+#   (a) an intercepted name (answered locally by both)
+#   (b) a forwarded name served from cache (both forward to the same "origin" dnsmasq and cache)
+# Goals on the 2-core reference box: (a) >= 1.2x dnsmasq, (b) >= 1.5x dnsmasq.
+#
+#   bench/dns.sh [seconds per run]        (default 10)
+# Needs: the distribution built (mvn -q package -DskipTests), dnsmasq, dnsperf, dig.
+# Last line: RESULT intercepted_qps=... intercepted_ratio=... cached_qps=... cached_ratio=...
+set -euo pipefail
+seconds=${1:-10}
+clients=${DNSPERF_CLIENTS:-8}
+root=$(cd "$(dirname "$0")/.." && pwd)
+dist="$root/distribution/target/understudy"
+[ -x "$dist/bin/understudy" ] || { echo "no distribution at $dist: run 'mvn -q package -DskipTests' first" >&2; exit 1; }
+for tool in dnsmasq dnsperf dig curl; do
+  command -v "$tool" >/dev/null || { echo "$tool is needed (apt-get install dnsmasq-base dnsperf dnsutils curl)" >&2; exit 1; }
+done
+work=$(mktemp -d /tmp/understudy-dnsbench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+freeport() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+origin_port=$(freeport); peer_port=$(freeport); us_port=$(freeport); web_port=$(freeport)
+intercepted=bskybackend.bloomsky.com
+cached=cached.bench.test
+
+# the origin: the "internet" both resolvers forward to
+cat > "$work/origin.conf" <<CONF
+no-resolv
+no-hosts
+listen-address=127.0.0.1
+port=$origin_port
+bind-interfaces
+address=/$cached/10.9.8.7
+local-ttl=3600
+CONF
+dnsmasq -C "$work/origin.conf" -k --pid-file="$work/origin.pid" & pids+=($!)
+
+# the peer: dnsmasq doing the same job as Understudy
+cat > "$work/peer.conf" <<CONF
+no-resolv
+no-hosts
+listen-address=127.0.0.1
+port=$peer_port
+bind-interfaces
+server=127.0.0.1#$origin_port
+address=/$intercepted/127.0.0.1
+local-ttl=5
+cache-size=10000
+CONF
+dnsmasq -C "$work/peer.conf" -k --pid-file="$work/peer.pid" & pids+=($!)
+
+# Understudy: the same override as a rule (no device profile is needed for the wire path measured)
+cp -r "$dist" "$work/understudy"
+rm -rf "$work/understudy/data"/*
+echo "A $intercepted self" > "$work/understudy/conf/dns.rules"
+printf 'host=127.0.0.1\nport=%s\nupstreams=127.0.0.1:%s\nrateLimit=0\nqueryLogSize=1000\n' "$us_port" "$origin_port" \
+  > "$work/understudy/conf/understudy.dns.cfg"
+UNDERSTUDY_WEB_PORT=$web_port UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_LOG_LEVEL=WARN \
+  "$work/understudy/bin/understudy" > "$work/understudy.log" 2>&1 & pids+=($!)
+for _ in $(seq 1 100); do
+  [ "$(dig +short +time=1 +tries=1 @127.0.0.1 -p "$us_port" "$intercepted" 2>/dev/null)" = 127.0.0.1 ] && break
+  sleep 0.1
+done
+[ "$(dig +short @127.0.0.1 -p "$us_port" "$intercepted")" = 127.0.0.1 ] || { echo "Understudy DNS not answering" >&2; cat "$work/understudy.log" >&2; exit 1; }
+[ "$(dig +short @127.0.0.1 -p "$peer_port" "$cached")" = 10.9.8.7 ] || { echo "dnsmasq peer not answering" >&2; exit 1; }
+[ "$(dig +short @127.0.0.1 -p "$us_port" "$cached")" = 10.9.8.7 ] || { echo "Understudy does not forward" >&2; exit 1; }
+
+echo "$intercepted A" > "$work/intercepted.txt"
+echo "$cached A" > "$work/cached.txt"
+run() { # port queryfile -> qps
+  dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "$seconds" -c "$clients" -q 500 -t 2 2>&1 | tee -a "$work/dnsperf.log" \
+    | awk '/Queries per second/ {print $4}'
+}
+# warm-up (JIT, caches), not counted
+dnsperf -s 127.0.0.1 -p "$us_port" -d "$work/intercepted.txt" -l 3 -c "$clients" >/dev/null 2>&1 || true
+dnsperf -s 127.0.0.1 -p "$us_port" -d "$work/cached.txt" -l 3 -c "$clients" >/dev/null 2>&1 || true
+a_peer=$(run "$peer_port" "$work/intercepted.txt"); a_us=$(run "$us_port" "$work/intercepted.txt")
+b_peer=$(run "$peer_port" "$work/cached.txt"); b_us=$(run "$us_port" "$work/cached.txt")
+echo "intercepted: understudy $a_us qps, dnsmasq $a_peer qps"
+echo "cached:      understudy $b_us qps, dnsmasq $b_peer qps"
+lost=$(awk '/Queries lost/ {print $3}' "$work/dnsperf.log" | paste -sd' ')
+echo "queries lost per run (dnsmasq a, us a, dnsmasq b, us b): $lost"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+echo "RESULT intercepted_qps=$a_us intercepted_ratio=$(ratio "$a_us" "$a_peer") cached_qps=$b_us cached_ratio=$(ratio "$b_us" "$b_peer") dnsmasq_intercepted_qps=$a_peer dnsmasq_cached_qps=$b_peer"
