@@ -188,6 +188,26 @@ class DnsServerIT {
                 "strings = sum(len(r.strings) for rrset in tcp.answer for r in rrset)",
                 "print(bool(udp.flags & dns.flags.TC), strings, udp.id == q.id, tcp.id == q.id)"), String.valueOf(port));
         assertEquals("True 8 True True", py);
+
+        // failover: the first upstream is dead, the second answers
+        reconfigure(Map.of("upstreams", "127.0.0.1:" + freeUdpPort() + ",127.0.0.1:" + upstream.port()));
+        assertEquals("A 10.9.8.6 ttl=1", answer(Tools.dig(port, "other.test")));
+        reconfigure(Map.of());
+    }
+
+    @Test
+    @Order(3)
+    @SuppressWarnings("unchecked")
+    void everyQueryIsInTheLogAndTheCounters() throws Exception {
+        Tools.dig(port, "Logged.Example.test");
+        List<Map<String, Object>> recent = (List<Map<String, Object>>) dnsStatus().get("recentQueries");
+        Map<String, Object> last = recent.get(0);
+        assertEquals("logged.example.test", last.get("name"));
+        assertEquals("A", last.get("type"));
+        assertEquals("NXDOMAIN", last.get("rcode"));
+        assertEquals("upstream", last.get("source"));
+        assertEquals("127.0.0.1", last.get("client"));
+        assertTrue(((Map<String, Object>) dnsStatus().get("byRcode")).containsKey("NXDOMAIN"));
     }
 
     @Test
