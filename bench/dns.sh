@@ -10,6 +10,7 @@
 set -euo pipefail
 seconds=${1:-10}
 clients=${DNSPERF_CLIENTS:-8}
+threads=${DNSPERF_THREADS:-1}
 root=$(cd "$(dirname "$0")/.." && pwd)
 dist="$root/distribution/target/understudy"
 [ -x "$dist/bin/understudy" ] || { echo "no distribution at $dist: run 'mvn -q package -DskipTests' first" >&2; exit 1; }
@@ -70,7 +71,7 @@ done
 echo "$intercepted A" > "$work/intercepted.txt"
 echo "$cached A" > "$work/cached.txt"
 run() { # port queryfile -> qps
-  dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "$seconds" -c "$clients" -q 500 -t 2 2>&1 | tee -a "$work/dnsperf.log" \
+  dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "$seconds" -c "$clients" -T "$threads" -q 500 -t 2 2>&1 | tee -a "$work/dnsperf.log" \
     | awk '/Queries per second/ {print $4}'
 }
 # warm-up (JIT, caches), not counted

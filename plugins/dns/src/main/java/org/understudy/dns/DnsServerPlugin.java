@@ -33,6 +33,8 @@ public final class DnsServerPlugin implements DnsServer<DnsConfig> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DnsServerPlugin.class);
     private static final int STATUS_RECENT_QUERIES = 50;
+    /** Datagrams read per selector wakeup before the loop turns to other work. */
+    private static final int UDP_READS_PER_WAKEUP = 64;
 
     private volatile QueryLog log;
     private volatile DnsCache cache;
@@ -87,7 +89,9 @@ public final class DnsServerPlugin implements DnsServer<DnsConfig> {
                         .channel(context.netty().datagramChannelType())
                         .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true)
                         .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(4096))
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(4096)
+                                .maxMessagesPerRead(UDP_READS_PER_WAKEUP))
+                        .option(ChannelOption.SO_SNDBUF, 4 << 20)
                         .handler(udp).bind(address, config.port()).sync().channel();
                 context.own(() -> ch.close().sync());
             }
@@ -139,10 +143,10 @@ public final class DnsServerPlugin implements DnsServer<DnsConfig> {
         for (QueryLog.Entry e : queryLog.recent(STATUS_RECENT_QUERIES)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("time", e.time().toString());
-            m.put("client", e.client());
+            m.put("client", e.client().getHostAddress());
             m.put("name", e.name());
-            m.put("type", e.type());
-            m.put("rcode", e.rcode());
+            m.put("type", e.type() == 0 ? "" : org.xbill.DNS.Type.string(e.type()));
+            m.put("rcode", e.rcodeName());
             m.put("source", e.source().name().toLowerCase(java.util.Locale.ROOT));
             recent.add(m);
         }

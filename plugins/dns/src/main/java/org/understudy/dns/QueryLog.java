@@ -1,43 +1,66 @@
 package org.understudy.dns;
 
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import org.xbill.DNS.Rcode;
 
-/** A bounded ring of recent queries plus counters by answer source and by response code. */
+/**
+ * A bounded ring of recent queries plus counters by answer source and by response code. Recording is on
+ * the hot path: it stores raw values (epoch millis, the client's address object) and leaves all
+ * formatting to whoever reads the log.
+ */
 final class QueryLog {
 
     /** Where an answer came from. */
     enum Source { INTERCEPTED, RULE, CACHE, UPSTREAM, STALE, LOCAL, REFUSED, RATE_LIMITED, ERROR }
 
-    record Entry(Instant time, String client, String name, String type, String rcode, Source source) {}
+    /** One logged query; {@code rcode} is -1 when no answer was sent. */
+    record Entry(long epochMillis, InetAddress client, String name, int type, int rcode, Source source) {
+        Instant time() {
+            return Instant.ofEpochMilli(epochMillis);
+        }
+
+        String rcodeName() {
+            return rcode < 0 ? "DROPPED" : Rcode.string(rcode);
+        }
+    }
+
+    private static final int RCODES = 4096;
 
     private final AtomicReferenceArray<Entry> ring;
     private final AtomicLong next = new AtomicLong();
-    private final Map<Source, LongAdder> bySource = new LinkedHashMap<>();
-    private final Map<String, LongAdder> byRcode = new java.util.concurrent.ConcurrentHashMap<>();
+    private final LongAdder[] bySource = new LongAdder[Source.values().length];
+    private final LongAdder[] byRcode = new LongAdder[RCODES + 1];
     private final LongAdder total = new LongAdder();
     private final LongAdder dropped = new LongAdder();
 
     QueryLog(int size) {
         ring = new AtomicReferenceArray<>(Math.max(size, 0));
-        for (Source s : Source.values()) {
-            bySource.put(s, new LongAdder());
+        for (int i = 0; i < bySource.length; i++) {
+            bySource[i] = new LongAdder();
+        }
+        for (int i = 0; i < byRcode.length; i++) {
+            byRcode[i] = new LongAdder();
         }
     }
 
-    void record(String client, String name, String type, String rcode, Source source) {
+    /** @param rcode the response code sent, or -1 when the query got no answer */
+    void record(InetAddress client, String name, int type, int rcode, Source source) {
         total.increment();
-        bySource.get(source).increment();
-        byRcode.computeIfAbsent(rcode, r -> new LongAdder()).increment();
+        bySource[source.ordinal()].increment();
+        byRcode[rcode < 0 || rcode >= RCODES ? RCODES : rcode].increment();
         if (ring.length() > 0) {
             int slot = (int) (next.getAndIncrement() % ring.length());
-            ring.set(slot, new Entry(Instant.now(), client, name, type, rcode, source));
+            ring.set(slot, new Entry(System.currentTimeMillis(), client, name, type, rcode, source));
         }
     }
 
@@ -64,10 +87,17 @@ final class QueryLog {
         out.put("queries", total.sum());
         out.put("dropped", dropped.sum());
         Map<String, Long> sources = new LinkedHashMap<>();
-        bySource.forEach((s, n) -> sources.put(s.name().toLowerCase(java.util.Locale.ROOT), n.sum()));
+        for (Source s : Source.values()) {
+            sources.put(s.name().toLowerCase(Locale.ROOT), bySource[s.ordinal()].sum());
+        }
         out.put("bySource", sources);
-        Map<String, Long> rcodes = new java.util.TreeMap<>();
-        byRcode.forEach((r, n) -> rcodes.put(r, n.sum()));
+        Map<String, Long> rcodes = new TreeMap<>();
+        for (int r = 0; r <= RCODES; r++) {
+            long n = byRcode[r].sum();
+            if (n > 0) {
+                rcodes.put(r == RCODES ? "DROPPED" : Rcode.string(r), n);
+            }
+        }
         out.put("byRcode", rcodes);
         return out;
     }

@@ -56,14 +56,14 @@ final class QueryProcessor {
             log.dropped(); // too short to answer, or a response someone sent us
             return;
         }
-        String who = client.getAddress().getHostAddress();
+        InetAddress who = client.getAddress();
         if (!access.allows(client.getAddress())) {
-            log.record(who, "", "", "REFUSED", QueryLog.Source.REFUSED);
+            log.record(who, "", 0, Rcode.REFUSED, QueryLog.Source.REFUSED);
             reply.send(WireResponses.headerOnly(query, Rcode.REFUSED));
             return;
         }
         if (!tcp && !rateLimiter.tryAcquire(client.getAddress(), System.nanoTime())) {
-            log.record(who, "", "", "DROPPED", QueryLog.Source.RATE_LIMITED);
+            log.record(who, "", 0, -1, QueryLog.Source.RATE_LIMITED);
             return;
         }
         WireQuery q = WireQuery.parse(query, query.length);
@@ -116,7 +116,7 @@ final class QueryProcessor {
         }));
     }
 
-    private void answerWithoutUpstream(WireQuery q, byte[] query, DnsCache.Entry stale, int maxSize, String who,
+    private void answerWithoutUpstream(WireQuery q, byte[] query, DnsCache.Entry stale, int maxSize, InetAddress who,
                                        Reply reply, String why) {
         if (stale != null) {
             send(q, query, stale, System.nanoTime(), config.staleTtl().toSeconds(), maxSize, who, QueryLog.Source.STALE, reply);
@@ -153,11 +153,11 @@ final class QueryProcessor {
         return created;
     }
 
-    private void send(WireQuery q, byte[] query, DnsCache.Entry entry, long now, long ttl, int maxSize, String who,
+    private void send(WireQuery q, byte[] query, DnsCache.Entry entry, long now, long ttl, int maxSize, InetAddress who,
                       QueryLog.Source source, Reply reply) {
         byte[] response = WireResponses.cached(q, query, entry.wire(), entry.ageSeconds(now), ttl, maxSize,
                 config.ednsUdpSize());
-        log.record(who, q.name(), Type.string(q.type()), Rcode.string(response[3] & 0xf), source);
+        log.record(who, q.name(), q.type(), response[3] & 0xf, source);
         reply.send(response);
     }
 

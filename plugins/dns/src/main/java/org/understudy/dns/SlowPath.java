@@ -34,18 +34,18 @@ final class SlowPath {
     }
 
     /** A query the wire fast path would not take: answer what is wrong with it, or refuse it. */
-    void answerUnusual(byte[] query, String who, QueryProcessor.Reply reply, boolean tcp) {
+    void answerUnusual(byte[] query, java.net.InetAddress who, QueryProcessor.Reply reply, boolean tcp) {
         Message m;
         try {
             m = new Message(query);
         } catch (IOException e) {
-            log.record(who, "", "", "FORMERR", QueryLog.Source.ERROR);
+            log.record(who, "", 0, Rcode.FORMERR, QueryLog.Source.ERROR);
             reply.send(WireResponses.headerOnly(query, Rcode.FORMERR));
             return;
         }
         Record question = m.getQuestion();
         String name = question == null ? "" : question.getName().toString(true);
-        String type = question == null ? "" : Type.string(question.getType());
+        int type = question == null ? 0 : question.getType();
         int rcode;
         if (m.getHeader().getOpcode() != Opcode.QUERY) {
             rcode = Rcode.NOTIMP;
@@ -58,7 +58,7 @@ final class SlowPath {
         } else {
             rcode = Rcode.REFUSED; // another class, or a name we do not serve
         }
-        log.record(who, name, type, Rcode.string(rcode), QueryLog.Source.ERROR);
+        log.record(who, name, type, rcode, QueryLog.Source.ERROR);
         Message response = new Message(m.getHeader().getID());
         response.getHeader().setFlag(Flags.QR);
         response.getHeader().setOpcode(m.getHeader().getOpcode());
@@ -81,18 +81,18 @@ final class SlowPath {
     }
 
     /** RFC 8482: a minimal answer to ANY, never forwarded. */
-    void answerAny(byte[] query, WireQuery q, String who, QueryProcessor.Reply reply, int maxSize) {
+    void answerAny(byte[] query, WireQuery q, java.net.InetAddress who, QueryProcessor.Reply reply, int maxSize) {
         Message response = base(query, q, Rcode.NOERROR);
         response.addRecord(new HINFORecord(questionName(query), DClass.IN, config.interceptTtl().toSeconds(),
                 "RFC8482", ""), Section.ANSWER);
-        log.record(who, q.name(), "ANY", "NOERROR", QueryLog.Source.LOCAL);
+        log.record(who, q.name(), Type.ANY, Rcode.NOERROR, QueryLog.Source.LOCAL);
         reply.send(response.toWire(maxSize));
     }
 
-    void answerLocal(byte[] query, WireQuery q, LocalAnswers.Local local, String who, QueryProcessor.Reply reply,
+    void answerLocal(byte[] query, WireQuery q, LocalAnswers.Local local, java.net.InetAddress who, QueryProcessor.Reply reply,
                      int maxSize) {
         long ttl = config.interceptTtl().toSeconds();
-        log.record(who, q.name(), Type.string(q.type()), Rcode.string(local.rcode()), local.source());
+        log.record(who, q.name(), q.type(), local.rcode(), local.source());
         if (local.names().isEmpty()) {
             reply.send(WireResponses.local(q, query, local.rcode(), local.rrType(), local.addresses(), ttl,
                     config.ednsUdpSize()));
@@ -107,8 +107,8 @@ final class SlowPath {
         reply.send(response.toWire(maxSize));
     }
 
-    void servfail(byte[] query, WireQuery q, String who, QueryProcessor.Reply reply, String why) {
-        log.record(who, q.name(), Type.string(q.type()), "SERVFAIL", QueryLog.Source.ERROR);
+    void servfail(byte[] query, WireQuery q, java.net.InetAddress who, QueryProcessor.Reply reply, String why) {
+        log.record(who, q.name(), q.type(), Rcode.SERVFAIL, QueryLog.Source.ERROR);
         reply.send(WireResponses.local(q, query, Rcode.SERVFAIL, q.type(), java.util.List.of(), 0, config.ednsUdpSize()));
     }
 
