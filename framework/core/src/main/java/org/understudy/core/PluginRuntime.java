@@ -345,6 +345,11 @@ public final class PluginRuntime implements AutoCloseable {
         }
     }
 
+    /** The reading store that is running now, if any (for queries; writes go through {@link #recorder()}). */
+    public Optional<ReadingStore<?>> store() {
+        return Optional.ofNullable(activeStore());
+    }
+
     private ReadingStore<?> activeStore() {
         for (ManagedPlugin p : plugins) {
             if (p.kind() == PluginKind.READING_STORE && p.state == PluginState.ACTIVE

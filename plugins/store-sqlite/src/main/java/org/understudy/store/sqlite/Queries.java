@@ -1,0 +1,107 @@
+package org.understudy.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.understudy.api.model.Device;
+import org.understudy.api.model.Reading;
+import org.understudy.api.model.StoredReading;
+import org.understudy.api.spi.ReadingQuery;
+import org.understudy.api.spi.SeriesPoint;
+
+/** The read side: everything here runs on a pooled read connection and never blocks the writer. */
+final class Queries {
+
+    private Queries() {
+    }
+
+    static List<StoredReading> readAfter(Connection c, long after, int max) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT seq, device, profile, time, received, metrics, tags FROM reading"
+                + " WHERE seq > ? ORDER BY seq LIMIT ?")) {
+            s.setLong(1, after);
+            s.setInt(2, max);
+            List<StoredReading> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredReading(rs.getLong(1), reading(rs)));
+                }
+            }
+            return out;
+        }
+    }
+
+    static Optional<Reading> latest(Connection c, String device) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT r.seq, r.device, r.profile, r.time, r.received, r.metrics, r.tags"
+                + " FROM device d JOIN reading r ON r.seq = d.last_seq WHERE d.id = ?")) {
+            s.setString(1, device);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(reading(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    static List<Device> devices(Connection c) throws SQLException {
+        List<Device> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id, profile, first_seen, last_seen, attributes FROM device ORDER BY id");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Device(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
+                        Instant.ofEpochMilli(rs.getLong(4)), Json.strings(rs.getString(5))));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Raw values, or min/max/mean/count per bucket of {@code step} aligned on {@code from}; computed by
+     * SQLite over the (device, metric, time) clustered index.
+     */
+    static List<SeriesPoint> series(Connection c, ReadingQuery q) throws SQLException {
+        String metricFilter = q.metric() == null ? "" : " AND metric = ?";
+        String sql = q.step() == null
+                ? "SELECT metric, time, value, value, value, 1 FROM sample WHERE device = ?" + metricFilter
+                        + " AND time >= ? AND time < ? ORDER BY metric, time"
+                : "SELECT metric, ? + ((time - ?) / ?) * ?, min(value), max(value), avg(value), count(*) FROM sample"
+                        + " WHERE device = ?" + metricFilter + " AND time >= ? AND time < ? GROUP BY metric, (time - ?) / ?"
+                        + " ORDER BY metric, 2";
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            int i = 1;
+            long from = q.from().toEpochMilli();
+            long step = q.step() == null ? 0 : Math.max(1, q.step().toMillis());
+            if (q.step() != null) {
+                s.setLong(i++, from);
+                s.setLong(i++, from);
+                s.setLong(i++, step);
+                s.setLong(i++, step);
+            }
+            s.setString(i++, q.deviceId());
+            if (q.metric() != null) {
+                s.setString(i++, q.metric());
+            }
+            s.setLong(i++, from);
+            s.setLong(i++, q.to().toEpochMilli());
+            if (q.step() != null) {
+                s.setLong(i++, from);
+                s.setLong(i, step);
+            }
+            List<SeriesPoint> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new SeriesPoint(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getDouble(3),
+                            rs.getDouble(4), rs.getDouble(5), rs.getLong(6)));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Reading reading(ResultSet rs) throws SQLException {
+        return new Reading(rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
+                Instant.ofEpochMilli(rs.getLong(5)), Json.metrics(rs.getString(6)), Json.strings(rs.getString(7)));
+    }
+}

@@ -1,0 +1,325 @@
+package org.understudy.store.sqlite;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.understudy.api.PluginContext;
+import org.understudy.api.RecordException;
+import org.understudy.api.model.Blob;
+import org.understudy.api.model.Device;
+import org.understudy.api.model.Flow;
+import org.understudy.api.model.Reading;
+import org.understudy.api.model.StoredReading;
+import org.understudy.api.spi.ReadingQuery;
+import org.understudy.api.spi.ReadingStore;
+import org.understudy.api.spi.SeriesPoint;
+
+/**
+ * The durable reading store (id {@code store-sqlite}): SQLite in WAL mode with {@code synchronous=FULL},
+ * every write group-committed by {@link GroupCommitWriter}, reads on their own connections, blobs as
+ * content-addressed files. After an unclean stop the database is integrity-checked at start.
+ */
+public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteReadingStore.class);
+    static final String CLEAN_MARKER = "clean-shutdown";
+    private static final long WRITER_DRAIN_MILLIS = 1500;
+
+    private volatile SqliteStoreConfig config = SqliteStoreConfig.DEFAULTS;
+    private volatile GroupCommitWriter writer;
+    private volatile ReadPool reads;
+    private volatile BlobFiles blobs;
+    private Connection writeConnection;
+    private CountDownLatch writerDone;
+    private Path marker;
+    private volatile String lastError;
+
+    @Override
+    public String id() {
+        return "store-sqlite";
+    }
+
+    @Override
+    public Class<SqliteStoreConfig> configType() {
+        return SqliteStoreConfig.class;
+    }
+
+    @Override
+    public SqliteStoreConfig defaultConfig() {
+        return SqliteStoreConfig.DEFAULTS;
+    }
+
+    @Override
+    public void start(PluginContext<SqliteStoreConfig> context) throws Exception {
+        config = context.config();
+        Path dir = context.dataDirectory();
+        Path database = dir.resolve(config.databaseFile());
+        marker = dir.resolve(CLEAN_MARKER);
+        boolean crashed = Files.exists(database) && !Files.exists(marker);
+        Files.deleteIfExists(marker);
+        blobs = new BlobFiles(dir.resolve(config.blobDirectory()));
+        int temps = blobs.cleanTemporaryFiles();
+        if (temps > 0) {
+            LOG.warn("removed {} unfinished blob file(s) left by an interrupted write", temps);
+        }
+        writeConnection = open(database, false);
+        writeConnection.setAutoCommit(true);
+        Schema.migrate(writeConnection);
+        if (crashed) {
+            String check = quickCheck(writeConnection);
+            if (!check.equals("ok")) {
+                writeConnection.close();
+                throw new IllegalStateException("database " + database + " failed its integrity check after an unclean stop: " + check);
+            }
+            LOG.info("store was not stopped cleanly; integrity check passed");
+        }
+        writeConnection.setAutoCommit(false);
+        List<Connection> readers = new ArrayList<>();
+        for (int i = 0; i < config.readConnections(); i++) {
+            readers.add(open(database, true));
+        }
+        reads = new ReadPool(readers, config.readTimeout());
+        GroupCommitWriter w = new GroupCommitWriter(writeConnection, config.maxBatchReadings());
+        CountDownLatch done = new CountDownLatch(1);
+        context.scheduler().blocking().execute(() -> {
+            try {
+                w.run();
+            } finally {
+                done.countDown();
+            }
+        });
+        writerDone = done;
+        writer = w;
+        LOG.info("store open: {} (last sequence {})", database, lastSequence());
+    }
+
+    private static Connection open(Path database, boolean readOnly) throws SQLException {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        c.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        c.setBusyTimeout(10_000);
+        c.setReadOnly(readOnly);
+        SQLiteDataSource ds = new SQLiteDataSource(c);
+        ds.setUrl("jdbc:sqlite:" + database);
+        return ds.getConnection();
+    }
+
+    private static String quickCheck(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+            return rs.next() ? rs.getString(1) : "no answer";
+        }
+    }
+
+    @Override
+    public void stop() {
+        GroupCommitWriter w = writer;
+        if (w != null) {
+            w.stop();
+            try {
+                if (!writerDone.await(WRITER_DRAIN_MILLIS, TimeUnit.MILLISECONDS)) {
+                    LOG.warn("store writer still busy after {} ms; closing anyway", WRITER_DRAIN_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (reads != null) {
+            reads.close();
+        }
+        try {
+            if (writeConnection != null) {
+                writeConnection.close();
+            }
+            if (marker != null) {
+                Files.writeString(marker, Instant.now().toString());
+            }
+        } catch (SQLException | IOException e) {
+            LOG.warn("store did not close cleanly: {}", e.getMessage());
+        }
+    }
+
+    private GroupCommitWriter writer() throws RecordException {
+        GroupCommitWriter w = writer;
+        if (w == null) {
+            throw new RecordException("the SQLite store is not running");
+        }
+        return w;
+    }
+
+    @Override
+    public void append(List<Reading> readings) throws RecordException {
+        if (readings.isEmpty()) {
+            return;
+        }
+        write(new GroupCommitWriter.Write() {
+            @Override
+            public int readings() {
+                return readings.size();
+            }
+
+            @Override
+            public void apply(Statements s) throws SQLException {
+                for (Reading r : readings) {
+                    s.add(r);
+                }
+            }
+        });
+    }
+
+    @Override
+    public Blob putBlob(String deviceId, String profile, Instant time, String contentType, byte[] content)
+            throws RecordException {
+        if (content.length > config.maxBlobBytes()) {
+            throw new RecordException("blob of " + content.length + " bytes exceeds maxBlobBytes " + config.maxBlobBytes());
+        }
+        String sha = BlobFiles.sha256(content);
+        try {
+            blobs.write(sha, content);
+        } catch (IOException e) {
+            lastError = "blob not stored: " + e.getMessage();
+            throw new RecordException("blob not stored: " + e.getMessage(), e);
+        }
+        Blob blob = new Blob(sha, contentType, content.length, deviceId, profile, time);
+        write(s -> {
+            try (var p = s.connection().prepareStatement("INSERT OR IGNORE INTO blob(sha256, device, profile, time,"
+                    + " content_type, size) VALUES (?,?,?,?,?,?)")) {
+                p.setString(1, sha);
+                p.setString(2, deviceId);
+                p.setString(3, profile);
+                p.setLong(4, time.toEpochMilli());
+                p.setString(5, contentType);
+                p.setLong(6, content.length);
+                p.executeUpdate();
+            }
+        });
+        return blob;
+    }
+
+    @Override
+    public Optional<byte[]> blobContent(String sha256) {
+        return sha256 != null && sha256.matches("[0-9a-f]{64}") ? blobs.read(sha256) : Optional.empty();
+    }
+
+    @Override
+    public void putFlow(Flow flow) throws RecordException {
+        String body = Json.write(FlowRow.of(flow, config.flowInlineBodyBytes()));
+        int max = config.maxFlows();
+        write(s -> {
+            try (var p = s.connection().prepareStatement("INSERT INTO flow(start, profile, host, method, target, status,"
+                    + " outcome, body) VALUES (?,?,?,?,?,?,?,?)")) {
+                p.setLong(1, flow.start().toEpochMilli());
+                p.setString(2, flow.profile());
+                p.setString(3, flow.host());
+                p.setString(4, flow.method());
+                p.setString(5, flow.target());
+                p.setInt(6, flow.status());
+                p.setString(7, flow.outcome().name());
+                p.setString(8, body);
+                p.executeUpdate();
+            }
+            try (var trim = s.connection().prepareStatement("DELETE FROM flow WHERE id <= (SELECT max(id) FROM flow) - ?")) {
+                trim.setInt(1, max);
+                trim.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void putDevice(Device device) throws RecordException {
+        write(s -> s.putDevice(device));
+    }
+
+    @Override
+    public List<StoredReading> readAfter(long afterSequence, int max) {
+        return reads.read(c -> Queries.readAfter(c, afterSequence, max));
+    }
+
+    @Override
+    public long lastSequence() {
+        return reads.read(c -> {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name='reading'), 0)")) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    @Override
+    public long cursor(String sinkId) {
+        return reads.read(c -> {
+            try (var p = c.prepareStatement("SELECT seq FROM sink_cursor WHERE sink = ?")) {
+                p.setString(1, sinkId);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void saveCursor(String sinkId, long sequence) throws RecordException {
+        write(s -> {
+            try (var p = s.connection().prepareStatement("INSERT INTO sink_cursor(sink, seq) VALUES (?, ?)"
+                    + " ON CONFLICT(sink) DO UPDATE SET seq = excluded.seq")) {
+                p.setString(1, sinkId);
+                p.setLong(2, sequence);
+                p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<Device> devices() {
+        return reads.read(Queries::devices);
+    }
+
+    @Override
+    public Optional<Reading> latest(String deviceId) {
+        return reads.read(c -> Queries.latest(c, deviceId));
+    }
+
+    @Override
+    public List<SeriesPoint> series(ReadingQuery query) {
+        return reads.read(c -> Queries.series(c, query));
+    }
+
+    private void write(GroupCommitWriter.Write w) throws RecordException {
+        try {
+            writer().write(w);
+        } catch (RecordException e) {
+            lastError = e.getMessage();
+            throw e;
+        }
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        GroupCommitWriter w = writer;
+        if (w == null) {
+            return Map.of();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("durable", true);
+        out.put("commits", w.commits());
+        out.put("committedWrites", w.committedWrites());
+        out.put("queuedWrites", w.queued());
+        out.put("lastError", lastError);
+        return out;
+    }
+}

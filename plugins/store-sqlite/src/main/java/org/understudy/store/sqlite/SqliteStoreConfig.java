@@ -1,0 +1,40 @@
+package org.understudy.store.sqlite;
+
+import java.time.Duration;
+import org.understudy.api.Description;
+
+/** Configuration of the SQLite store (pid {@code understudy.store-sqlite}). */
+@Description("Durable reading store: SQLite in WAL mode with group commit; pictures as files named by their "
+        + "SHA-256. A write returns only once it is on disk.")
+public record SqliteStoreConfig(
+        @Description("Database file, relative to the plugin's data directory.") String databaseFile,
+        @Description("Directory of blob files (pictures), relative to the plugin's data directory.") String blobDirectory,
+        @Description("Most readings committed in one transaction (group commit); callers waiting beyond it go in the next.") int maxBatchReadings,
+        @Description("Largest blob accepted, in bytes.") long maxBlobBytes,
+        @Description("Flows kept; the oldest are deleted beyond it.") int maxFlows,
+        @Description("Request and response bodies up to this size are kept inside the flow; larger ones as blobs.") int flowInlineBodyBytes,
+        @Description("Connections for reads (queries, sinks); writes have their own.") int readConnections,
+        @Description("How long a read waits for a free connection before it fails.") Duration readTimeout) {
+
+    public static final SqliteStoreConfig DEFAULTS = new SqliteStoreConfig("readings.db", "blobs", 20_000,
+            16L * 1024 * 1024, 100_000, 16 * 1024, 4, Duration.ofSeconds(5));
+
+    public SqliteStoreConfig {
+        require(databaseFile != null && !databaseFile.isBlank() && !databaseFile.contains(".."),
+                "databaseFile must be a file name inside the data directory");
+        require(blobDirectory != null && !blobDirectory.isBlank() && !blobDirectory.contains(".."),
+                "blobDirectory must be a directory name inside the data directory");
+        require(maxBatchReadings >= 1 && maxBatchReadings <= 1_000_000, "maxBatchReadings must be between 1 and 1000000, got " + maxBatchReadings);
+        require(maxBlobBytes >= 1, "maxBlobBytes must be positive, got " + maxBlobBytes);
+        require(maxFlows >= 0, "maxFlows must not be negative, got " + maxFlows);
+        require(flowInlineBodyBytes >= 0, "flowInlineBodyBytes must not be negative, got " + flowInlineBodyBytes);
+        require(readConnections >= 1 && readConnections <= 64, "readConnections must be between 1 and 64, got " + readConnections);
+        require(readTimeout != null && !readTimeout.isNegative() && !readTimeout.isZero(), "readTimeout must be positive");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}
