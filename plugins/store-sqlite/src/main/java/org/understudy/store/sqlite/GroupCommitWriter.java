@@ -31,6 +31,10 @@ final class GroupCommitWriter implements Runnable {
         }
 
         void apply(Statements statements) throws SQLException;
+
+        /** After the transaction holding this write committed (still on the writer thread). */
+        default void committed(Statements statements) {
+        }
     }
 
     private record Pending(Write write, CompletableFuture<Void> done) {}
@@ -104,6 +108,8 @@ final class GroupCommitWriter implements Runnable {
             }
             statements.flush();
             connection.commit();
+            statements.committed();
+            batch.forEach(p -> p.write().committed(statements));
             commits++;
             committedWrites += batch.size();
             batch.forEach(p -> p.done().complete(null));
@@ -118,6 +124,11 @@ final class GroupCommitWriter implements Runnable {
             LOG.error("store transaction of {} write(s) failed: {}", batch.size(), failure.getMessage());
             batch.forEach(p -> p.done().completeExceptionally(failure));
         }
+    }
+
+    /** Statements for writes that need more than the queue (the sample index). */
+    Statements statements() {
+        return statements;
     }
 
     /** Stops taking new writes; the loop commits what is queued and ends. */

@@ -1,9 +1,12 @@
 package org.understudy.store.sqlite;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.io.StringWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,26 +19,36 @@ import org.understudy.api.model.MetricValue;
 final class Json {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     private Json() {
     }
 
+    /** Streams the map out (no tree): this runs for every reading inside the writer's transaction. */
     static String metrics(Map<String, MetricValue> metrics) {
-        ObjectNode root = MAPPER.createObjectNode();
-        metrics.forEach((name, value) -> {
-            ObjectNode v = root.putObject(name);
-            if (value instanceof MetricValue.Number n) {
-                v.put("n", n.value());
-                if (!n.unit().isEmpty()) {
-                    v.put("u", n.unit());
+        StringWriter out = new StringWriter(32 * metrics.size());
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            for (Map.Entry<String, MetricValue> e : metrics.entrySet()) {
+                g.writeObjectFieldStart(e.getKey());
+                MetricValue value = e.getValue();
+                if (value instanceof MetricValue.Number n) {
+                    g.writeNumberField("n", n.value());
+                    if (!n.unit().isEmpty()) {
+                        g.writeStringField("u", n.unit());
+                    }
+                } else if (value instanceof MetricValue.Flag f) {
+                    g.writeBooleanField("b", f.value());
+                } else if (value instanceof MetricValue.Text t) {
+                    g.writeStringField("t", t.value());
                 }
-            } else if (value instanceof MetricValue.Flag f) {
-                v.put("b", f.value());
-            } else if (value instanceof MetricValue.Text t) {
-                v.put("t", t.value());
+                g.writeEndObject();
             }
-        });
-        return root.toString();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode metrics", e);
+        }
+        return out.toString();
     }
 
     static Map<String, MetricValue> metrics(String json) {
@@ -55,9 +68,20 @@ final class Json {
     }
 
     static String strings(Map<String, String> map) {
-        ObjectNode root = MAPPER.createObjectNode();
-        map.forEach(root::put);
-        return root.toString();
+        if (map.isEmpty()) {
+            return "{}";
+        }
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            for (Map.Entry<String, String> e : map.entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode strings", e);
+        }
+        return out.toString();
     }
 
     static Map<String, String> strings(String json) {

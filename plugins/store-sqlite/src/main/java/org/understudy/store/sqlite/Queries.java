@@ -62,13 +62,13 @@ final class Queries {
      * SQLite over the (device, metric, time) clustered index.
      */
     static List<SeriesPoint> series(Connection c, ReadingQuery q) throws SQLException {
-        String metricFilter = q.metric() == null ? "" : " AND metric = ?";
+        String metricFilter = q.metric() == null ? "" : " AND s.metric = ?";
         String sql = q.step() == null
-                ? "SELECT metric, time, value, value, value, 1 FROM sample WHERE device = ?" + metricFilter
-                        + " AND time >= ? AND time < ? ORDER BY metric, time"
-                : "SELECT metric, ? + ((time - ?) / ?) * ?, min(value), max(value), avg(value), count(*) FROM sample"
-                        + " WHERE device = ?" + metricFilter + " AND time >= ? AND time < ? GROUP BY metric, (time - ?) / ?"
-                        + " ORDER BY metric, 2";
+                ? "SELECT s.metric, p.time, p.value, p.value, p.value, 1 FROM series s JOIN sample p ON p.series = s.id"
+                        + " WHERE s.device = ?" + metricFilter + " AND p.time >= ? AND p.time < ? ORDER BY s.metric, p.time"
+                : "SELECT s.metric, ? + ((p.time - ?) / ?) * ?, min(p.value), max(p.value), avg(p.value), count(*)"
+                        + " FROM series s JOIN sample p ON p.series = s.id WHERE s.device = ?" + metricFilter
+                        + " AND p.time >= ? AND p.time < ? GROUP BY s.metric, (p.time - ?) / ? ORDER BY s.metric, 2";
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
             long from = q.from().toEpochMilli();

@@ -7,7 +7,8 @@ import java.sql.Statement;
 /**
  * The database layout. Readings keep their original form (metrics and tags as JSON) in {@code reading},
  * ordered by a sequence that is never reused (AUTOINCREMENT), which sinks use as their cursor; numeric
- * values are also in {@code sample}, clustered by device, metric and time for range queries.
+ * values are also in {@code sample}, clustered by series (a device's metric, numbered in {@code series})
+ * and time for range queries.
  */
 final class Schema {
 
@@ -22,8 +23,10 @@ final class Schema {
             s.execute("CREATE TABLE IF NOT EXISTS reading(seq INTEGER PRIMARY KEY AUTOINCREMENT, device TEXT NOT NULL,"
                     + " profile TEXT NOT NULL, time INTEGER NOT NULL, received INTEGER NOT NULL, metrics TEXT NOT NULL,"
                     + " tags TEXT NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS sample(device TEXT NOT NULL, metric TEXT NOT NULL, time INTEGER NOT NULL,"
-                    + " seq INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY(device, metric, time, seq)) WITHOUT ROWID");
+            s.execute("CREATE TABLE IF NOT EXISTS series(id INTEGER PRIMARY KEY, device TEXT NOT NULL, metric TEXT NOT NULL,"
+                    + " UNIQUE(device, metric))");
+            s.execute("CREATE TABLE IF NOT EXISTS sample(series INTEGER NOT NULL, time INTEGER NOT NULL, seq INTEGER NOT NULL,"
+                    + " value REAL NOT NULL, PRIMARY KEY(series, time, seq)) WITHOUT ROWID");
             s.execute("CREATE TABLE IF NOT EXISTS device(id TEXT PRIMARY KEY, profile TEXT NOT NULL, first_seen INTEGER NOT NULL,"
                     + " last_seen INTEGER NOT NULL, attributes TEXT NOT NULL, last_seq INTEGER)");
             s.execute("CREATE TABLE IF NOT EXISTS blob(sha256 TEXT NOT NULL, device TEXT NOT NULL, profile TEXT NOT NULL,"

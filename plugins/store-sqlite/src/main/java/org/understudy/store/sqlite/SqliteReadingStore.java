@@ -40,6 +40,8 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
     private static final Logger LOG = LoggerFactory.getLogger(SqliteReadingStore.class);
     static final String CLEAN_MARKER = "clean-shutdown";
     private static final long WRITER_DRAIN_MILLIS = 1500;
+    private static final int WAL_CHECKPOINT_PAGES = 8192;
+    private static final int CACHE_KIB = 16 * 1024;
 
     private volatile SqliteStoreConfig config = SqliteStoreConfig.DEFAULTS;
     private volatile GroupCommitWriter writer;
@@ -49,6 +51,8 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
     private CountDownLatch writerDone;
     private Path marker;
     private volatile String lastError;
+    private volatile boolean indexQueued;
+    private java.util.concurrent.Executor indexer;
 
     @Override
     public String id() {
@@ -73,6 +77,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         marker = dir.resolve(CLEAN_MARKER);
         boolean crashed = Files.exists(database) && !Files.exists(marker);
         Files.deleteIfExists(marker);
+        indexer = context.scheduler().blocking();
         blobs = new BlobFiles(dir.resolve(config.blobDirectory()));
         int temps = blobs.cleanTemporaryFiles();
         if (temps > 0) {
@@ -89,6 +94,11 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
             }
             LOG.info("store was not stopped cleanly; integrity check passed");
         }
+        try (Statement s = writeConnection.createStatement()) {
+            // fewer, larger checkpoints: they fsync the database file, and they run inside a commit
+            s.execute("PRAGMA wal_autocheckpoint=" + WAL_CHECKPOINT_PAGES);
+            s.execute("PRAGMA cache_size=-" + CACHE_KIB);
+        }
         writeConnection.setAutoCommit(false);
         List<Connection> readers = new ArrayList<>();
         for (int i = 0; i < config.readConnections(); i++) {
@@ -96,6 +106,10 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         }
         reads = new ReadPool(readers, config.readTimeout());
         GroupCommitWriter w = new GroupCommitWriter(writeConnection, config.maxBatchReadings());
+        int reindexed = w.statements().samples().recover(writeConnection);
+        if (reindexed > 0) {
+            LOG.info("indexing {} reading(s) the query index had not reached before the last stop", reindexed);
+        }
         CountDownLatch done = new CountDownLatch(1);
         context.scheduler().blocking().execute(() -> {
             try {
@@ -106,6 +120,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         });
         writerDone = done;
         writer = w;
+        context.scheduler().scheduleWithFixedDelay(this::indexPending, config.indexInterval(), config.indexInterval());
         LOG.info("store open: {} (last sequence {})", database, lastSequence());
     }
 
@@ -152,6 +167,34 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         } catch (SQLException | IOException e) {
             LOG.warn("store did not close cleanly: {}", e.getMessage());
         }
+    }
+
+    /** Queues an index write when samples are waiting (runs on the timer; the write blocks a blocking thread). */
+    private void indexPending() {
+        GroupCommitWriter w = writer;
+        if (w == null || indexQueued) {
+            return;
+        }
+        indexQueued = true;
+        indexer.execute(() -> {
+            try {
+                w.write(new GroupCommitWriter.Write() {
+                    @Override
+                    public void apply(Statements s) throws SQLException {
+                        s.samples().flushPending();
+                    }
+
+                    @Override
+                    public void committed(Statements s) {
+                        s.samples().flushed();
+                    }
+                });
+            } catch (RecordException e) {
+                lastError = "query index not updated: " + e.getMessage();
+            } finally {
+                indexQueued = false;
+            }
+        });
     }
 
     private GroupCommitWriter writer() throws RecordException {
@@ -319,6 +362,8 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         out.put("commits", w.commits());
         out.put("committedWrites", w.committedWrites());
         out.put("queuedWrites", w.queued());
+        out.put("indexPendingSamples", w.statements().samples().pending());
+        out.put("indexedSequence", w.statements().samples().indexedSequence());
         out.put("lastError", lastError);
         return out;
     }

@@ -14,10 +14,11 @@ public record SqliteStoreConfig(
         @Description("Flows kept; the oldest are deleted beyond it.") int maxFlows,
         @Description("Request and response bodies up to this size are kept inside the flow; larger ones as blobs.") int flowInlineBodyBytes,
         @Description("Connections for reads (queries, sinks); writes have their own.") int readConnections,
-        @Description("How long a read waits for a free connection before it fails.") Duration readTimeout) {
+        @Description("How long a read waits for a free connection before it fails.") Duration readTimeout,
+        @Description("How often new numeric values are added to the query index (queries may lag the readings by this much).") Duration indexInterval) {
 
     public static final SqliteStoreConfig DEFAULTS = new SqliteStoreConfig("readings.db", "blobs", 20_000,
-            16L * 1024 * 1024, 100_000, 16 * 1024, 4, Duration.ofSeconds(5));
+            16L * 1024 * 1024, 100_000, 16 * 1024, 4, Duration.ofSeconds(5), Duration.ofMillis(250));
 
     public SqliteStoreConfig {
         require(databaseFile != null && !databaseFile.isBlank() && !databaseFile.contains(".."),
@@ -30,6 +31,7 @@ public record SqliteStoreConfig(
         require(flowInlineBodyBytes >= 0, "flowInlineBodyBytes must not be negative, got " + flowInlineBodyBytes);
         require(readConnections >= 1 && readConnections <= 64, "readConnections must be between 1 and 64, got " + readConnections);
         require(readTimeout != null && !readTimeout.isNegative() && !readTimeout.isZero(), "readTimeout must be positive");
+        require(indexInterval != null && !indexInterval.isNegative() && !indexInterval.isZero(), "indexInterval must be positive");
     }
 
     private static void require(boolean ok, String message) {

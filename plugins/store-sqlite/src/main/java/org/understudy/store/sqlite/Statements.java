@@ -8,7 +8,6 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.understudy.api.model.Device;
-import org.understudy.api.model.MetricValue;
 import org.understudy.api.model.Reading;
 
 /**
@@ -26,8 +25,9 @@ final class Statements {
 
     private final Connection connection;
     private final PreparedStatement reading;
-    private final PreparedStatement sample;
     private final PreparedStatement device;
+    private final SeriesIds series;
+    private final SampleIndex samples;
     private final Map<String, Seen> seen = new LinkedHashMap<>();
     private long committedSeq;
     private long nextSeq;
@@ -36,7 +36,8 @@ final class Statements {
         this.connection = connection;
         this.reading = connection.prepareStatement(
                 "INSERT INTO reading(seq, device, profile, time, received, metrics, tags) VALUES (?,?,?,?,?,?,?)");
-        this.sample = connection.prepareStatement("INSERT OR REPLACE INTO sample(device, metric, time, seq, value) VALUES (?,?,?,?,?)");
+        this.series = new SeriesIds(connection);
+        this.samples = new SampleIndex(connection, series);
         this.device = connection.prepareStatement("INSERT INTO device(id, profile, first_seen, last_seen, attributes, last_seq)"
                 + " VALUES (?,?,?,?,'{}',?) ON CONFLICT(id) DO UPDATE SET profile=excluded.profile,"
                 + " first_seen=min(first_seen, excluded.first_seen), last_seen=max(last_seen, excluded.last_seen),"
@@ -66,16 +67,7 @@ final class Statements {
         reading.setString(6, Json.metrics(r.metrics()));
         reading.setString(7, Json.strings(r.tags()));
         reading.addBatch();
-        for (Map.Entry<String, MetricValue> m : r.metrics().entrySet()) {
-            if (m.getValue() instanceof MetricValue.Number n) {
-                sample.setString(1, r.deviceId());
-                sample.setString(2, m.getKey());
-                sample.setLong(3, r.time().toEpochMilli());
-                sample.setLong(4, seq);
-                sample.setDouble(5, n.value());
-                sample.addBatch();
-            }
-        }
+        samples.add(r.deviceId(), r.time().toEpochMilli(), seq, r.metrics());
         long received = r.receivedAt().toEpochMilli();
         seen.merge(r.deviceId(), new Seen(r.profile(), received, received, seq), Seen::merge);
     }
@@ -109,7 +101,6 @@ final class Statements {
     void flush() throws SQLException {
         if (nextSeq - 1 > committedSeq) {
             reading.executeBatch();
-            sample.executeBatch();
         }
         for (Map.Entry<String, Seen> e : seen.entrySet()) {
             device.setString(1, e.getKey());
@@ -126,16 +117,28 @@ final class Statements {
         committedSeq = nextSeq - 1; // becomes true with the commit that follows; reset() undoes it
     }
 
+    /** Called after a successful commit. */
+    void committed() {
+        series.committed();
+        samples.committed();
+    }
+
+    SampleIndex samples() {
+        return samples;
+    }
+
     /** After a rollback: forget the batch and hand out the same sequences again. */
     void reset() {
         try {
             reading.clearBatch();
-            sample.clearBatch();
             device.clearBatch();
         } catch (SQLException ignored) {
             // the statements are reused; a failure here surfaces on the next use
         }
         seen.clear();
+        series.forgetUncommitted();
+        samples.rolledBack();
+        samples.clearBatch();
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name='reading'), 0)")) {
             committedSeq = rs.next() ? rs.getLong(1) : committedSeq;

@@ -71,11 +71,65 @@ class SqliteReadingStoreTest {
                 batch.add(reading("sky1", T0.plus(Duration.ofMinutes(5L * i)), i));
             }
             s.recorder().record(batch);
+            awaitIndexed(s, 24);
             List<SeriesPoint> raw = s.store().series(new ReadingQuery("sky1", "temperature", T0, T0.plus(Duration.ofMinutes(30)), null));
             assertEquals(6, raw.size());
             List<SeriesPoint> hourly = s.store().series(new ReadingQuery("sky1", null, T0, T0.plus(Duration.ofHours(2)), Duration.ofHours(1)));
             assertEquals(List.of(new SeriesPoint("temperature", T0, 0, 11, 5.5, 12),
                     new SeriesPoint("temperature", T0.plus(Duration.ofHours(1)), 12, 23, 17.5, 12)), hourly);
+        }
+    }
+
+    static void awaitIndexed(EmbeddedStore s, long seq) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Map<?, ?> status = (Map<?, ?>) ((Map<?, ?>) ((List<?>) s.runtime().status().get("plugins")).stream()
+                    .map(Map.class::cast).filter(p -> "store-sqlite".equals(p.get("id"))).findFirst().orElseThrow()).get("status");
+            if (((Number) status.get("indexedSequence")).longValue() >= seq) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("query index did not reach " + seq);
+    }
+
+    @Test
+    void theQueryIndexIsRebuiltForReadingsItHadNotReachedBeforeAStop() throws Exception {
+        try (EmbeddedStore s = new EmbeddedStore(data, Map.of("indexInterval", "1h"))) {
+            s.recorder().record(List.of(reading("sky1", T0, 1), reading("sky1", T0.plusSeconds(60), 2)));
+        }
+        try (EmbeddedStore s = new EmbeddedStore(data, Map.of("indexInterval", "50ms"))) {
+            awaitIndexed(s, 2);
+            assertEquals(2, s.store().series(new ReadingQuery("sky1", "temperature", T0, T0.plusSeconds(120), null)).size());
+        }
+    }
+
+    @Test
+    void readingsWrittenWhileTheIndexIsFlushedKeepTheirSamples() throws Exception {
+        try (EmbeddedStore s = new EmbeddedStore(data, Map.of("indexInterval", "1ms"))) {
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                String device = "d" + t;
+                Thread w = new Thread(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        try {
+                            s.recorder().record(List.of(reading(device, T0.plusSeconds(i), i)));
+                        } catch (RecordException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                });
+                writers.add(w);
+                w.start();
+            }
+            for (Thread w : writers) {
+                w.join();
+            }
+            awaitIndexed(s, 2400);
+            for (int t = 0; t < 8; t++) {
+                assertEquals(300, s.store().series(new ReadingQuery("d" + t, "temperature", T0, T0.plusSeconds(300), null)).size(),
+                        "every sample of d" + t + " indexed");
+            }
         }
     }
 

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Store benchmark: durable readings per second (concurrent writers, each call acknowledged only once on
+# disk), a plot query over one device's year of 5-minute readings (~105,000 rows), and 20 kill -9
+# cycles that must lose no acknowledged reading.
+# Goals on the 2-core reference box: >= 50,000 durable readings/s, year query <= 50 ms, 0 lost.
+#
+#   bench/store.sh [seconds] [writer threads]      (defaults 10 and 64)
+# Needs: mvn -q install -DskipTests (the store module's classes and test classes).
+# Last line: RESULT durable_readings_per_s=... query_year_ms=... query_year_raw_ms=... crash_cycles=20 lost=...
+set -euo pipefail
+seconds=${1:-10}
+threads=${2:-64}
+root=$(cd "$(dirname "$0")/.." && pwd)
+module="$root/plugins/store-sqlite"
+[ -d "$module/target/test-classes" ] || (cd "$root" && mvn -B -q install -DskipTests -pl plugins/store-sqlite -am)
+(cd "$root" && mvn -B -q test-compile -pl plugins/store-sqlite)
+cp_file=$(mktemp)
+(cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)
+cp="$module/target/test-classes:$module/target/classes:$(cat "$cp_file")"
+work=$(mktemp -d "${TMPDIR:-/tmp}/understudy-storebench.XXXXXX")
+trap 'rm -rf "$work" "$cp_file"' EXIT
+java -Xmx512m -cp "$cp" org.understudy.store.sqlite.StoreBench "$work/load" "$seconds" "$threads" | tee "$work/load.out"
+java -Xmx256m -cp "$cp" org.understudy.store.sqlite.CrashCycles "$work/crash" 20 | tee "$work/crash.out"
+load=$(grep '^RESULT' "$work/load.out" | sed 's/^RESULT //')
+crash=$(grep '^RESULT' "$work/crash.out" | sed 's/^RESULT //')
+echo "RESULT $load $crash"
