@@ -107,7 +107,8 @@ class GatewayProcessIT {
             assertEquals("127.0.0.1", dns.get("config").get("host").asText(), "UNDERSTUDY_DNS_HOST wins");
             assertEquals("10.1.2.3", Dns.resolveA(dnsPort, "hello.lan"));
             client.awaitPlugin("udp-echo", Duration.ofSeconds(5), GatewayClient.inState("STANDBY"), "STANDBY");
-            client.awaitPlugin("store-memory", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE");
+            client.awaitPlugin("store-sqlite", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE");
+            client.awaitPlugin("store-memory", Duration.ofSeconds(5), GatewayClient.inState("STANDBY"), "STANDBY");
 
             assertThrows(ConnectException.class, () -> {
                 try (Socket s = new Socket()) {
@@ -131,7 +132,7 @@ class GatewayProcessIT {
             String out = again.output();
             assertFalse(out.contains("Generated admin password"), "the password is printed only at the first start");
             assertEquals(1, count(out, "started DNS_SERVER plugin dns"), out);
-            assertEquals(1, count(out, "started READING_STORE plugin store-memory"), out);
+            assertEquals(1, count(out, "started READING_STORE plugin store-sqlite"), out);
             assertEquals(1, count(out, "installed echo.jar"), out);
             assertEquals("10.1.2.3", Dns.resolveA(dnsPort, "hello.lan"));
             assertTrue(again.terminate().compareTo(Duration.ofSeconds(3)) < 0);

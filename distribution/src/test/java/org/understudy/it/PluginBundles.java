@@ -37,6 +37,13 @@ final class PluginBundles {
                 .resource("plugin-version.txt", "swap");
     }
 
+    static TestBundles feeder() throws IOException {
+        return TestBundles.bundle("org.understudy.it.feeder", "1.0.0")
+                .header("Import-Package", TestBundles.API_IMPORTS)
+                .classes(org.understudy.it.plugins.FeederProfile.Config.class)
+                .plugin(DeviceProfile.class, org.understudy.it.plugins.FeederProfile.class);
+    }
+
     static TestBundles throwingProfile() throws IOException {
         return TestBundles.bundle("org.understudy.it.throwing", "1.0.0")
                 .header("Import-Package", TestBundles.API_IMPORTS)

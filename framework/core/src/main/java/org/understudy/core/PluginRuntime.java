@@ -253,7 +253,8 @@ public final class PluginRuntime implements AutoCloseable {
         return plugins;
     }
 
-    RuntimeSettings settings() {
+    /** The runtime configuration in force. */
+    public RuntimeSettings settings() {
         return settings;
     }
 

@@ -15,11 +15,12 @@ public record RuntimeSettings(
         @Description("Id of the reading store plugin to run; empty = automatic.") String readingStore,
         @Description("Maximum threads for blocking work shared by all plugins (disk, store, sinks).") int blockingThreads,
         @Description("Netty event loop threads shared by all plugins; 0 = one per core. Takes effect when the loops are created, at start.") int eventLoopThreads,
-        @Description("How long a plugin's stop() may take before the runtime gives up on it and releases its resources anyway.") Duration stopTimeout) {
+        @Description("How long a plugin's stop() may take before the runtime gives up on it and releases its resources anyway.") Duration stopTimeout,
+        @Description("Most points one /api/readings answer may hold; ask for a larger step beyond it.") int apiMaxPoints) {
 
     public static final String PID = "understudy.runtime";
 
-    public static final RuntimeSettings DEFAULTS = new RuntimeSettings("", "", "", 16, 0, Duration.ofSeconds(2));
+    public static final RuntimeSettings DEFAULTS = new RuntimeSettings("", "", "", 16, 0, Duration.ofSeconds(2), 200_000);
 
     public RuntimeSettings {
         dnsServer = dnsServer == null ? "" : dnsServer.trim();
@@ -33,6 +34,9 @@ public record RuntimeSettings(
         }
         if (stopTimeout == null || stopTimeout.isNegative() || stopTimeout.isZero()) {
             throw new IllegalArgumentException("stopTimeout must be positive");
+        }
+        if (apiMaxPoints < 1) {
+            throw new IllegalArgumentException("apiMaxPoints must be positive, got " + apiMaxPoints);
         }
     }
 

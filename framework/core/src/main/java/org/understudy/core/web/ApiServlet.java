@@ -18,10 +18,12 @@ public final class ApiServlet extends HttpServlet {
     private final transient PluginRuntime runtime;
     private final transient AdminCredentials credentials;
     private final transient ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final transient ReadingsApi readings;
 
     public ApiServlet(PluginRuntime runtime, AdminCredentials credentials) {
         this.runtime = runtime;
         this.credentials = credentials;
+        this.readings = new ReadingsApi(runtime);
     }
 
     @Override
@@ -32,14 +34,35 @@ public final class ApiServlet extends HttpServlet {
             return;
         }
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
-        if (!path.equals("/status")) {
+        if (!path.equals("/status") && !path.equals("/devices") && !path.equals("/readings")) {
             send(response, HttpServletResponse.SC_NOT_FOUND, Map.of("error", "no such resource: /api" + path));
-        } else if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
+            return;
+        }
+        if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
             response.setHeader("Allow", "GET, HEAD");
             send(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, Map.of("error", "use GET"));
-        } else {
-            send(response, HttpServletResponse.SC_OK, runtime.status());
+            return;
         }
+        try {
+            ReadingsApi.Answer answer = switch (path) {
+                case "/devices" -> readings.devices();
+                case "/readings" -> readings.readings(parameters(request));
+                default -> new ReadingsApi.Answer(HttpServletResponse.SC_OK, runtime.status());
+            };
+            send(response, answer.status(), answer.body());
+        } catch (IllegalStateException e) {
+            send(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, Map.of("error", String.valueOf(e.getMessage())));
+        }
+    }
+
+    private static Map<String, String> parameters(HttpServletRequest request) {
+        Map<String, String> out = new java.util.HashMap<>();
+        request.getParameterMap().forEach((k, v) -> {
+            if (v.length > 0) {
+                out.put(k, v[0]);
+            }
+        });
+        return out;
     }
 
     private void send(HttpServletResponse response, int status, Object body) throws IOException {
