@@ -23,6 +23,8 @@ final class ManagedPlugin {
     volatile Plugin<Record> instance;
     PluginContextImpl<Record> context;
     LanDriver driver;
+    /** For a running sink: its store-and-forward loop. */
+    volatile SinkRunner sinkRunner;
     /** Set when start failed with the current configuration: do not retry until something changes. */
     boolean startFailed;
     /** Another plugin with the same id came first. */

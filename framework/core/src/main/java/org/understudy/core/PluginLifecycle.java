@@ -12,6 +12,7 @@ import org.understudy.api.Plugin;
 import org.understudy.api.Recorder;
 import org.understudy.api.spi.DeviceProfile;
 import org.understudy.api.spi.LanDriver;
+import org.understudy.api.spi.Sink;
 
 /** Starts, reconfigures and stops single plugins; always called on the runtime's lifecycle thread. */
 final class PluginLifecycle {
@@ -26,9 +27,11 @@ final class PluginLifecycle {
     private final Recorder recorder;
     private final Clock clock;
     private final Supplier<Duration> stopTimeout;
+    private final SinkRunners sinks;
 
     PluginLifecycle(Path dataDirectory, Path confDirectory, SharedThreads threads, ConnectivityTracker connectivity,
-                    ProfileRegistry profiles, Recorder recorder, Clock clock, Supplier<Duration> stopTimeout) {
+                    ProfileRegistry profiles, Recorder recorder, Clock clock, Supplier<Duration> stopTimeout,
+                    SinkRunners sinks) {
         this.dataDirectory = dataDirectory;
         this.confDirectory = confDirectory;
         this.threads = threads;
@@ -37,6 +40,7 @@ final class PluginLifecycle {
         this.recorder = recorder;
         this.clock = clock;
         this.stopTimeout = stopTimeout;
+        this.sinks = sinks;
     }
 
     /** Starts {@code p} with {@code config}; on failure leaves it FAILED with nothing left open. */
@@ -65,6 +69,9 @@ final class PluginLifecycle {
                         driver.start();
                         p.driver = driver;
                     }
+                }
+                if (instance instanceof Sink<?> sink) {
+                    p.sinkRunner = sinks.start(p.id(), sink, context.scheduler());
                 }
             } finally {
                 current.setContextClassLoader(previous);
@@ -117,6 +124,10 @@ final class PluginLifecycle {
         }
         if (instance instanceof DeviceProfile<?> profile) {
             profiles.remove(profile);
+        }
+        if (p.sinkRunner != null) {
+            sinks.stop(p.sinkRunner);
+            p.sinkRunner = null;
         }
         stopWithin(instance, p);
         p.context.close();
@@ -182,11 +193,17 @@ final class PluginLifecycle {
         if (instance == null) {
             return Map.of();
         }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
         try {
-            return instance.status();
+            out.putAll(instance.status());
         } catch (RuntimeException e) {
-            return Map.of("statusError", describe(e));
+            out.put("statusError", describe(e));
         }
+        SinkRunner runner = p.sinkRunner;
+        if (runner != null) {
+            out.put("delivery", runner.status());
+        }
+        return out;
     }
 
     private static void safely(Runnable action, ManagedPlugin p, String what) {

@@ -53,6 +53,7 @@ public final class PluginRuntime implements AutoCloseable {
     private final ProfileRegistry profiles = new ProfileRegistry();
     private final PluginLifecycle lifecycle;
     private final StoreRecorder recorder;
+    private final SinkRunners sinks;
     private final List<ManagedPlugin> plugins = new CopyOnWriteArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Map<String, Object>> configurations = new HashMap<>();
@@ -81,9 +82,10 @@ public final class PluginRuntime implements AutoCloseable {
         this.threads = new SharedThreads(RuntimeSettings.DEFAULTS.blockingThreads(),
                 () -> settings.eventLoopThreads());
         this.connectivity = new ConnectivityTracker(clock);
-        this.recorder = new StoreRecorder(this::activeStore, this::whyNoStore);
+        this.sinks = new SinkRunners(this::store, this::settings, clock);
+        this.recorder = new StoreRecorder(this::activeStore, this::whyNoStore, sinks::recorded);
         this.lifecycle = new PluginLifecycle(dataDirectory, confDirectory, threads, connectivity, profiles, recorder, clock,
-                () -> settings.stopTimeout());
+                () -> settings.stopTimeout(), sinks);
         this.status = new RuntimeStatus(this);
     }
 

@@ -16,11 +16,16 @@ public record RuntimeSettings(
         @Description("Maximum threads for blocking work shared by all plugins (disk, store, sinks).") int blockingThreads,
         @Description("Netty event loop threads shared by all plugins; 0 = one per core. Takes effect when the loops are created, at start.") int eventLoopThreads,
         @Description("How long a plugin's stop() may take before the runtime gives up on it and releases its resources anyway.") Duration stopTimeout,
-        @Description("Most points one /api/readings answer may hold; ask for a larger step beyond it.") int apiMaxPoints) {
+        @Description("Most points one /api/readings answer may hold; ask for a larger step beyond it.") int apiMaxPoints,
+        @Description("Most readings handed to a sink in one delivery.") int sinkBatchSize,
+        @Description("First wait before a failed delivery is retried; it doubles up to sinkRetryMax.") Duration sinkRetryInitial,
+        @Description("Longest wait between retries of a failed delivery (retries never stop).") Duration sinkRetryMax,
+        @Description("How often an idle sink looks for new readings (it is also woken when readings are recorded).") Duration sinkPollInterval) {
 
     public static final String PID = "understudy.runtime";
 
-    public static final RuntimeSettings DEFAULTS = new RuntimeSettings("", "", "", 16, 0, Duration.ofSeconds(2), 200_000);
+    public static final RuntimeSettings DEFAULTS = new RuntimeSettings("", "", "", 16, 0, Duration.ofSeconds(2), 200_000,
+            5000, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(1));
 
     public RuntimeSettings {
         dnsServer = dnsServer == null ? "" : dnsServer.trim();
@@ -37,6 +42,17 @@ public record RuntimeSettings(
         }
         if (apiMaxPoints < 1) {
             throw new IllegalArgumentException("apiMaxPoints must be positive, got " + apiMaxPoints);
+        }
+        if (sinkBatchSize < 1 || sinkBatchSize > 1_000_000) {
+            throw new IllegalArgumentException("sinkBatchSize must be between 1 and 1000000, got " + sinkBatchSize);
+        }
+        for (Duration d : new Duration[] {sinkRetryInitial, sinkRetryMax, sinkPollInterval}) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("sinkRetryInitial, sinkRetryMax and sinkPollInterval must be positive");
+            }
+        }
+        if (sinkRetryMax.compareTo(sinkRetryInitial) < 0) {
+            throw new IllegalArgumentException("sinkRetryMax must not be shorter than sinkRetryInitial");
         }
     }
 

@@ -16,10 +16,13 @@ final class StoreRecorder implements Recorder {
 
     private final Supplier<ReadingStore<?>> activeStore;
     private final Supplier<String> whyNone;
+    private final Runnable afterRecord;
 
-    StoreRecorder(Supplier<ReadingStore<?>> activeStore, Supplier<String> whyNone) {
+    /** @param afterRecord told after readings were recorded (wakes the sinks) */
+    StoreRecorder(Supplier<ReadingStore<?>> activeStore, Supplier<String> whyNone, Runnable afterRecord) {
         this.activeStore = activeStore;
         this.whyNone = whyNone;
+        this.afterRecord = afterRecord;
     }
 
     private ReadingStore<?> store() throws RecordException {
@@ -34,6 +37,7 @@ final class StoreRecorder implements Recorder {
     public void record(List<Reading> readings) throws RecordException {
         if (!readings.isEmpty()) {
             store().append(readings);
+            afterRecord.run();
         }
     }
 

@@ -22,4 +22,12 @@ public interface Sink<C extends Record> extends Plugin<C> {
      * @throws Exception anything else: the batch is retried later
      */
     void deliver(List<StoredReading> batch) throws Exception;
+
+    /**
+     * Whether deliveries should happen now. While false, readings wait in the store and the sink's
+     * cursor stays where it is (for a sink installed but not configured yet). Must be cheap.
+     */
+    default boolean enabled() {
+        return true;
+    }
 }

@@ -1,0 +1,183 @@
+package org.understudy.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.api.model.StoredReading;
+import org.understudy.api.spi.ReadingStore;
+import org.understudy.api.spi.RejectedReadingException;
+import org.understudy.api.spi.Sink;
+
+/**
+ * Store-and-forward for one sink: reads the store after the sink's durable cursor, delivers in order,
+ * moves the cursor (durably) after each delivery, retries a failed delivery forever with capped
+ * exponential backoff, parks a reading the destination refuses for good and goes on. Runs on one
+ * runtime blocking thread until stopped; resumes from the cursor after any restart.
+ */
+final class SinkRunner implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkRunner.class);
+    private static final int PARKED_SHOWN = 20;
+
+    private final String sinkId;
+    private final Sink<?> sink;
+    private final Supplier<Optional<ReadingStore<?>>> store;
+    private final Supplier<RuntimeSettings> settings;
+    private final Clock clock;
+    private final Semaphore wake = new Semaphore(0);
+    private final Deque<Map<String, Object>> parked = new ArrayDeque<>();
+    private volatile boolean stopped;
+    private volatile long cursor = -1;
+    private volatile long delivered;
+    private volatile long parkedCount;
+    private volatile long retries;
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
+    private volatile Instant lastDeliveryAt;
+
+    SinkRunner(String sinkId, Sink<?> sink, Supplier<Optional<ReadingStore<?>>> store, Supplier<RuntimeSettings> settings,
+               Clock clock) {
+        this.sinkId = sinkId;
+        this.sink = sink;
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** New readings were recorded: look now instead of at the next poll. */
+    void wake() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    void stop() {
+        stopped = true;
+        wake.release();
+    }
+
+    @Override
+    public void run() {
+        Duration backoff = null;
+        while (!stopped && !Thread.currentThread().isInterrupted()) {
+            ReadingStore<?> s = store.get().orElse(null);
+            if (s == null || !sink.enabled()) {
+                pause(settings.get().sinkPollInterval());
+                continue;
+            }
+            try {
+                if (cursor < 0) {
+                    cursor = s.cursor(sinkId);
+                }
+                List<StoredReading> batch = s.readAfter(cursor, settings.get().sinkBatchSize());
+                if (batch.isEmpty()) {
+                    pause(settings.get().sinkPollInterval());
+                    continue;
+                }
+                try {
+                    sink.deliver(batch);
+                    advance(s, batch.get(batch.size() - 1).sequence(), batch.size());
+                } catch (RejectedReadingException rejected) {
+                    long before = batch.stream().filter(r -> r.sequence() < rejected.sequence()).count();
+                    park(rejected);
+                    advance(s, rejected.sequence(), before);
+                }
+                backoff = null;
+                lastError = null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                Duration initial = settings.get().sinkRetryInitial();
+                Duration max = settings.get().sinkRetryMax();
+                backoff = backoff == null ? initial : backoff.multipliedBy(2);
+                if (backoff.compareTo(max) > 0) {
+                    backoff = max;
+                }
+                retries++;
+                lastError = describe(e);
+                lastErrorAt = clock.instant();
+                LOG.warn("sink {} could not deliver (retry in {} ms): {}", sinkId, backoff.toMillis(), lastError);
+                // jitter: up to a quarter more, so sinks that failed together do not retry together
+                pause(backoff.plusMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() / 4 + 1)));
+            }
+        }
+    }
+
+    private void advance(ReadingStore<?> s, long sequence, long count) throws Exception {
+        s.saveCursor(sinkId, sequence);
+        cursor = sequence;
+        delivered += count;
+        lastDeliveryAt = clock.instant();
+    }
+
+    private void park(RejectedReadingException rejected) {
+        parkedCount++;
+        LOG.error("sink {} refused reading {} for good; parked: {}", sinkId, rejected.sequence(), rejected.getMessage());
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("sequence", rejected.sequence());
+        entry.put("reason", rejected.getMessage());
+        entry.put("at", clock.instant().toString());
+        synchronized (parked) {
+            parked.addFirst(entry);
+            while (parked.size() > PARKED_SHOWN) {
+                parked.removeLast();
+            }
+        }
+    }
+
+    private void pause(Duration d) {
+        try {
+            wake.tryAcquire(d.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** Delivery figures for the status API: cursor, backlog, oldest unsent age, errors, parked readings. */
+    Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        long c = cursor;
+        out.put("cursor", c < 0 ? null : c);
+        ReadingStore<?> s = store.get().orElse(null);
+        if (s != null && c >= 0) {
+            try {
+                long last = s.lastSequence();
+                out.put("backlog", Math.max(0, last - c));
+                List<StoredReading> oldest = s.readAfter(c, 1);
+                out.put("oldestUnsentAgeSeconds", oldest.isEmpty() ? 0
+                        : Math.max(0, Duration.between(oldest.get(0).reading().receivedAt(), clock.instant()).toSeconds()));
+            } catch (RuntimeException e) {
+                out.put("backlog", null);
+            }
+        }
+        out.put("enabled", sink.enabled());
+        out.put("delivered", delivered);
+        out.put("retries", retries);
+        out.put("lastError", lastError);
+        out.put("lastErrorAt", lastErrorAt == null ? null : lastErrorAt.toString());
+        out.put("lastDeliveryAt", lastDeliveryAt == null ? null : lastDeliveryAt.toString());
+        out.put("parked", parkedCount);
+        synchronized (parked) {
+            out.put("recentlyParked", List.copyOf(parked));
+        }
+        return out;
+    }
+}

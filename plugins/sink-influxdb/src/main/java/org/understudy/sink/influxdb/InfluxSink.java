@@ -1,0 +1,145 @@
+package org.understudy.sink.influxdb;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.understudy.api.PluginContext;
+import org.understudy.api.model.StoredReading;
+import org.understudy.api.spi.RejectedReadingException;
+import org.understudy.api.spi.Sink;
+
+/**
+ * The InfluxDB sink (id {@code sink-influxdb}). One POST per batch; 2xx acknowledges the batch. A 400 or
+ * 422 (a point InfluxDB will never take, such as a field type conflict) is narrowed down by halving the
+ * batch until the one refused reading is found, which is then parked; everything else (connection
+ * refused, 5xx, 401, 404 for a missing database) is retried by the runtime until it works.
+ */
+public final class InfluxSink implements Sink<InfluxConfig> {
+
+    private volatile InfluxConfig config = InfluxConfig.DEFAULTS;
+    private volatile HttpClient http;
+    private volatile URI writeUri;
+
+    @Override
+    public String id() {
+        return "sink-influxdb";
+    }
+
+    @Override
+    public Class<InfluxConfig> configType() {
+        return InfluxConfig.class;
+    }
+
+    @Override
+    public InfluxConfig defaultConfig() {
+        return InfluxConfig.DEFAULTS;
+    }
+
+    @Override
+    public void start(PluginContext<InfluxConfig> context) {
+        config = context.config();
+        writeUri = writeUri(config);
+        http = HttpClient.newBuilder().executor(context.scheduler().blocking())
+                .connectTimeout(config.requestTimeout()).build();
+    }
+
+    static URI writeUri(InfluxConfig c) {
+        String base = c.url().endsWith("/") ? c.url().substring(0, c.url().length() - 1) : c.url();
+        if (c.apiVersion() == InfluxConfig.ApiVersion.V2) {
+            return URI.create(base + "/api/v2/write?precision=ms&org=" + enc(c.org()) + "&bucket=" + enc(c.bucket()));
+        }
+        StringBuilder uri = new StringBuilder(base).append("/write?precision=ms&db=").append(enc(c.database()));
+        if (!c.retentionPolicy().isBlank()) {
+            uri.append("&rp=").append(enc(c.retentionPolicy()));
+        }
+        return URI.create(uri.toString());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    @Override
+    public void stop() {
+        http = null; // the JDK client has no close before Java 21; its threads end with it
+    }
+
+    @Override
+    public void deliver(List<StoredReading> batch) throws Exception {
+        int status = post(batch);
+        if (status / 100 == 2) {
+            return;
+        }
+        if (status == 400 || status == 422) {
+            narrowDown(batch);
+            return;
+        }
+        throw new IOException("InfluxDB answered " + status + lastBody);
+    }
+
+    /** Halves a refused batch until the refused reading is alone; what goes in is delivered. */
+    private void narrowDown(List<StoredReading> batch) throws Exception {
+        if (batch.size() == 1) {
+            throw new RejectedReadingException(batch.get(0).sequence(), "InfluxDB refused it" + lastBody);
+        }
+        List<StoredReading> first = batch.subList(0, batch.size() / 2);
+        List<StoredReading> second = batch.subList(batch.size() / 2, batch.size());
+        for (List<StoredReading> half : List.of(first, second)) {
+            int status = post(half);
+            if (status == 400 || status == 422) {
+                narrowDown(half);
+            } else if (status / 100 != 2) {
+                throw new IOException("InfluxDB answered " + status + lastBody);
+            }
+        }
+    }
+
+    private volatile String lastBody = "";
+
+    private int post(List<StoredReading> batch) throws IOException, InterruptedException {
+        HttpClient client = http;
+        if (client == null) {
+            throw new IOException("the InfluxDB sink is stopped");
+        }
+        StringBuilder body = new StringBuilder(batch.size() * 96);
+        for (StoredReading r : batch) {
+            LineProtocol.append(body, r.reading());
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(writeUri).timeout(config.requestTimeout())
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        if (config.apiVersion() == InfluxConfig.ApiVersion.V2) {
+            request.header("Authorization", "Token " + config.token());
+        } else if (!config.username().isBlank()) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (config.username() + ":" + config.password()).getBytes(StandardCharsets.UTF_8)));
+        }
+        HttpResponse<String> response;
+        try {
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot connect to InfluxDB at " + config.url(), e);
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new IOException("InfluxDB at " + config.url() + " did not answer within " + config.requestTimeout().toMillis() + " ms", e);
+        }
+        String text = response.body() == null ? "" : response.body();
+        lastBody = text.isBlank() ? "" : ": " + (text.length() > 300 ? text.substring(0, 300) : text);
+        return response.statusCode();
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        return Map.of("writeUrl", writeUri == null ? "" : writeUri.toString().replaceAll("(?i)(token|password)=[^&]*", "$1=***"));
+    }
+}

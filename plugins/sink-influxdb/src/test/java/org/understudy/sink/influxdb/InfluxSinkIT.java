@@ -1,0 +1,128 @@
+package org.understudy.sink.influxdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.understudy.api.model.MetricValue;
+import org.understudy.api.model.Reading;
+import org.understudy.core.ClasspathPlugins;
+import org.understudy.core.PluginRuntime;
+
+/**
+ * Store-and-forward into a real influxd 1.6: readings recorded while InfluxDB is down wait in the
+ * SQLite store and arrive, exactly once, when it is back; a point InfluxDB refuses is parked and does
+ * not block the rest; after a restart of the gateway delivery resumes from the durable cursor.
+ */
+class InfluxSinkIT {
+
+    static final Instant T0 = Instant.parse("2026-02-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    static Reading reading(int i) {
+        return new Reading("sky-" + (i % 3), "bloomsky", T0.plusSeconds(i), T0.plusSeconds(i),
+                Map.of("temperature", MetricValue.of(i, "Cel"), "rain", MetricValue.of(i % 2 == 0)), Map.of("site", "stupa"));
+    }
+
+    private PluginRuntime runtime(Influxd influx) {
+        PluginRuntime r = new PluginRuntime(dir.resolve("gw"), dir.resolve("conf"), k -> null, Clock.systemUTC());
+        r.configure("understudy.runtime", Map.of("readingStore", "store-sqlite", "sinkBatchSize", "300",
+                "sinkRetryInitial", "100ms", "sinkRetryMax", "400ms", "sinkPollInterval", "100ms"));
+        r.configure("understudy.sink-influxdb", Map.of("enabled", "true", "url", influx.url(), "database", "understudy"));
+        r.add(ClasspathPlugins.discover(InfluxSinkIT.class.getClassLoader()));
+        return r;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> delivery(PluginRuntime r) {
+        Map<String, Object> sink = ((List<Map<String, Object>>) r.status().get("plugins")).stream()
+                .filter(p -> "sink-influxdb".equals(p.get("id"))).findFirst().orElseThrow();
+        return (Map<String, Object>) ((Map<String, Object>) sink.get("status")).get("delivery");
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    static void record(PluginRuntime r, int from, int to) throws Exception {
+        List<Reading> batch = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            batch.add(reading(i));
+            if (batch.size() == 100) {
+                r.recorder().record(batch);
+                batch.clear();
+            }
+        }
+        r.recorder().record(batch);
+    }
+
+    @Test
+    void everyReadingArrivesExactlyOnceThroughOutagesRefusalsAndRestarts() throws Exception {
+        try (Influxd influx = new Influxd(dir.resolve("influx")).start()) {
+            influx.query("", "CREATE DATABASE understudy");
+            PluginRuntime r = runtime(influx);
+            try {
+                record(r, 0, 1000);
+                await(() -> ((Number) delivery(r).get("backlog")).longValue() == 0, "first 1000 delivered");
+
+                influx.stop();
+                record(r, 1000, 2500);
+                await(() -> delivery(r).get("lastError") != null, "the outage noticed");
+                assertTrue(((Number) delivery(r).get("backlog")).longValue() > 0);
+                Thread.sleep(500);
+                assertTrue(((Number) delivery(r).get("retries")).longValue() >= 2, "retried with backoff: " + delivery(r));
+
+                influx.start();
+                await(() -> ((Number) delivery(r).get("backlog")).longValue() == 0, "backlog drained after the outage");
+                assertEquals(2500, influx.count("understudy", "SELECT count(temperature) FROM bloomsky"));
+
+                // a field type conflict: InfluxDB refuses this point for good; it is parked, the rest flows
+                r.recorder().record(List.of(new Reading("sky-0", "bloomsky", T0.plusSeconds(5000), T0.plusSeconds(5000),
+                        Map.of("temperature", MetricValue.of("hot")), Map.of())));
+                record(r, 2500, 2600);
+                await(() -> ((Number) delivery(r).get("backlog")).longValue() == 0, "everything after the refused point");
+                assertEquals(1L, ((Number) delivery(r).get("parked")).longValue());
+                assertEquals(2501L, ((Number) ((Map<?, ?>) ((List<?>) delivery(r).get("recentlyParked")).get(0)).get("sequence")).longValue());
+                assertEquals(2600, influx.count("understudy", "SELECT count(temperature) FROM bloomsky"));
+            } finally {
+                r.close();
+            }
+
+            // the gateway restarts: delivery resumes from the durable cursor, nothing is sent twice
+            PluginRuntime again = runtime(influx);
+            try {
+                assertEquals(0L, ((Number) delivery(again).get("delivered")).longValue());
+                record(again, 2600, 2700);
+                await(() -> ((Number) delivery(again).get("backlog")).longValue() == 0, "new readings after the restart");
+                assertEquals(100L, ((Number) delivery(again).get("delivered")).longValue(), "only the new ones were sent");
+                assertEquals(2700, influx.count("understudy", "SELECT count(temperature) FROM bloomsky"));
+                JsonNode values = influx.query("understudy", "SELECT temperature, device, site FROM bloomsky WHERE device = 'sky-1' ORDER BY time LIMIT 3")
+                        .path("results").path(0).path("series").get(0).get("values");
+                assertEquals("2026-02-01T00:00:01Z", values.get(0).get(0).asText());
+                assertEquals(1.0, values.get(0).get(1).asDouble(), 0);
+                assertEquals("stupa", values.get(0).get(3).asText());
+                assertEquals(4.0, values.get(1).get(1).asDouble(), 0);
+            } finally {
+                again.close();
+            }
+        }
+    }
+}
