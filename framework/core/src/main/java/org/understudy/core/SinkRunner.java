@@ -36,6 +36,7 @@ final class SinkRunner implements Runnable {
     private final Supplier<Optional<ReadingStore<?>>> store;
     private final Supplier<RuntimeSettings> settings;
     private final Clock clock;
+    private final java.util.concurrent.Executor prefetcher;
     private final Semaphore wake = new Semaphore(0);
     private final Deque<Map<String, Object>> parked = new ArrayDeque<>();
     private volatile boolean stopped;
@@ -47,8 +48,10 @@ final class SinkRunner implements Runnable {
     private volatile Instant lastErrorAt;
     private volatile Instant lastDeliveryAt;
 
+    /** @param prefetcher runs the read of the next batch while the current one is being delivered */
     SinkRunner(String sinkId, Sink<?> sink, Supplier<Optional<ReadingStore<?>>> store, Supplier<RuntimeSettings> settings,
-               Clock clock) {
+               Clock clock, java.util.concurrent.Executor prefetcher) {
+        this.prefetcher = prefetcher;
         this.sinkId = sinkId;
         this.sink = sink;
         this.store = store;
@@ -71,6 +74,9 @@ final class SinkRunner implements Runnable {
     @Override
     public void run() {
         Duration backoff = null;
+        // the next batch, read while the current one is delivered; deliveries themselves stay in order
+        java.util.concurrent.CompletableFuture<List<StoredReading>> next = null;
+        long nextAfter = -1;
         while (!stopped && !Thread.currentThread().isInterrupted()) {
             ReadingStore<?> s = store.get().orElse(null);
             if (s == null || !sink.enabled()) {
@@ -81,14 +87,21 @@ final class SinkRunner implements Runnable {
                 if (cursor < 0) {
                     cursor = s.cursor(sinkId);
                 }
-                List<StoredReading> batch = s.readAfter(cursor, settings.get().sinkBatchSize());
+                int size = settings.get().sinkBatchSize();
+                List<StoredReading> batch = next != null && nextAfter == cursor ? next.join() : s.readAfter(cursor, size);
+                next = null;
                 if (batch.isEmpty()) {
                     pause(settings.get().sinkPollInterval());
                     continue;
                 }
+                long after = batch.get(batch.size() - 1).sequence();
+                if (batch.size() == size) {
+                    next = java.util.concurrent.CompletableFuture.supplyAsync(() -> s.readAfter(after, size), prefetcher);
+                    nextAfter = after;
+                }
                 try {
                     sink.deliver(batch);
-                    advance(s, batch.get(batch.size() - 1).sequence(), batch.size());
+                    advance(s, after, batch.size());
                 } catch (RejectedReadingException rejected) {
                     long before = batch.stream().filter(r -> r.sequence() < rejected.sequence()).count();
                     park(rejected);
@@ -100,6 +113,7 @@ final class SinkRunner implements Runnable {
                 Thread.currentThread().interrupt();
                 break;
             } catch (Exception e) {
+                next = null;
                 Duration initial = settings.get().sinkRetryInitial();
                 Duration max = settings.get().sinkRetryMax();
                 backoff = backoff == null ? initial : backoff.multipliedBy(2);

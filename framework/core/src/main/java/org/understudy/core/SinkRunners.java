@@ -25,7 +25,7 @@ final class SinkRunners {
 
     /** Starts the loop on one of the sink plugin's own blocking threads (it ends with the plugin). */
     SinkRunner start(String id, Sink<?> sink, PluginScheduler scheduler) {
-        SinkRunner runner = new SinkRunner(id, sink, store, settings, clock);
+        SinkRunner runner = new SinkRunner(id, sink, store, settings, clock, scheduler.blocking());
         running.add(runner);
         scheduler.blocking().execute(runner);
         return runner;

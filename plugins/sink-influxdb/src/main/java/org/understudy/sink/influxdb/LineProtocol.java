@@ -19,7 +19,8 @@ final class LineProtocol {
         escape(out, r.profile(), true);
         out.append(",device=");
         escape(out, r.deviceId(), false);
-        for (Map.Entry<String, String> tag : new TreeMap<>(r.tags()).entrySet()) {
+        Map<String, String> tags = r.tags().size() > 1 ? new TreeMap<>(r.tags()) : r.tags();
+        for (Map.Entry<String, String> tag : tags.entrySet()) {
             if (tag.getKey().equals("device") || tag.getValue().isEmpty()) {
                 continue;
             }

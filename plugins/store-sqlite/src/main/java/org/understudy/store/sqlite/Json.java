@@ -2,12 +2,13 @@ package org.understudy.store.sqlite;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.StringWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.understudy.api.model.MetricValue;
@@ -51,20 +52,41 @@ final class Json {
         return out.toString();
     }
 
+    /** Streams the stored form back (no tree): sinks read every reading through here. */
     static Map<String, MetricValue> metrics(String json) {
         Map<String, MetricValue> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = read(json).fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode v = e.getValue();
-            if (v.has("n")) {
-                out.put(e.getKey(), MetricValue.of(v.get("n").asDouble(), v.has("u") ? v.get("u").asText() : ""));
-            } else if (v.has("b")) {
-                out.put(e.getKey(), MetricValue.of(v.get("b").asBoolean()));
-            } else {
-                out.put(e.getKey(), MetricValue.of(v.path("t").asText()));
+        try (JsonParser p = FACTORY.createParser(json)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                expect(p.nextToken(), JsonToken.START_OBJECT);
+                Double number = null;
+                String unit = "";
+                Boolean flag = null;
+                String text = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    p.nextToken();
+                    switch (key) {
+                        case "n" -> number = p.getDoubleValue();
+                        case "u" -> unit = p.getText();
+                        case "b" -> flag = p.getBooleanValue();
+                        default -> text = p.getText();
+                    }
+                }
+                out.put(name, number != null ? MetricValue.of(number, unit)
+                        : flag != null ? MetricValue.of(flag) : MetricValue.of(text == null ? "" : text));
             }
+        } catch (IOException e) {
+            throw new IllegalStateException("corrupt metrics JSON in the store: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+        if (actual != expected) {
+            throw new IOException("expected " + expected + ", found " + actual);
+        }
     }
 
     static String strings(Map<String, String> map) {

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sink benchmark: how fast a backlog of readings (recorded while the InfluxDB sink was off) drains into a
+# real influxd 1.x on loopback, every point counted back in InfluxDB. Goal: >= 150,000 points/s.
+#
+#   bench/sink.sh [readings] [batch size]      (defaults 300000 and 10000)
+# Needs: influxd (apt-get install influxdb), mvn -q install -DskipTests.
+# Last line: RESULT influx_drain_points_per_s=... points=... counted=... batch=...
+set -euo pipefail
+readings=${1:-300000}
+batch=${2:-10000}
+root=$(cd "$(dirname "$0")/.." && pwd)
+module="$root/plugins/sink-influxdb"
+command -v influxd >/dev/null || { echo "influxd is needed (apt-get install influxdb)" >&2; exit 1; }
+(cd "$root" && mvn -B -q test-compile -pl plugins/sink-influxdb)
+cp_file=$(mktemp)
+(cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)
+work=$(mktemp -d "${TMPDIR:-/tmp}/understudy-sinkbench.XXXXXX")
+trap 'rm -rf "$work" "$cp_file"' EXIT
+java -Xmx1g -cp "$module/target/test-classes:$module/target/classes:$(cat "$cp_file")" \
+  org.understudy.sink.influxdb.SinkBench "$work" "$readings" "$batch" 2>"$work/stderr.log" | tee "$work/out.txt"
+grep -q '^RESULT' "$work/out.txt" || { cat "$work/stderr.log" >&2; exit 1; }
