@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +53,9 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
     private Path marker;
     private volatile String lastError;
     private volatile boolean indexQueued;
+    private volatile Retention retention;
+    private volatile Retention.Run lastRetention;
+    private static final long RETENTION_FIRST_DELAY_SECONDS = 10;
     private java.util.concurrent.Executor indexer;
 
     @Override
@@ -121,6 +125,9 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         writerDone = done;
         writer = w;
         context.scheduler().scheduleWithFixedDelay(this::indexPending, config.indexInterval(), config.indexInterval());
+        retention = new Retention(config, dir, dir.resolve(config.blobDirectory()));
+        context.scheduler().scheduleWithFixedDelay(() -> indexer.execute(this::applyRetention),
+                Duration.ofSeconds(RETENTION_FIRST_DELAY_SECONDS), config.retentionInterval());
         LOG.info("store open: {} (last sequence {})", database, lastSequence());
     }
 
@@ -195,6 +202,31 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
                 indexQueued = false;
             }
         });
+    }
+
+    /** Runs retention now (also called by the timer); returns what it did. */
+    Retention.Run applyRetention() {
+        Retention.Run[] run = new Retention.Run[1];
+        try {
+            writer().write(new GroupCommitWriter.Write() {
+                @Override
+                public void apply(Statements s) throws SQLException {
+                    run[0] = retention.apply(s.connection(), Instant.now());
+                }
+            });
+        } catch (RecordException e) {
+            lastError = "retention failed: " + e.getMessage();
+            return null;
+        }
+        for (String sha : run[0].orphanedBlobs()) {
+            try {
+                Files.deleteIfExists(blobs.path(sha));
+            } catch (IOException e) {
+                LOG.warn("cannot delete blob file {}: {}", sha, e.getMessage());
+            }
+        }
+        lastRetention = run[0];
+        return run[0];
     }
 
     private GroupCommitWriter writer() throws RecordException {
@@ -365,6 +397,23 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         out.put("indexPendingSamples", w.statements().samples().pending());
         out.put("indexedSequence", w.statements().samples().indexedSequence());
         out.put("lastError", lastError);
+        Retention.Run r = lastRetention;
+        if (r != null) {
+            Map<String, Object> ret = new LinkedHashMap<>();
+            ret.put("lastRun", r.at().toString());
+            ret.put("deletedReadings", r.readings());
+            ret.put("deletedBlobs", r.blobs());
+            ret.put("deletedFlows", r.flows());
+            ret.put("droppedUndelivered", r.droppedUndelivered());
+            ret.put("droppedBlobsOverBudget", r.droppedBlobs());
+            out.put("retention", ret);
+        }
+        try {
+            out.put("droppedUndeliveredTotal", reads.read(c -> Retention.counter(c, "dropped_undelivered")));
+            out.put("usedBytes", reads.read(Retention::usedBytes));
+        } catch (RuntimeException e) {
+            out.put("usedBytes", null);
+        }
         return out;
     }
 }

@@ -15,10 +15,19 @@ public record SqliteStoreConfig(
         @Description("Request and response bodies up to this size are kept inside the flow; larger ones as blobs.") int flowInlineBodyBytes,
         @Description("Connections for reads (queries, sinks); writes have their own.") int readConnections,
         @Description("How long a read waits for a free connection before it fails.") Duration readTimeout,
-        @Description("How often new numeric values are added to the query index (queries may lag the readings by this much).") Duration indexInterval) {
+        @Description("How often new numeric values are added to the query index (queries may lag the readings by this much).") Duration indexInterval,
+        @Description("How long readings are kept (unless a sink has not delivered them yet).") Duration readingRetention,
+        @Description("Per-profile reading retention overriding readingRetention, as profile=duration (e.g. kasa=90d).") java.util.List<String> profileRetention,
+        @Description("How long pictures and other blobs are kept.") Duration pictureRetention,
+        @Description("How long recorded flows are kept.") Duration flowRetention,
+        @Description("Most bytes the store may use (database + blobs); 0 = no budget. Over it, the oldest data goes first, delivered or not, and the drop is counted.") long diskBudgetBytes,
+        @Description("Free space to keep on the data file system; below it the store sheds its oldest data like over budget.") long minFreeBytes,
+        @Description("How often retention runs.") Duration retentionInterval) {
 
     public static final SqliteStoreConfig DEFAULTS = new SqliteStoreConfig("readings.db", "blobs", 20_000,
-            16L * 1024 * 1024, 100_000, 16 * 1024, 4, Duration.ofSeconds(5), Duration.ofMillis(250));
+            16L * 1024 * 1024, 100_000, 16 * 1024, 4, Duration.ofSeconds(5), Duration.ofMillis(250),
+            Duration.ofDays(365), java.util.List.of(), Duration.ofDays(30), Duration.ofDays(7), 0, 256L * 1024 * 1024,
+            Duration.ofHours(1));
 
     public SqliteStoreConfig {
         require(databaseFile != null && !databaseFile.isBlank() && !databaseFile.contains(".."),
@@ -32,6 +41,13 @@ public record SqliteStoreConfig(
         require(readConnections >= 1 && readConnections <= 64, "readConnections must be between 1 and 64, got " + readConnections);
         require(readTimeout != null && !readTimeout.isNegative() && !readTimeout.isZero(), "readTimeout must be positive");
         require(indexInterval != null && !indexInterval.isNegative() && !indexInterval.isZero(), "indexInterval must be positive");
+        for (Duration d : new Duration[] {readingRetention, pictureRetention, flowRetention, retentionInterval}) {
+            require(d != null && !d.isNegative() && !d.isZero(), "retention durations and retentionInterval must be positive");
+        }
+        profileRetention = java.util.List.copyOf(profileRetention);
+        Retention.parseProfiles(profileRetention);
+        require(diskBudgetBytes >= 0, "diskBudgetBytes must not be negative");
+        require(minFreeBytes >= 0, "minFreeBytes must not be negative");
     }
 
     private static void require(boolean ok, String message) {
