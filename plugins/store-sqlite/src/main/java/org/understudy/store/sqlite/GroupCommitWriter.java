@@ -39,15 +39,23 @@ final class GroupCommitWriter implements Runnable {
 
     private record Pending(Write write, CompletableFuture<Void> done) {}
 
-    private final Connection connection;
-    private final Statements statements;
+    /** Opens a fresh write connection (autocommit off, pragmas set). */
+    interface Opener {
+        Connection open() throws SQLException;
+    }
+
+    private final Opener opener;
+    private Connection connection;
+    private Statements statements;
+    private boolean broken;
     private final int maxBatchReadings;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private volatile boolean stopping;
     private volatile long commits;
     private volatile long committedWrites;
 
-    GroupCommitWriter(Connection connection, int maxBatchReadings) throws SQLException {
+    GroupCommitWriter(Connection connection, Opener opener, int maxBatchReadings) throws SQLException {
+        this.opener = opener;
         this.connection = connection;
         this.statements = new Statements(connection);
         this.maxBatchReadings = maxBatchReadings;
@@ -103,6 +111,9 @@ final class GroupCommitWriter implements Runnable {
 
     private void commit(List<Pending> batch) {
         try {
+            if (broken) {
+                reopen();
+            }
             for (Pending p : batch) {
                 p.write().apply(statements);
             }
@@ -119,10 +130,39 @@ final class GroupCommitWriter implements Runnable {
             } catch (SQLException rollback) {
                 e.addSuppressed(rollback);
             }
-            statements.reset();
+            // SQLite may have rolled the transaction back by itself (disk full, I/O error), leaving the JDBC
+            // connection without an open transaction for good: start over with a fresh connection
+            broken = true;
             RecordException failure = new RecordException("not recorded: " + SqliteErrors.describe(e), e);
             LOG.error("store transaction of {} write(s) failed: {}", batch.size(), failure.getMessage());
             batch.forEach(p -> p.done().completeExceptionally(failure));
+        }
+    }
+
+    /**
+     * Replaces the connection and statements after a failed transaction. Sequences are read back from the
+     * database and the query index is rebuilt from the readings past its position, so nothing committed
+     * is forgotten. Fails (and is tried again with the next batch) while the disk still refuses writes.
+     */
+    private void reopen() throws SQLException {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // the old connection is discarded either way
+        }
+        connection = opener.open();
+        statements = new Statements(connection);
+        int reindexed = statements.samples().recover(connection);
+        broken = false;
+        LOG.info("store writer reopened its connection after a failure ({} reading(s) re-indexed)", reindexed);
+    }
+
+    /** Closes the write connection (the loop must have ended). */
+    void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.warn("closing the write connection failed: {}", e.getMessage());
         }
     }
 

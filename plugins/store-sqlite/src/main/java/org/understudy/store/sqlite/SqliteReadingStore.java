@@ -98,18 +98,14 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
             }
             LOG.info("store was not stopped cleanly; integrity check passed");
         }
-        try (Statement s = writeConnection.createStatement()) {
-            // fewer, larger checkpoints: they fsync the database file, and they run inside a commit
-            s.execute("PRAGMA wal_autocheckpoint=" + WAL_CHECKPOINT_PAGES);
-            s.execute("PRAGMA cache_size=-" + CACHE_KIB);
-        }
-        writeConnection.setAutoCommit(false);
+        prepareForWriting(writeConnection);
         List<Connection> readers = new ArrayList<>();
         for (int i = 0; i < config.readConnections(); i++) {
             readers.add(open(database, true));
         }
         reads = new ReadPool(readers, config.readTimeout());
-        GroupCommitWriter w = new GroupCommitWriter(writeConnection, config.maxBatchReadings());
+        GroupCommitWriter w = new GroupCommitWriter(writeConnection, () -> prepareForWriting(open(database, false)),
+                config.maxBatchReadings());
         int reindexed = w.statements().samples().recover(writeConnection);
         if (reindexed > 0) {
             LOG.info("indexing {} reading(s) the query index had not reached before the last stop", reindexed);
@@ -142,6 +138,16 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         return ds.getConnection();
     }
 
+    private static Connection prepareForWriting(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            // fewer, larger checkpoints: they fsync the database file, and they run inside a commit
+            s.execute("PRAGMA wal_autocheckpoint=" + WAL_CHECKPOINT_PAGES);
+            s.execute("PRAGMA cache_size=-" + CACHE_KIB);
+        }
+        c.setAutoCommit(false);
+        return c;
+    }
+
     private static String quickCheck(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
             return rs.next() ? rs.getString(1) : "no answer";
@@ -165,13 +171,13 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
             reads.close();
         }
         try {
-            if (writeConnection != null) {
-                writeConnection.close();
+            if (w != null) {
+                w.close();
             }
             if (marker != null) {
                 Files.writeString(marker, Instant.now().toString());
             }
-        } catch (SQLException | IOException e) {
+        } catch (IOException e) {
             LOG.warn("store did not close cleanly: {}", e.getMessage());
         }
     }
