@@ -1,0 +1,50 @@
+package org.understudy.sink.mqtt;
+
+import java.time.Duration;
+import org.understudy.api.Description;
+
+/** Configuration of the MQTT sink (pid {@code understudy.sink-mqtt}). */
+@Description("Publishes every reading to an MQTT broker: one JSON state message per reading on "
+        + "<topicPrefix>/<profile>/<device>/state (QoS 1, with its store sequence and times), an availability "
+        + "topic <topicPrefix>/status with a last will, and Home Assistant discovery per device and metric.")
+public record MqttConfig(
+        @Description("Whether the sink runs; when off, readings wait in the store.") boolean enabled,
+        @Description("Broker URI: tcp://host:1883 or ssl://host:8883.") String broker,
+        @Description("MQTT client id of the gateway.") String clientId,
+        @Description("User name; empty = anonymous.") String username,
+        @Description("Password.") String password,
+        @Description("First level of every state and availability topic.") String topicPrefix,
+        @Description("Publish Home Assistant discovery messages.") boolean discovery,
+        @Description("Home Assistant discovery prefix (its status topic is <prefix>/status).") String discoveryPrefix,
+        @Description("Retain state messages, so subscribers see the last values at once.") boolean retainState,
+        @Description("How long connecting may take.") Duration connectTimeout,
+        @Description("MQTT keep-alive interval.") Duration keepAlive,
+        @Description("How long the broker may take to acknowledge a batch.") Duration publishTimeout,
+        @Description("Most messages awaiting the broker's acknowledgement at once.") int maxInflight) {
+
+    public static final MqttConfig DEFAULTS = new MqttConfig(false, "tcp://127.0.0.1:1883", "understudy-gateway", "", "",
+            "understudy", true, "homeassistant", true, Duration.ofSeconds(10), Duration.ofSeconds(30),
+            Duration.ofSeconds(30), 1000);
+
+    public MqttConfig {
+        if (broker == null || !broker.matches("(tcp|ssl)://[^/\\s]+(:\\d+)?")) {
+            throw new IllegalArgumentException("broker must look like tcp://host:1883 or ssl://host:8883, got '" + broker + "'");
+        }
+        if (clientId == null || clientId.isBlank() || clientId.length() > 64) {
+            throw new IllegalArgumentException("clientId must be 1 to 64 characters");
+        }
+        for (String prefix : new String[] {topicPrefix, discoveryPrefix}) {
+            if (prefix == null || prefix.isBlank() || prefix.contains("#") || prefix.contains("+")) {
+                throw new IllegalArgumentException("topicPrefix and discoveryPrefix must be topic levels without wildcards");
+            }
+        }
+        for (Duration d : new Duration[] {connectTimeout, keepAlive, publishTimeout}) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("connectTimeout, keepAlive and publishTimeout must be positive");
+            }
+        }
+        if (maxInflight < 1 || maxInflight > 65535) {
+            throw new IllegalArgumentException("maxInflight must be between 1 and 65535, got " + maxInflight);
+        }
+    }
+}
