@@ -39,12 +39,28 @@ final class Retention {
     private final Path dataDirectory;
     private final Path blobDirectory;
     private final Map<String, Duration> perProfile;
+    private final Map<List<String>, Duration> perMetric;
 
     Retention(SqliteStoreConfig config, Path dataDirectory, Path blobDirectory) {
         this.config = config;
         this.dataDirectory = dataDirectory;
         this.blobDirectory = blobDirectory;
         this.perProfile = parseProfiles(config.profileRetention());
+        this.perMetric = parseMetrics(config.metricRetention());
+    }
+
+    /** {@code profile/metric=duration} entries, keyed by [profile, metric]. */
+    static Map<List<String>, Duration> parseMetrics(List<String> entries) {
+        Map<List<String>, Duration> out = new LinkedHashMap<>();
+        for (String e : entries) {
+            String[] kv = e.split("=", 2);
+            String[] pm = kv[0].split("/", 2);
+            if (kv.length != 2 || pm.length != 2 || pm[0].isBlank() || pm[1].isBlank()) {
+                throw new IllegalArgumentException("metricRetention entries are profile/metric=duration, got '" + e + "'");
+            }
+            out.put(List.of(pm[0].trim(), pm[1].trim()), Durations.parse(kv[1].trim(), "metricRetention '" + e + "'"));
+        }
+        return out;
     }
 
     static Map<String, Duration> parseProfiles(List<String> entries) {
@@ -71,6 +87,9 @@ final class Retention {
         for (String profile : profiles) {
             long cutoff = now.minus(perProfile.getOrDefault(profile, config.readingRetention())).toEpochMilli();
             readings += deleteReadings(c, "profile = ? AND received < ? AND seq <= ?", profile, cutoff, protectedAbove);
+        }
+        for (Map.Entry<List<String>, Duration> m : perMetric.entrySet()) {
+            readings += dropMetric(c, m.getKey().get(0), m.getKey().get(1), now.minus(m.getValue()).toEpochMilli(), protectedAbove);
         }
         long blobs = update(c, "DELETE FROM blob WHERE time < ?", now.minus(config.pictureRetention()).toEpochMilli());
         long flows = update(c, "DELETE FROM flow WHERE start < ?", now.minus(config.flowRetention()).toEpochMilli());
@@ -124,6 +143,17 @@ final class Retention {
         try (PreparedStatement p = c.prepareStatement("DELETE FROM reading WHERE " + where)) {
             return bind(p, args).executeUpdate();
         }
+    }
+
+    /** Removes one metric's old values (index and stored readings); returns the readings left empty and deleted. */
+    private static long dropMetric(Connection c, String profile, String metric, long cutoff, long protectedAbove)
+            throws SQLException {
+        update(c, "DELETE FROM sample WHERE series IN (SELECT id FROM series WHERE metric = ?) AND seq IN"
+                + " (SELECT seq FROM reading WHERE profile = ? AND received < ? AND seq <= ?)", metric, profile, cutoff, protectedAbove);
+        String path = "$.\"" + metric.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        update(c, "UPDATE reading SET metrics = json_remove(metrics, ?) WHERE profile = ? AND received < ? AND seq <= ?"
+                + " AND json_type(metrics, ?) IS NOT NULL", path, profile, cutoff, protectedAbove, path);
+        return deleteReadings(c, "profile = ? AND received < ? AND seq <= ? AND metrics = '{}'", profile, cutoff, protectedAbove);
     }
 
     private static long update(Connection c, String sql, Object... args) throws SQLException {

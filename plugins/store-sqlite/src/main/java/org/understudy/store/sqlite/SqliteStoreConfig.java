@@ -18,6 +18,7 @@ public record SqliteStoreConfig(
         @Description("How often new numeric values are added to the query index (queries may lag the readings by this much).") Duration indexInterval,
         @Description("How long readings are kept (unless a sink has not delivered them yet).") Duration readingRetention,
         @Description("Per-profile reading retention overriding readingRetention, as profile=duration (e.g. kasa=90d).") java.util.List<String> profileRetention,
+        @Description("Per-metric retention, as profile/metric=duration (e.g. bloomsky/luminance=30d): older values of that metric are removed from the readings (a reading left without metrics goes).") java.util.List<String> metricRetention,
         @Description("How long pictures and other blobs are kept.") Duration pictureRetention,
         @Description("How long recorded flows are kept.") Duration flowRetention,
         @Description("Most bytes the store may use (database + blobs); 0 = no budget. Over it, the oldest data goes first, delivered or not, and the drop is counted.") long diskBudgetBytes,
@@ -26,7 +27,7 @@ public record SqliteStoreConfig(
 
     public static final SqliteStoreConfig DEFAULTS = new SqliteStoreConfig("readings.db", "blobs", 20_000,
             16L * 1024 * 1024, 100_000, 16 * 1024, 4, Duration.ofSeconds(5), Duration.ofMillis(250),
-            Duration.ofDays(365), java.util.List.of(), Duration.ofDays(30), Duration.ofDays(7), 0, 256L * 1024 * 1024,
+            Duration.ofDays(365), java.util.List.of(), java.util.List.of(), Duration.ofDays(30), Duration.ofDays(7), 0, 256L * 1024 * 1024,
             Duration.ofHours(1));
 
     public SqliteStoreConfig {
@@ -46,6 +47,8 @@ public record SqliteStoreConfig(
         }
         profileRetention = java.util.List.copyOf(profileRetention);
         Retention.parseProfiles(profileRetention);
+        metricRetention = java.util.List.copyOf(metricRetention);
+        Retention.parseMetrics(metricRetention);
         require(diskBudgetBytes >= 0, "diskBudgetBytes must not be negative");
         require(minFreeBytes >= 0, "minFreeBytes must not be negative");
     }

@@ -57,6 +57,25 @@ class RetentionTest {
     }
 
     @Test
+    void perMetricRetentionRemovesOnlyThatMetric() throws Exception {
+        try (EmbeddedStore s = new EmbeddedStore(data, Map.of("metricRetention", "sky/lux=1d, sky/only=1d"))) {
+            Instant t = Instant.now().minus(Duration.ofDays(3));
+            s.recorder().record(List.of(
+                    new Reading("a", "sky", t, t, Map.of("temp", MetricValue.of(1, "Cel"), "lux", MetricValue.of(900, "lx")), Map.of()),
+                    new Reading("a", "sky", t, t, Map.of("only", MetricValue.of(5, "")), Map.of()),
+                    new Reading("a", "other", t, t, Map.of("lux", MetricValue.of(7, "lx")), Map.of())));
+            SqliteReadingStoreTest.awaitIndexed(s, 3);
+            ((SqliteReadingStore) s.store()).applyRetention();
+            List<StoredReading> left = s.store().readAfter(0, 10);
+            assertEquals(List.of(1L, 3L), left.stream().map(StoredReading::sequence).toList(), "the reading left empty is gone");
+            assertEquals(Map.of("temp", MetricValue.of(1, "Cel")), left.get(0).reading().metrics());
+            assertTrue(left.get(1).reading().metrics().containsKey("lux"), "another profile's metric is untouched");
+            assertEquals(0, s.store().series(new org.understudy.api.spi.ReadingQuery("a", "lux", t.minusSeconds(1),
+                    Instant.now(), null)).stream().filter(p -> p.min() == 900).count(), "gone from the query index too");
+        }
+    }
+
+    @Test
     void overTheDiskBudgetTheOldestGoFirstAndTheDropIsCounted() throws Exception {
         try (EmbeddedStore s = new EmbeddedStore(data, Map.of("diskBudgetBytes", String.valueOf(400 * 1024)))) {
             List<Reading> batch = new ArrayList<>();
