@@ -1,0 +1,42 @@
+package org.understudy.sink.influxdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.understudy.api.model.MetricValue;
+import org.understudy.api.model.Reading;
+
+class LineProtocolTest {
+
+    @Test
+    void measurementTagsFieldsAndMillisecondTimestamp() {
+        Map<String, MetricValue> m = new LinkedHashMap<>();
+        m.put("temperature", MetricValue.of(-3.5, "Cel"));
+        m.put("rain", MetricValue.of(true));
+        m.put("fw", MetricValue.of("say \"hi\"\\\nnow"));
+        Instant t = Instant.parse("2026-01-01T00:00:00.123Z");
+        StringBuilder out = new StringBuilder();
+        LineProtocol.append(out, new Reading("sky 1,a=b", "bloom sky", t, t, m, Map.of("z", "last", "site", "stupa, ladakh")));
+        assertEquals("bloom\\ sky,device=sky\\ 1\\,a\\=b,site=stupa\\,\\ ladakh,z=last "
+                + "temperature=-3.5,rain=true,fw=\"say \\\"hi\\\"\\\\ now\" 1767225600123\n", out.toString());
+    }
+
+    @Test
+    void writeUrlsForBothApiVersions() {
+        InfluxConfig v1 = new InfluxConfig(true, "http://127.0.0.1:8086/", InfluxConfig.ApiVersion.V1, "my db", "autogen",
+                "u", "p", "", "", "", Duration.ofSeconds(5));
+        assertEquals("http://127.0.0.1:8086/write?precision=ms&db=my+db&rp=autogen", InfluxSink.writeUri(v1).toString());
+        InfluxConfig v2 = new InfluxConfig(true, "https://influx.lan:8086", InfluxConfig.ApiVersion.V2, "", "", "", "",
+                "home", "weather", "t0k3n", Duration.ofSeconds(5));
+        assertEquals("https://influx.lan:8086/api/v2/write?precision=ms&org=home&bucket=weather", InfluxSink.writeUri(v2).toString());
+        assertThrows(IllegalArgumentException.class, () -> new InfluxConfig(true, "http://x", InfluxConfig.ApiVersion.V2,
+                "", "", "", "", "", "", "", Duration.ofSeconds(5)), "org and bucket are required with V2");
+        assertThrows(IllegalArgumentException.class, () -> new InfluxConfig(true, "ftp://x", InfluxConfig.ApiVersion.V1,
+                "db", "", "", "", "", "", "", Duration.ofSeconds(5)));
+    }
+}
