@@ -2,18 +2,12 @@ package org.understudy.core;
 
 import java.lang.reflect.Array;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Converts configuration values (strings from files, typed values from ConfigAdmin) to component types. */
 final class ConfigValues {
-
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private ConfigValues() {
     }
@@ -51,7 +45,7 @@ final class ConfigValues {
                 }
                 throw new IllegalArgumentException("expected true or false, got '" + text + "'");
             case DURATION:
-                return duration(text);
+                return org.understudy.api.Durations.parse(text);
             case ENUM:
                 return enumValue(javaType, text);
             default:
@@ -68,27 +62,6 @@ final class ConfigValues {
             return parser.parse(text);
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("expected " + what + ", got '" + text + "'");
-        }
-    }
-
-    /** Accepts ISO-8601 ({@code PT5S}) and short forms ({@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 7d}). */
-    static Duration duration(String text) {
-        Matcher m = SHORT_DURATION.matcher(text.toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(text.toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("expected a duration like 500ms, 5s, 2m, 1h, 7d or PT5S, got '"
-                    + text + "'");
         }
     }
 

@@ -58,7 +58,7 @@ final class Retention {
             if (kv.length != 2 || pm.length != 2 || pm[0].isBlank() || pm[1].isBlank()) {
                 throw new IllegalArgumentException("metricRetention entries are profile/metric=duration, got '" + e + "'");
             }
-            out.put(List.of(pm[0].trim(), pm[1].trim()), Durations.parse(kv[1].trim(), "metricRetention '" + e + "'"));
+            out.put(List.of(pm[0].trim(), pm[1].trim()), duration(kv[1], "metricRetention '" + e + "'"));
         }
         return out;
     }
@@ -70,9 +70,17 @@ final class Retention {
             if (kv.length != 2 || kv[0].isBlank()) {
                 throw new IllegalArgumentException("profileRetention entries are profile=duration, got '" + e + "'");
             }
-            out.put(kv[0].trim(), Durations.parse(kv[1].trim(), "profileRetention '" + e + "'"));
+            out.put(kv[0].trim(), duration(kv[1], "profileRetention '" + e + "'"));
         }
         return out;
+    }
+
+    private static Duration duration(String text, String what) {
+        try {
+            return org.understudy.api.Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage());
+        }
     }
 
     Run apply(Connection c, Instant now) throws SQLException {
