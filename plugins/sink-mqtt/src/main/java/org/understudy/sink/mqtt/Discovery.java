@@ -7,7 +7,7 @@ import org.understudy.api.model.MetricValue;
 
 /**
  * Home Assistant MQTT discovery: one config message per device and metric, retained, describing a
- * sensor (numbers, texts) or a binary sensor (flags) that reads its value from the device's JSON state.
+ * sensor (numbers, texts) or a binary sensor (flags, ON/OFF) reading the metric's own state topic.
  * Units map to Home Assistant device classes where one fits.
  */
 final class Discovery {
@@ -25,6 +25,22 @@ final class Discovery {
         return c.topicPrefix() + "/" + id(profile) + "/" + id(device) + "/state";
     }
 
+    /** The plain-value topic of one metric: numbers and texts as text, flags as ON/OFF. */
+    static String metricTopic(MqttConfig c, String profile, String device, String metric) {
+        return c.topicPrefix() + "/" + id(profile) + "/" + id(device) + "/" + id(metric);
+    }
+
+    static String metricPayload(MetricValue v) {
+        if (v instanceof MetricValue.Number n) {
+            double d = n.value();
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+        }
+        if (v instanceof MetricValue.Flag f) {
+            return f.value() ? "ON" : "OFF";
+        }
+        return ((MetricValue.Text) v).value();
+    }
+
     static String availabilityTopic(MqttConfig c) {
         return c.topicPrefix() + "/status";
     }
@@ -40,13 +56,8 @@ final class Discovery {
         n.put("name", metric.replace('_', ' '));
         n.put("unique_id", "understudy_" + id(device) + "_" + key);
         n.put("object_id", id(profile) + "_" + id(device) + "_" + key);
-        n.put("state_topic", stateTopic(c, profile, device));
+        n.put("state_topic", metricTopic(c, profile, device, metric));
         n.put("availability_topic", availabilityTopic(c));
-        if (v instanceof MetricValue.Flag) {
-            n.put("value_template", "{{ 'ON' if value_json['" + key + "'] else 'OFF' }}");
-        } else {
-            n.put("value_template", "{{ value_json['" + key + "'] }}");
-        }
         if (v instanceof MetricValue.Number num) {
             n.put("state_class", "measurement");
             String unit = unit(num.unit());

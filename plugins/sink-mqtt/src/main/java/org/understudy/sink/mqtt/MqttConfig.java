@@ -4,9 +4,10 @@ import java.time.Duration;
 import org.understudy.api.Description;
 
 /** Configuration of the MQTT sink (pid {@code understudy.sink-mqtt}). */
-@Description("Publishes every reading to an MQTT broker: one JSON state message per reading on "
-        + "<topicPrefix>/<profile>/<device>/state (QoS 1, with its store sequence and times), an availability "
-        + "topic <topicPrefix>/status with a last will, and Home Assistant discovery per device and metric.")
+@Description("Publishes every reading to an MQTT broker (QoS 1): each metric's value on "
+        + "<topicPrefix>/<profile>/<device>/<metric>, the whole reading as JSON (with its store sequence) on "
+        + "<topicPrefix>/<profile>/<device>/state, an availability topic <topicPrefix>/status with a last will, "
+        + "and Home Assistant discovery per device and metric.")
 public record MqttConfig(
         @Description("Whether the sink runs; when off, readings wait in the store.") boolean enabled,
         @Description("Broker URI: tcp://host:1883 or ssl://host:8883.") String broker,

@@ -26,7 +26,9 @@ import org.understudy.api.model.StoredReading;
 import org.understudy.api.spi.Sink;
 
 /**
- * The MQTT sink (id {@code sink-mqtt}). A batch is acknowledged once the broker has acknowledged every
+ * The MQTT sink (id {@code sink-mqtt}). Per reading: each metric's value on its own topic
+ * ({@code <prefix>/<profile>/<device>/<metric>}, what Home Assistant reads) and the whole reading as JSON with
+ * its store sequence on {@code <prefix>/<profile>/<device>/state}. A batch is acknowledged once the broker has acknowledged every
  * message of it (QoS 1); on any failure the runtime sends the batch again, so a consumer may see a
  * state message twice after a broker failure, and can tell by its {@code seq}. Connects on the first
  * delivery and again after a loss; the last will marks the gateway offline.
@@ -117,6 +119,10 @@ public final class MqttSink implements Sink<MqttConfig> {
                         announced.put(key, a);
                     }
                 }
+            }
+            for (Map.Entry<String, MetricValue> m : r.metrics().entrySet()) {
+                tokens.add(publish(c, Discovery.metricTopic(config, r.profile(), r.deviceId(), m.getKey()),
+                        Discovery.metricPayload(m.getValue()), config.retainState(), tokens));
             }
             tokens.add(publish(c, Discovery.stateTopic(config, r.profile(), r.deviceId()), state(stored),
                     config.retainState(), tokens));

@@ -114,6 +114,15 @@ class MqttSinkIT {
         return seqs;
     }
 
+    private String lastPayload(String topic) {
+        for (int i = received.size() - 1; i >= 0; i--) {
+            if (received.get(i).topic().equals(topic)) {
+                return received.get(i).payload();
+            }
+        }
+        throw new AssertionError("nothing on " + topic);
+    }
+
     private JsonNode last(String topic) throws Exception {
         for (int i = received.size() - 1; i >= 0; i--) {
             if (received.get(i).topic().equals(topic)) {
@@ -144,12 +153,16 @@ class MqttSinkIT {
                 assertEquals("temperature", temperature.get("device_class").asText());
                 assertEquals("°C", temperature.get("unit_of_measurement").asText());
                 assertEquals("measurement", temperature.get("state_class").asText());
-                assertEquals("understudy/bloomsky/sky-1/state", temperature.get("state_topic").asText());
+                assertEquals("understudy/bloomsky/sky-1/temperature", temperature.get("state_topic").asText());
+                assertEquals("20", lastPayload("understudy/bloomsky/sky-1/temperature"), "reading 200: 200 % 30");
+                assertEquals("ON", lastPayload("understudy/bloomsky/sky-1/rain"));
+                assertEquals("50", lastPayload("understudy/bloomsky/sky-1/humidity"));
                 assertEquals("understudy/status", temperature.get("availability_topic").asText());
                 assertEquals("understudy_sky-1", temperature.get("device").get("identifiers").get(0).asText());
                 assertEquals("humidity", last("homeassistant/sensor/understudy_sky-1/humidity/config").get("device_class").asText());
                 JsonNode rain = last("homeassistant/binary_sensor/understudy_sky-1/rain/config");
-                assertEquals("{{ 'ON' if value_json['rain'] else 'OFF' }}", rain.get("value_template").asText());
+                assertEquals("understudy/bloomsky/sky-1/rain", rain.get("state_topic").asText());
+                assertEquals("moisture", rain.get("device_class").asText());
                 assertTrue(received.stream().anyMatch(m -> m.topic().equals("understudy/status") && m.payload().equals("online")));
 
                 broker.stop();
