@@ -1,0 +1,88 @@
+package org.understudy.profile.bloomsky;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.understudy.api.spi.HttpInterceptor;
+import org.understudy.api.spi.HttpReply;
+import org.understudy.api.spi.HttpRequest;
+import org.understudy.api.spi.Observation;
+
+/**
+ * The Bloomsky backend's protocol. Uploads are observed; a 2xx reply to an upload is learned; while the
+ * backend is unreachable an upload gets a built reply: 200, the learned header set, and the JSON body
+ * with {@code ResponseValue} 200, {@code Message} 0, {@code TS} now and today's sunrise and sunset,
+ * chunked like the backend's. Other paths (the phone app's {@code /api/...}) are never faked.
+ */
+final class BloomskyInterceptor implements HttpInterceptor {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BloomskyConfig config;
+    private final Path learnedFile;
+    private final Clock clock;
+    private volatile LearnedReply learned;
+
+    BloomskyInterceptor(BloomskyConfig config, Path dataDirectory, Clock clock) {
+        this.config = config;
+        this.learnedFile = dataDirectory.resolve("learned-reply.json");
+        this.clock = clock;
+        this.learned = LearnedReply.load(learnedFile);
+    }
+
+    @Override
+    public Duration replyDeadline() {
+        return config.replyDeadline();
+    }
+
+    @Override
+    public Observation observe(HttpRequest request) {
+        try {
+            return Uploads.observe(request, config.maxInfoLength());
+        } catch (RuntimeException e) {
+            return Observation.NONE; // bad input from a device is never an error of ours
+        }
+    }
+
+    @Override
+    public void learn(HttpRequest request, HttpReply reply) {
+        if (reply.status() / 100 != 2 || !Uploads.isStationPath(request.path())) {
+            return;
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(reply.body());
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || body.path("ResponseValue").asInt() != 200) {
+            return; // an error page or a refusal would poison the template
+        }
+        synchronized (this) {
+            learned = LearnedReply.from(reply.headers(), body, learned);
+            learned.save(learnedFile);
+        }
+    }
+
+    @Override
+    public Optional<HttpReply> impersonate(HttpRequest request) {
+        if (!"POST".equals(request.method()) || !Uploads.isStationPath(request.path())) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        LearnedReply template = learned;
+        SunTimesToday.Times sun = config.hasLocation()
+                ? SunTimesToday.compute(Double.parseDouble(config.latitude()), Double.parseDouble(config.longitude()),
+                        SunTimesToday.zone(config), now)
+                : SunTimesToday.shifted(template.sunrise(), template.sunset(), now);
+        String body = "{\"ResponseValue\":200,\"Message\":0,\"SunsetTime\":" + sun.sunset() + ",\"TS\":"
+                + now.getEpochSecond() + ",\"SunriseTime\":" + sun.sunrise() + "}";
+        return Optional.of(new HttpReply(200, template.headers(), body.getBytes(StandardCharsets.UTF_8), true));
+    }
+}

@@ -1,0 +1,107 @@
+package org.understudy.profile.bloomsky;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.understudy.api.model.Device;
+import org.understudy.api.model.MetricValue;
+import org.understudy.api.model.Reading;
+import org.understudy.api.spi.HttpRequest;
+import org.understudy.api.spi.Observation;
+
+/**
+ * What a station upload contains (PROTOCOLS.md 1.1): the {@code Info} metadata of every POST to
+ * {@code /devc/skydevice/} or {@code /devc/skydevice/<DeviceID>} becomes a reading; a JPEG body becomes a
+ * picture of that station; the firmware and hardware versions describe the device.
+ */
+final class Uploads {
+
+    static final String PROFILE = "bloomsky";
+    static final String PATH = "/devc/skydevice/";
+    /** A device clock further than this from ours is not believed; the receive time is used. */
+    static final Duration CLOCK_TRUST = Duration.ofDays(2);
+
+    /** Info field, metric name, unit; numbers as sent (UV index and luminance are raw device values). */
+    private static final List<String[]> NUMBERS = List.of(
+            new String[] {"Temperature", "temperature", "Cel"},
+            new String[] {"Humidity", "humidity", "%"},
+            new String[] {"Pressure", "pressure", "hPa"},
+            new String[] {"Voltage", "voltage", "mV"},
+            new String[] {"UVIndex", "uv_index", ""},
+            new String[] {"Luminance", "luminance", ""});
+    private static final List<String[]> FLAGS = List.of(
+            new String[] {"Rain", "rain"},
+            new String[] {"ChargerStatus", "charging"});
+    private static final List<String> ATTRIBUTES = List.of("DeviceType", "FWVersion1", "FWVersion2", "HWVersion");
+
+    private Uploads() {
+    }
+
+    static boolean isStationPath(String path) {
+        return path.equals(PATH) || path.equals(PATH.substring(0, PATH.length() - 1))
+                || path.startsWith(PATH) && path.indexOf('/', PATH.length()) < 0;
+    }
+
+    static Observation observe(HttpRequest request, int maxInfoLength) {
+        if (!"POST".equals(request.method()) || !isStationPath(request.path())) {
+            return Observation.NONE;
+        }
+        JsonNode info = InfoParser.parse(request.rawQuery(), maxInfoLength).orElse(null);
+        String pathId = request.path().length() > PATH.length() ? request.path().substring(PATH.length()) : "";
+        String deviceId = info != null && info.hasNonNull("DeviceID") ? info.get("DeviceID").asText().trim() : pathId;
+        if (deviceId.isEmpty() || !deviceId.matches("[A-Za-z0-9_.:-]{1,64}")) {
+            return Observation.NONE;
+        }
+        Instant received = request.receivedAt();
+        Instant measured = deviceTime(info, received);
+        List<Reading> readings = List.of();
+        List<Device> devices = List.of();
+        if (info != null) {
+            Map<String, MetricValue> metrics = new LinkedHashMap<>();
+            for (String[] n : NUMBERS) {
+                JsonNode v = info.get(n[0]);
+                if (v != null && v.isNumber() && Double.isFinite(v.asDouble())) {
+                    metrics.put(n[1], MetricValue.of(v.asDouble(), n[2]));
+                }
+            }
+            for (String[] f : FLAGS) {
+                JsonNode v = info.get(f[0]);
+                if (v != null && (v.isNumber() || v.isBoolean())) {
+                    metrics.put(f[1], MetricValue.of(v.isBoolean() ? v.asBoolean() : v.asInt() != 0));
+                }
+            }
+            if (!metrics.isEmpty()) {
+                readings = List.of(new Reading(deviceId, PROFILE, measured, received, metrics, Map.of()));
+            }
+            Map<String, String> attributes = new LinkedHashMap<>();
+            for (String a : ATTRIBUTES) {
+                if (info.hasNonNull(a)) {
+                    attributes.put(a, info.get(a).asText());
+                }
+            }
+            devices = List.of(new Device(deviceId, PROFILE, received, received, attributes));
+        }
+        List<Observation.Picture> pictures = isJpeg(request.body())
+                ? List.of(new Observation.Picture(deviceId, measured, "image/jpeg", request.body())) : List.of();
+        return new Observation(readings, pictures, devices);
+    }
+
+    /** The station's TS when it is plausible, else when we received the upload. */
+    private static Instant deviceTime(JsonNode info, Instant received) {
+        if (info != null && info.hasNonNull("TS") && info.get("TS").canConvertToLong()) {
+            Instant ts = Instant.ofEpochSecond(info.get("TS").asLong());
+            if (Duration.between(ts, received).abs().compareTo(CLOCK_TRUST) <= 0) {
+                return ts;
+            }
+        }
+        return received;
+    }
+
+    /** JPEG/JFIF: starts with the SOI marker. */
+    static boolean isJpeg(byte[] body) {
+        return body.length > 3 && (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xd8 && (body[2] & 0xff) == 0xff;
+    }
+}
