@@ -45,6 +45,8 @@ final class GatewayProcess implements AutoCloseable {
         // the shipped conf/ is for production (DNS on port 53 of every address): tests stay on loopback
         pb.environment().put("UNDERSTUDY_DNS_HOST", "127.0.0.1");
         pb.environment().put("UNDERSTUDY_DNS_PORT", String.valueOf(DistributionOptions.freeUdpPort()));
+        pb.environment().put("UNDERSTUDY_PROXY_HOST", "127.0.0.1");
+        pb.environment().put("UNDERSTUDY_PROXY_PORT", String.valueOf(DistributionOptions.freeTcpPort()));
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectOutput(output.toFile());

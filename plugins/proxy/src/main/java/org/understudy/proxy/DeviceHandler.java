@@ -1,0 +1,122 @@
+package org.understudy.proxy;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.understudy.api.ProfileDirectory;
+import org.understudy.api.model.HostPattern;
+import org.understudy.api.spi.DeviceProfile;
+import org.understudy.api.spi.HttpInterceptor;
+import org.understudy.api.spi.HttpReply;
+import org.understudy.api.spi.HttpRequest;
+
+/**
+ * One device connection. Requests are taken one at a time (reading pauses while one is answered).
+ * Malformed requests get 400 and the connection is closed; a Host no profile claims gets 421 and is
+ * never forwarded; everything else goes to {@link Exchange} on a blocking thread.
+ */
+final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private final ProfileDirectory profiles;
+    private final Exchange exchange;
+    private final Executor blocking;
+    private final AtomicInteger connections;
+    private final int maxConnections;
+    private final Clock clock;
+
+    DeviceHandler(ProfileDirectory profiles, Exchange exchange, Executor blocking, AtomicInteger connections,
+                  int maxConnections, Clock clock) {
+        this.profiles = profiles;
+        this.exchange = exchange;
+        this.blocking = blocking;
+        this.connections = connections;
+        this.maxConnections = maxConnections;
+        this.clock = clock;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (connections.incrementAndGet() > maxConnections) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        connections.decrementAndGet();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            answer(ctx, Replies.plain(400, "malformed request"), true, false);
+            return;
+        }
+        String hostHeader = request.headers().get(HttpHeaderNames.HOST, "");
+        String host = HostPattern.normalise(hostHeader.replaceFirst(":\\d+$", ""));
+        DeviceProfile<?> profile = host.isEmpty() ? null : profiles.interceptorOf(host).orElse(null);
+        HttpInterceptor interceptor = profile == null ? null : profile.httpInterceptor().orElse(null);
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (interceptor == null) {
+            answer(ctx, Replies.plain(421, "no device profile serves " + (host.isEmpty() ? "this request" : host)), true, false);
+            return;
+        }
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        request.headers().forEach(h -> headers.add(new AbstractMap.SimpleImmutableEntry<>(h.getKey(), h.getValue())));
+        HttpRequest apiRequest = new HttpRequest((InetSocketAddress) ctx.channel().remoteAddress(), clock.instant(),
+                request.method().name(), request.uri(), host, headers, ByteBufUtil.getBytes(request.content()));
+        ctx.channel().config().setAutoRead(false);
+        String profileId = profile.id();
+        try {
+            blocking.execute(() -> {
+                Exchange.Answer a = exchange.handle(apiRequest, profileId, interceptor);
+                boolean close = !keepAlive || a.reply().headers().stream()
+                        .anyMatch(h -> h.getKey().equalsIgnoreCase("connection") && h.getValue().equalsIgnoreCase("close"));
+                answer(ctx, a.reply(), close, a.built());
+            });
+        } catch (RejectedExecutionException stopping) {
+            answer(ctx, Replies.plain(503, "shutting down"), true, true);
+        }
+    }
+
+    private static void answer(ChannelHandlerContext ctx, HttpReply reply, boolean close, boolean built) {
+        ChannelFuture last = null;
+        for (Object message : Replies.toNetty(reply, built, !close)) {
+            last = ctx.write(message);
+        }
+        ctx.flush();
+        if (close) {
+            last.addListener(ChannelFutureListener.CLOSE);
+        } else {
+            last.addListener(f -> ctx.channel().config().setAutoRead(true));
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            ctx.close(); // idle, or a client too slow to finish its request
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+}

@@ -1,0 +1,164 @@
+package org.understudy.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.api.PluginContext;
+import org.understudy.api.RecordException;
+import org.understudy.api.model.Flow;
+import org.understudy.api.spi.HttpInterceptor;
+import org.understudy.api.spi.HttpReply;
+import org.understudy.api.spi.HttpRequest;
+import org.understudy.api.spi.Observation;
+
+/**
+ * One device request, on a blocking thread: what the profile finds in it is recorded durably first;
+ * then the real backend is asked (unless it is known to be down) within the profile's deadline; if it
+ * does not answer in time, the profile answers instead (or 503 when it cannot). The exchange is
+ * recorded as a flow.
+ */
+final class Exchange {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
+            "transfer-encoding", "upgrade", "content-length");
+    /** Time kept back from the deadline for writing the answer. */
+    private static final Duration ANSWER_MARGIN = Duration.ofMillis(50);
+
+    /** The answer for the device and how it was obtained. */
+    record Answer(HttpReply reply, Flow.Outcome outcome, boolean built) {}
+
+    private final PluginContext<ProxyConfig> context;
+    private final BackendClient backend;
+    private final Clock clock;
+    private final Set<String> monitored = ConcurrentHashMap.newKeySet();
+    final LongAdder forwarded = new LongAdder();
+    final LongAdder impersonated = new LongAdder();
+    final LongAdder unavailable = new LongAdder();
+    final LongAdder notRecorded = new LongAdder();
+
+    Exchange(PluginContext<ProxyConfig> context, BackendClient backend, Clock clock) {
+        this.context = context;
+        this.backend = backend;
+        this.clock = clock;
+    }
+
+    Answer handle(HttpRequest request, String profile, HttpInterceptor interceptor) {
+        Instant deadline = request.receivedAt().plus(interceptor.replyDeadline()).minus(ANSWER_MARGIN);
+        boolean recorded = record(interceptor.observe(request), profile);
+        String upstream = request.host() + ":" + context.config().backendPort();
+        Answer answer = null;
+        if (backend.canForward() && !context.connectivity().state(upstream).knownDown()) {
+            answer = forward(request, upstream, deadline, interceptor);
+        }
+        if (answer == null) {
+            answer = interceptor.impersonate(request)
+                    .map(r -> new Answer(r, Flow.Outcome.IMPERSONATED, true))
+                    .orElseGet(() -> new Answer(Replies.plain(503, "the backend is unreachable"), Flow.Outcome.FAILED, true));
+            if (!recorded && answer.outcome() == Flow.Outcome.IMPERSONATED) {
+                // saying "stored" to a device whose upload we could not keep would lose it for good
+                answer = new Answer(Replies.plain(503, "upload not stored"), Flow.Outcome.FAILED, true);
+            }
+            (answer.outcome() == Flow.Outcome.IMPERSONATED ? impersonated : unavailable).increment();
+        } else {
+            forwarded.increment();
+        }
+        recordFlow(request, profile, answer);
+        return answer;
+    }
+
+    private boolean record(Observation o, String profile) {
+        try {
+            context.recorder().record(o.readings());
+            for (Observation.Picture p : o.pictures()) {
+                context.recorder().storeBlob(p.deviceId(), profile, p.time(), p.contentType(), p.content());
+            }
+            for (var d : o.devices()) {
+                context.recorder().recordDevice(d);
+            }
+            return true;
+        } catch (RecordException e) {
+            notRecorded.increment();
+            LOG.error("could not record what a {} device sent: {}", profile, e.getMessage());
+            return o.isEmpty();
+        }
+    }
+
+    private Answer forward(HttpRequest request, String upstream, Instant deadline, HttpInterceptor interceptor) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            return null;
+        }
+        try {
+            InetSocketAddress address = backend.resolve(request.host()).get(left.toNanos(), TimeUnit.NANOSECONDS);
+            if (monitored.add(upstream)) {
+                context.connectivity().monitor(upstream, address, context.config().probeInterval());
+            }
+            left = Duration.between(clock.instant(), deadline);
+            FullHttpResponse response = backend.exchange(address, toNetty(request), left)
+                    .get(left.toNanos() + ANSWER_MARGIN.toNanos(), TimeUnit.NANOSECONDS);
+            HttpReply reply;
+            try {
+                reply = Replies.fromNetty(response);
+            } finally {
+                response.release();
+            }
+            context.connectivity().reportSuccess(upstream);
+            if (reply.status() / 100 == 2) {
+                interceptor.learn(request, reply);
+            }
+            return new Answer(reply, Flow.Outcome.FORWARDED, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            String reason = e.getCause() != null ? e.getCause().toString() : e.toString();
+            context.connectivity().reportFailure(upstream, reason);
+            LOG.info("{} did not answer {} {} in time ({}); answering for it", upstream, request.method(), request.path(), reason);
+            return null;
+        }
+    }
+
+    private static DefaultFullHttpRequest toNetty(HttpRequest r) {
+        DefaultFullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(r.method()), r.target(),
+                Unpooled.wrappedBuffer(r.body()));
+        for (Map.Entry<String, String> h : r.headers()) {
+            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                out.headers().add(h.getKey(), h.getValue());
+            }
+        }
+        out.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+        out.headers().set(HttpHeaderNames.CONNECTION, "close");
+        return out;
+    }
+
+    private void recordFlow(HttpRequest request, String profile, Answer answer) {
+        try {
+            List<Map.Entry<String, String>> replyHeaders = new ArrayList<>(answer.reply().headers());
+            context.recorder().recordFlow(new Flow(request.receivedAt(), Duration.between(request.receivedAt(), clock.instant()),
+                    profile, request.client() == null ? "" : request.client().getAddress().getHostAddress(), request.host(),
+                    request.method(), request.target(), answer.reply().status(), answer.outcome(), request.headers(), replyHeaders,
+                    new Flow.Body(request.body(), null, request.body().length),
+                    new Flow.Body(answer.reply().body(), null, answer.reply().body().length)));
+        } catch (RecordException e) {
+            LOG.warn("flow not recorded: {}", e.getMessage());
+        }
+    }
+
+}

@@ -1,0 +1,90 @@
+package org.understudy.proxy;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.api.PluginContext;
+import org.understudy.api.spi.TrafficProxy;
+
+/** The traffic proxy plugin (id {@code proxy}): one HTTP/1.1 listener on the runtime's event loops. */
+public final class HttpProxy implements TrafficProxy<ProxyConfig> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpProxy.class);
+
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile Exchange exchange;
+    private volatile String listening = "";
+
+    @Override
+    public String id() {
+        return "proxy";
+    }
+
+    @Override
+    public Class<ProxyConfig> configType() {
+        return ProxyConfig.class;
+    }
+
+    @Override
+    public ProxyConfig defaultConfig() {
+        return ProxyConfig.DEFAULTS;
+    }
+
+    @Override
+    public void start(PluginContext<ProxyConfig> context) throws Exception {
+        ProxyConfig c = context.config();
+        BackendClient backend = context.own(new BackendClient(context.netty(), c));
+        Exchange ex = new Exchange(context, backend, Clock.systemUTC());
+        Channel server = new ServerBootstrap().group(context.netty().eventLoops())
+                .channel(context.netty().serverChannelType())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(
+                                new IdleStateHandler(0, 0, c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                                new HttpServerCodec(c.maxHeaderBytes(), c.maxHeaderBytes(), 65536),
+                                new HttpObjectAggregator(c.maxBodyBytes()),
+                                new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), connections,
+                                        c.maxConnections(), Clock.systemUTC()));
+                    }
+                }).bind(c.host(), c.port()).sync().channel();
+        context.own(() -> server.close().sync());
+        exchange = ex;
+        listening = c.host() + ":" + c.port();
+        LOG.info("proxy listening on {} (HTTP); resolvers {}", listening, c.resolvers().isEmpty() ? "none: offline only" : c.resolvers());
+    }
+
+    @Override
+    public void stop() {
+        // the listener and the backend client are owned by the context
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        Exchange ex = exchange;
+        if (ex == null) {
+            return Map.of();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("listening", listening);
+        out.put("connections", connections.get());
+        out.put("forwarded", ex.forwarded.sum());
+        out.put("impersonated", ex.impersonated.sum());
+        out.put("unavailable", ex.unavailable.sum());
+        out.put("notRecorded", ex.notRecorded.sum());
+        return out;
+    }
+}

@@ -1,0 +1,47 @@
+package org.understudy.proxy;
+
+import java.time.Duration;
+import java.util.List;
+import org.understudy.api.Description;
+import org.understudy.api.EnvOverride;
+
+/** Configuration of the traffic proxy (pid {@code understudy.proxy}). */
+@Description("HTTP proxy for device traffic: requests for hostnames a device profile claims are recorded, forwarded "
+        + "to the real backend while it answers, and answered by the profile when it does not. Any other host "
+        + "gets 421: this is not an open proxy.")
+public record ProxyConfig(
+        @Description("Listen address. Production: the LAN address (0.0.0.0 = every address).") String host,
+        @Description("Listen port. Production: 80.") int port,
+        @Description("Resolvers for the real backends' names, ip[:port]; never our own DNS. Empty = offline only.")
+        @EnvOverride("UNDERSTUDY_DNS_UPSTREAM") List<String> resolvers,
+        @Description("Port of the real backends.") int backendPort,
+        @Description("How long connecting to a backend may take (at most the profile's reply deadline).") Duration connectTimeout,
+        @Description("While a backend is down, how often it is probed to notice its return.") Duration probeInterval,
+        @Description("Largest request line and header block, in bytes.") int maxHeaderBytes,
+        @Description("Largest request or reply body, in bytes (pictures are a few MB).") int maxBodyBytes,
+        @Description("A connection idle (or a client this slow) for this long is closed.") Duration idleTimeout,
+        @Description("Most device connections at once.") int maxConnections) {
+
+    public static final ProxyConfig DEFAULTS = new ProxyConfig("127.0.0.1", 80, List.of(), 80, Duration.ofSeconds(2),
+            Duration.ofSeconds(10), 16 * 1024, 8 * 1024 * 1024, Duration.ofSeconds(30), 256);
+
+    public ProxyConfig {
+        require(host != null && !host.isBlank(), "host must not be empty");
+        require(port >= 1 && port <= 65535, "port must be between 1 and 65535, got " + port);
+        require(backendPort >= 1 && backendPort <= 65535, "backendPort must be between 1 and 65535, got " + backendPort);
+        resolvers = List.copyOf(resolvers);
+        resolvers.forEach(r -> Endpoints.parse(r, 53, "resolvers"));
+        for (Duration d : new Duration[] {connectTimeout, probeInterval, idleTimeout}) {
+            require(d != null && !d.isNegative() && !d.isZero(), "connectTimeout, probeInterval and idleTimeout must be positive");
+        }
+        require(maxHeaderBytes >= 1024, "maxHeaderBytes must be at least 1024, got " + maxHeaderBytes);
+        require(maxBodyBytes >= 1024, "maxBodyBytes must be at least 1024, got " + maxBodyBytes);
+        require(maxConnections >= 1, "maxConnections must be at least 1, got " + maxConnections);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

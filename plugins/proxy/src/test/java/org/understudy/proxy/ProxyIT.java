@@ -1,0 +1,151 @@
+package org.understudy.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.understudy.api.model.MetricValue;
+import org.understudy.api.model.StoredReading;
+import org.understudy.core.ClasspathPlugins;
+import org.understudy.core.PluginRuntime;
+
+/**
+ * A Bloomsky station's cycle through the real runtime (SQLite store, Bloomsky profile, proxy): a
+ * strict station client, a dnsmasq resolving the backend's name to a fake backend on 127.0.0.2, the
+ * backend stopped and started again.
+ */
+class ProxyIT {
+
+    static final String HOST = "bskybackend.bloomsky.com";
+    static final String INFO = "{\"DeviceID\":\"94A1A2733B1A\",\"FWVersion1\":\"1.4.0\",\"FWVersion2\":\"1.2.4\","
+            + "\"HWVersion\":\"1.0.1\",\"DeviceType\":\"SKY1\",\"Temperature\":16.33,\"Humidity\":34,\"Voltage\":2586,"
+            + "\"UVIndex\":1234,\"Luminance\":2689636,\"Rain\":0,\"Pressure\":669,\"ChargerStatus\":0,\"TS\":%d}";
+    static final byte[] JPEG = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 0, 16, 'J', 'F', 'I', 'F', 1, 2, 3, (byte) 0xff, (byte) 0xd9};
+
+    @TempDir
+    Path dir;
+    private Process dnsmasq;
+    private FakeBloomskyBackend backend;
+    private int backendPort;
+    private PluginRuntime runtime;
+    private int port;
+    private final ObjectMapper json = new ObjectMapper();
+
+    static int freeTcp() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static int freeUdp() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        int dnsPort = freeUdp();
+        Files.writeString(dir.resolve("dnsmasq.conf"), String.join("\n", "no-resolv", "no-hosts", "listen-address=127.0.0.1",
+                "bind-interfaces", "port=" + dnsPort, "address=/" + HOST + "/127.0.0.2", ""));
+        String binary = Files.isExecutable(Path.of("/usr/sbin/dnsmasq")) ? "/usr/sbin/dnsmasq" : "dnsmasq";
+        dnsmasq = new ProcessBuilder(binary, "-k", "-C", dir.resolve("dnsmasq.conf").toString(), "--pid-file=")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("dnsmasq.out").toFile()).start();
+        backend = new FakeBloomskyBackend("127.0.0.2", 0);
+        backendPort = backend.port();
+        port = freeTcp();
+        runtime = new PluginRuntime(dir.resolve("gw"), dir.resolve("conf"), k -> null, Clock.systemUTC());
+        runtime.configure("understudy.runtime", Map.of("readingStore", "store-sqlite"));
+        runtime.configure("understudy.proxy", Map.of("port", String.valueOf(port), "resolvers", "127.0.0.1:" + dnsPort,
+                "backendPort", String.valueOf(backendPort), "connectTimeout", "500ms", "probeInterval", "200ms"));
+        runtime.configure("understudy.bloomsky", Map.of("replyDeadline", "1500ms"));
+        runtime.add(ClasspathPlugins.discover(ProxyIT.class.getClassLoader()));
+        Thread.sleep(200); // dnsmasq up
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        runtime.close();
+        backend.close();
+        dnsmasq.destroy();
+        dnsmasq.waitFor(5, TimeUnit.SECONDS);
+    }
+
+    private String info(long ts) {
+        return String.format(INFO, ts);
+    }
+
+    private List<StoredReading> readings() {
+        return runtime.store().orElseThrow().readAfter(0, 1000);
+    }
+
+    @Test
+    void theStationCycleOnlineThenOfflineThenOnlineAgain() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        // online: the raw JSON request line reaches the backend unchanged; the station gets its reply
+        var online = StrictStation.post(port, HOST, "/devc/skydevice/?Info=" + info(now), new byte[0]);
+        assertEquals(200, online.status());
+        JsonNode body = json.readTree(online.body());
+        assertEquals(1480938629L, body.get("SunsetTime").asLong(), "the backend's own answer");
+        assertEquals("POST /devc/skydevice/?Info=" + info(now) + " HTTP/1.1", backend.received.get(0).requestLine());
+        assertEquals(1, readings().size(), "recorded before the reply");
+        assertEquals(MetricValue.of(16.33, "Cel"), readings().get(0).reading().metrics().get("temperature"));
+
+        // the picture: forwarded and stored
+        var picture = StrictStation.post(port, HOST, "/devc/skydevice/94A1A2733B1A?Info=" + info(now), JPEG);
+        assertEquals(200, picture.status());
+        assertArrayEquals(JPEG, backend.received.get(1).body());
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(JPEG));
+        assertArrayEquals(JPEG, runtime.store().orElseThrow().blobContent(sha).orElseThrow());
+
+        // the backend goes away: the station still gets a valid 200, built, with the learned headers
+        backend.close();
+        var offline = StrictStation.post(port, HOST, "/devc/skydevice/?Info=" + info(now + 300), new byte[0]);
+        assertEquals(200, offline.status());
+        assertEquals("chunked", offline.headers().get("transfer-encoding"));
+        assertEquals("Apache/2.4.23 (Amazon) mod_wsgi/3.5 Python/2.7.10", offline.headers().get("server"), "learned");
+        JsonNode built = json.readTree(offline.body());
+        assertEquals(200, built.get("ResponseValue").asInt());
+        assertTrue(Math.abs(built.get("TS").asLong() - System.currentTimeMillis() / 1000) <= 2, "fresh TS");
+        assertTrue(offline.millis() < 1500, "within the station's deadline: " + offline.millis() + " ms");
+        assertEquals(3, readings().size());
+        var known = StrictStation.post(port, HOST, "/devc/skydevice/?Info=" + info(now + 600), new byte[0]);
+        assertEquals(200, known.status());
+        assertTrue(known.millis() < 300, "backend known down: answered at once, took " + known.millis() + " ms");
+        assertEquals(503, StrictStation.post(port, HOST, "/api/skydata/", new byte[0]).status(), "the app's API is never faked");
+
+        // the backend returns: the probes notice, forwarding resumes
+        backend = new FakeBloomskyBackend("127.0.0.2", backendPort);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (backend.received.isEmpty() && System.nanoTime() < deadline) {
+            StrictStation.post(port, HOST, "/devc/skydevice/?Info=" + info(now + 900), new byte[0]);
+            Thread.sleep(200);
+        }
+        assertTrue(!backend.received.isEmpty(), "forwarding resumed after the backend returned");
+    }
+
+    @Test
+    void notAnOpenProxyAndBadRequestsAreRefused() throws Exception {
+        assertEquals(421, StrictStation.post(port, "example.com", "/", new byte[0]).status());
+        assertEquals(421, StrictStation.post(port, "bskybackend.bloomsky.com.evil.org", "/devc/skydevice/", new byte[0]).status());
+        assertEquals(0, backend.received.size(), "nothing was forwarded");
+        assertEquals(400, StrictStation.raw(port, "THIS IS NOT HTTP\r\n\r\n").status());
+        assertEquals(421, StrictStation.raw(port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n").status(), "no Host");
+    }
+}
