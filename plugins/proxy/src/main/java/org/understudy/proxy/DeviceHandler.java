@@ -85,7 +85,9 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             blocking.execute(() -> {
                 Exchange.Answer a = exchange.handle(apiRequest, profileId, interceptor);
-                boolean close = !keepAlive || a.reply().headers().stream()
+                // a built reply mimics the backend's Connection: close; a forwarded reply's Connection header
+                // concerned our connection to the backend, not this one
+                boolean close = !keepAlive || a.built() && a.reply().headers().stream()
                         .anyMatch(h -> h.getKey().equalsIgnoreCase("connection") && h.getValue().equalsIgnoreCase("close"));
                 answer(ctx, a.reply(), close, a.built());
             });

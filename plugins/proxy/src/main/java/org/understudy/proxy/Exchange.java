@@ -28,10 +28,11 @@ import org.understudy.api.spi.HttpRequest;
 import org.understudy.api.spi.Observation;
 
 /**
- * One device request, on a blocking thread: what the profile finds in it is recorded durably first;
- * then the real backend is asked (unless it is known to be down) within the profile's deadline; if it
- * does not answer in time, the profile answers instead (or 503 when it cannot). The exchange is
- * recorded as a flow.
+ * One device request, on a blocking thread: what the profile finds in it (readings, pictures) is
+ * recorded durably first, one commit; device attributes are written when they change; then the real
+ * backend is asked (unless it is known to be down) within the profile's deadline; if it does not answer
+ * in time, the profile answers instead (or 503 when it cannot). The exchange is then recorded as a flow,
+ * off the device's critical path.
  */
 final class Exchange {
 
@@ -48,6 +49,8 @@ final class Exchange {
     private final BackendClient backend;
     private final Clock clock;
     private final Set<String> monitored = ConcurrentHashMap.newKeySet();
+    /** Device attributes last written, so the registry is written when they change, not with every upload. */
+    private final Map<String, Map<String, String>> knownDevices = new ConcurrentHashMap<>();
     final LongAdder forwarded = new LongAdder();
     final LongAdder impersonated = new LongAdder();
     final LongAdder unavailable = new LongAdder();
@@ -79,7 +82,9 @@ final class Exchange {
         } else {
             forwarded.increment();
         }
-        recordFlow(request, profile, answer);
+        Answer done = answer;
+        // the flow is a record of the exchange, not the device's data: written after the reply is on its way
+        context.scheduler().blocking().execute(() -> recordFlow(request, profile, done));
         return answer;
     }
 
@@ -90,7 +95,10 @@ final class Exchange {
                 context.recorder().storeBlob(p.deviceId(), profile, p.time(), p.contentType(), p.content());
             }
             for (var d : o.devices()) {
-                context.recorder().recordDevice(d);
+                if (!d.attributes().equals(knownDevices.get(d.id()))) {
+                    context.recorder().recordDevice(d);
+                    knownDevices.put(d.id(), d.attributes());
+                }
             }
             return true;
         } catch (RecordException e) {

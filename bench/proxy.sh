@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Proxy throughput: wrk through Understudy and through nginx proxy_pass to the same local upstream (an
+# nginx answering like the Bloomsky backend), with a ~340-byte Bloomsky-style POST, every request's
+# reading recorded durably by Understudy; then the upstream is stopped and Understudy's offline
+# impersonation rate is measured (readings still durable).
+# Goals on the 2-core reference box: online >= 1.0x nginx, offline >= 20,000 replies/s.
+#
+#   bench/proxy.sh [seconds] [connections]        (defaults 10 and 16)
+# Needs: the distribution built, nginx, wrk, dnsmasq, curl.
+# Last line: RESULT online_rps=... nginx_rps=... online_ratio=... offline_rps=...
+set -euo pipefail
+seconds=${1:-10}
+connections=${2:-16}
+root=$(cd "$(dirname "$0")/.." && pwd)
+dist="$root/distribution/target/understudy"
+[ -x "$dist/bin/understudy" ] || { echo "no distribution at $dist: run 'mvn -q package -DskipTests' first" >&2; exit 1; }
+for tool in nginx wrk dnsmasq curl; do
+  command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 1; }
+done
+work=$(mktemp -d /tmp/understudy-proxybench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$work/upstream.pid" ] && kill "$(cat "$work/upstream.pid")" 2>/dev/null || true
+  [ -f "$work/peer.pid" ] && kill "$(cat "$work/peer.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true; rm -rf "$work"
+}
+trap cleanup EXIT
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+up=$(freeport); peer=$(freeport); us=$(freeport); web=$(freeport); dns=$(freeport)
+host=bskybackend.bloomsky.com
+reply='{"ResponseValue":200,"Message":0,"SunsetTime":1480938629,"TS":1480908995,"SunriseTime":1480900578}'
+nginx_conf() { # name port body
+  cat > "$work/$1.conf" <<CONF
+worker_processes 1;
+pid $work/$1.pid;
+error_log $work/$1.error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/$1.body; proxy_temp_path $work/$1.proxy;
+  fastcgi_temp_path $work/$1.fcgi; uwsgi_temp_path $work/$1.uwsgi; scgi_temp_path $work/$1.scgi;
+  server { listen 127.0.0.1:$2; $3 }
+}
+CONF
+}
+nginx_conf upstream "$up" "location / { default_type application/json; return 200 '$reply'; }"
+nginx_conf peer "$peer" "location / { proxy_pass http://127.0.0.1:$up; proxy_http_version 1.1; proxy_set_header Connection \"\"; }"
+nginx -c "$work/upstream.conf"; nginx -c "$work/peer.conf"
+printf 'no-resolv\nno-hosts\nlisten-address=127.0.0.1\nbind-interfaces\nport=%s\naddress=/%s/127.0.0.1\n' "$dns" "$host" > "$work/dnsmasq.conf"
+dnsmasq -k -C "$work/dnsmasq.conf" --pid-file= & pids+=($!)
+
+cp -r "$dist" "$work/understudy"; rm -rf "$work/understudy/data"/*
+printf 'host=127.0.0.1\nport=%s\nresolvers=127.0.0.1:%s\nbackendPort=%s\n' "$us" "$dns" "$up" > "$work/understudy/conf/understudy.proxy.cfg"
+UNDERSTUDY_WEB_PORT=$web UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_LOG_LEVEL=WARN UNDERSTUDY_DNS_HOST=127.0.0.1 \
+  UNDERSTUDY_DNS_PORT=$(freeport) "$work/understudy/bin/understudy" > "$work/understudy.log" 2>&1 & pids+=($!)
+info='{"DeviceID":"94A1A2733B1A","FWVersion1":"1.4.0","FWVersion2":"1.2.4","HWVersion":"1.0.1","DeviceType":"SKY1","Temperature":16.33,"Humidity":34,"Voltage":2586,"UVIndex":1234,"Luminance":2689636,"Rain":0,"Pressure":669,"ChargerStatus":0,"TS":1480867686}'
+# single-quoted Lua strings: the JSON is full of double quotes. Non-200 answers are counted and shown.
+cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.path = '/devc/skydevice/?Info=$info'
+wrk.headers["Host"] = "$host"
+wrk.headers["Content-Type"] = "application/octet-stream"
+wrk.body = ""
+local counts = {}
+response = function(status, headers, body) counts[status] = (counts[status] or 0) + 1 end
+LUA
+for _ in $(seq 1 100); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Host: $host" "http://127.0.0.1:$us/devc/skydevice/" || true)
+  [ "$code" = 200 ] && break; sleep 0.1
+done
+[ "$code" = 200 ] || { echo "Understudy proxy not answering" >&2; cat "$work/understudy.log" >&2; exit 1; }
+rps() { awk '/Requests\/sec/ {print $2}'; }
+# wrk prints "Non-2xx or 3xx responses: N" when there were any; a run with failures is not a result
+check() { if grep -q 'Non-2xx' "$1"; then echo "$(basename "$1" .out): $(grep -h 'Non-2xx' "$1")" >&2; fi; }
+wrk -t2 -c"$connections" -d3s -s "$work/post.lua" "http://127.0.0.1:$us" >/dev/null 2>&1 || true   # warm-up
+nginx_rps=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$peer" | tee "$work/nginx.out" | rps)
+online_rps=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$us" | tee "$work/online.out" | rps)
+kill "$(cat "$work/upstream.pid")"; rm -f "$work/upstream.pid"; sleep 0.5
+wrk -t2 -c"$connections" -d2s -s "$work/post.lua" "http://127.0.0.1:$us" >/dev/null 2>&1 || true      # notice the outage
+offline_rps=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$us" | tee "$work/offline.out" | rps)
+status=$(curl -s -u admin:bench "http://127.0.0.1:$web/api/status")
+stored=$(printf '%s' "$status" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(next(p for p in s["plugins"] if p["id"]=="store-sqlite")["status"]["committedWrites"])')
+echo "nginx $nginx_rps rps, understudy online $online_rps rps, offline $offline_rps rps; store commits covered $stored writes"
+for f in "$work"/nginx.out "$work"/online.out "$work"/offline.out; do check "$f"; done
+ratio=$(awk -v a="$online_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+echo "RESULT online_rps=$online_rps nginx_rps=$nginx_rps online_ratio=$ratio offline_rps=$offline_rps"
