@@ -36,6 +36,16 @@ public interface Recorder {
     /** Records one request/response exchange; flows are bounded by the store's retention. */
     void recordFlow(Flow flow) throws RecordException;
 
+    /**
+     * Records several exchanges in one write (a proxy batches its flows this way so that they do not
+     * compete with device data for the store's commits).
+     */
+    default void recordFlows(List<Flow> flows) throws RecordException {
+        for (Flow f : flows) {
+            recordFlow(f);
+        }
+    }
+
     /** Creates or refreshes a device in the registry (first seen is kept, last seen advances). */
     void recordDevice(Device device) throws RecordException;
 }

@@ -53,6 +53,13 @@ final class StoreRecorder implements Recorder {
     }
 
     @Override
+    public void recordFlows(List<Flow> flows) throws RecordException {
+        if (!flows.isEmpty()) {
+            store().putFlows(flows);
+        }
+    }
+
+    @Override
     public void recordDevice(Device device) throws RecordException {
         store().putDevice(device);
     }

@@ -45,6 +45,7 @@ final class BackendClient implements AutoCloseable {
                 .nameServerProvider(new SequentialDnsServerAddressStreamProvider(servers))
                 .queryTimeoutMillis(Math.max(200, config.connectTimeout().toMillis()))
                 .maxQueriesPerResolve(servers.size() * 2)
+                .ttl((int) Math.min(Integer.MAX_VALUE, config.minResolveTtl().toSeconds()), 86_400)
                 .build();
     }
 

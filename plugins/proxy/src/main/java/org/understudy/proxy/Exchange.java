@@ -49,6 +49,9 @@ final class Exchange {
     private final BackendClient backend;
     private final Clock clock;
     private final Set<String> monitored = ConcurrentHashMap.newKeySet();
+    private final java.util.Queue<Flow> flows = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Flows per store write: small enough that device data queued behind a write is not held up long. */
+    private static final int MAX_FLOWS_PER_WRITE = 128;
     /** Device attributes last written, so the registry is written when they change, not with every upload. */
     private final Map<String, Map<String, String>> knownDevices = new ConcurrentHashMap<>();
     final LongAdder forwarded = new LongAdder();
@@ -82,9 +85,8 @@ final class Exchange {
         } else {
             forwarded.increment();
         }
-        Answer done = answer;
-        // the flow is a record of the exchange, not the device's data: written after the reply is on its way
-        context.scheduler().blocking().execute(() -> recordFlow(request, profile, done));
+        // the flow is a record of the exchange, not the device's data: batched, written after the reply
+        flows.add(flow(request, profile, answer));
         return answer;
     }
 
@@ -156,17 +158,29 @@ final class Exchange {
         return out;
     }
 
-    private void recordFlow(HttpRequest request, String profile, Answer answer) {
-        try {
-            List<Map.Entry<String, String>> replyHeaders = new ArrayList<>(answer.reply().headers());
-            context.recorder().recordFlow(new Flow(request.receivedAt(), Duration.between(request.receivedAt(), clock.instant()),
-                    profile, request.client() == null ? "" : request.client().getAddress().getHostAddress(), request.host(),
-                    request.method(), request.target(), answer.reply().status(), answer.outcome(), request.headers(), replyHeaders,
-                    new Flow.Body(request.body(), null, request.body().length),
-                    new Flow.Body(answer.reply().body(), null, answer.reply().body().length)));
-        } catch (RecordException e) {
-            LOG.warn("flow not recorded: {}", e.getMessage());
-        }
+    private Flow flow(HttpRequest request, String profile, Answer answer) {
+        return new Flow(request.receivedAt(), Duration.between(request.receivedAt(), clock.instant()), profile,
+                request.client() == null ? "" : request.client().getAddress().getHostAddress(), request.host(),
+                request.method(), request.target(), answer.reply().status(), answer.outcome(), request.headers(),
+                new ArrayList<>(answer.reply().headers()), new Flow.Body(request.body(), null, request.body().length),
+                new Flow.Body(answer.reply().body(), null, answer.reply().body().length));
     }
 
+    /** Writes the flows gathered so far, in writes of a few each (on the proxy's timer). */
+    void flushFlows() {
+        while (true) {
+            List<Flow> batch = new ArrayList<>(MAX_FLOWS_PER_WRITE);
+            for (Flow f; batch.size() < MAX_FLOWS_PER_WRITE && (f = flows.poll()) != null;) {
+                batch.add(f);
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            try {
+                context.recorder().recordFlows(batch);
+            } catch (RecordException e) {
+                LOG.warn("{} flow(s) not recorded: {}", batch.size(), e.getMessage());
+            }
+        }
+    }
 }

@@ -23,6 +23,7 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpProxy.class);
 
+    private static final java.time.Duration FLOW_FLUSH_INTERVAL = java.time.Duration.ofMillis(250);
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Exchange exchange;
     private volatile String listening = "";
@@ -62,6 +63,9 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
                     }
                 }).bind(c.host(), c.port()).sync().channel();
         context.own(() -> server.close().sync());
+        context.scheduler().scheduleWithFixedDelay(() -> context.scheduler().blocking().execute(ex::flushFlows),
+                FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
+        context.own(ex::flushFlows); // what is left when the proxy stops
         exchange = ex;
         listening = c.host() + ":" + c.port();
         LOG.info("proxy listening on {} (HTTP); resolvers {}", listening, c.resolvers().isEmpty() ? "none: offline only" : c.resolvers());

@@ -20,10 +20,11 @@ public record ProxyConfig(
         @Description("Largest request line and header block, in bytes.") int maxHeaderBytes,
         @Description("Largest request or reply body, in bytes (pictures are a few MB).") int maxBodyBytes,
         @Description("A connection idle (or a client this slow) for this long is closed.") Duration idleTimeout,
-        @Description("Most device connections at once.") int maxConnections) {
+        @Description("Most device connections at once.") int maxConnections,
+        @Description("Shortest time a backend's resolved address is reused (local resolvers often answer TTL 0).") Duration minResolveTtl) {
 
     public static final ProxyConfig DEFAULTS = new ProxyConfig("127.0.0.1", 80, List.of(), 80, Duration.ofSeconds(2),
-            Duration.ofSeconds(10), 16 * 1024, 8 * 1024 * 1024, Duration.ofSeconds(30), 256);
+            Duration.ofSeconds(10), 16 * 1024, 8 * 1024 * 1024, Duration.ofSeconds(30), 256, Duration.ofSeconds(30));
 
     public ProxyConfig {
         require(host != null && !host.isBlank(), "host must not be empty");
@@ -37,6 +38,7 @@ public record ProxyConfig(
         require(maxHeaderBytes >= 1024, "maxHeaderBytes must be at least 1024, got " + maxHeaderBytes);
         require(maxBodyBytes >= 1024, "maxBodyBytes must be at least 1024, got " + maxBodyBytes);
         require(maxConnections >= 1, "maxConnections must be at least 1, got " + maxConnections);
+        require(minResolveTtl != null && !minResolveTtl.isNegative(), "minResolveTtl must not be negative");
     }
 
     private static void require(boolean ok, String message) {

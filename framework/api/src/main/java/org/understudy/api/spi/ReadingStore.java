@@ -31,6 +31,13 @@ public interface ReadingStore<C extends Record> extends Plugin<C> {
     /** Records a flow, durably. */
     void putFlow(Flow flow) throws RecordException;
 
+    /** Records several flows in one durable write; the default writes them one by one. */
+    default void putFlows(List<Flow> flows) throws RecordException {
+        for (Flow f : flows) {
+            putFlow(f);
+        }
+    }
+
     /** Creates or refreshes a registry entry (first seen kept, last seen = max, attributes merged). */
     void putDevice(Device device) throws RecordException;
 

@@ -299,20 +299,35 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
 
     @Override
     public void putFlow(Flow flow) throws RecordException {
-        String body = Json.write(FlowRow.of(flow, config.flowInlineBodyBytes()));
+        putFlows(List.of(flow));
+    }
+
+    @Override
+    public void putFlows(List<Flow> flows) throws RecordException {
+        if (flows.isEmpty()) {
+            return;
+        }
+        List<String> bodies = new ArrayList<>(flows.size());
+        for (Flow f : flows) {
+            bodies.add(Json.write(FlowRow.of(f, config.flowInlineBodyBytes())));
+        }
         int max = config.maxFlows();
         write(s -> {
             try (var p = s.connection().prepareStatement("INSERT INTO flow(start, profile, host, method, target, status,"
                     + " outcome, body) VALUES (?,?,?,?,?,?,?,?)")) {
-                p.setLong(1, flow.start().toEpochMilli());
-                p.setString(2, flow.profile());
-                p.setString(3, flow.host());
-                p.setString(4, flow.method());
-                p.setString(5, flow.target());
-                p.setInt(6, flow.status());
-                p.setString(7, flow.outcome().name());
-                p.setString(8, body);
-                p.executeUpdate();
+                for (int i = 0; i < flows.size(); i++) {
+                    Flow flow = flows.get(i);
+                    p.setLong(1, flow.start().toEpochMilli());
+                    p.setString(2, flow.profile());
+                    p.setString(3, flow.host());
+                    p.setString(4, flow.method());
+                    p.setString(5, flow.target());
+                    p.setInt(6, flow.status());
+                    p.setString(7, flow.outcome().name());
+                    p.setString(8, bodies.get(i));
+                    p.addBatch();
+                }
+                p.executeBatch();
             }
             try (var trim = s.connection().prepareStatement("DELETE FROM flow WHERE id <= (SELECT max(id) FROM flow) - ?")) {
                 trim.setInt(1, max);
