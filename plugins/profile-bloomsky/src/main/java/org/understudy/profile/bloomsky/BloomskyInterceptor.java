@@ -65,8 +65,11 @@ final class BloomskyInterceptor implements HttpInterceptor {
             return; // an error page or a refusal would poison the template
         }
         synchronized (this) {
-            learned = LearnedReply.from(reply.headers(), body, learned);
-            learned.save(learnedFile);
+            LearnedReply next = LearnedReply.from(reply.headers(), body, learned);
+            if (!next.equals(learned)) { // the sun times change once a day: write only then
+                learned = next;
+                learned.save(learnedFile);
+            }
         }
     }
 
