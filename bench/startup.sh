@@ -17,13 +17,16 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 cp -r "$dist" "$work/understudy"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(freeport); dns_port=$(freeport); proxy_port=$(freeport)
 idle_s=${IDLE_SECONDS:-5}
 readies=(); rsses=()
 for i in $(seq 1 "$runs"); do
   rm -rf "$work/understudy/data"; mkdir -p "$work/understudy/data"
   start=$(date +%s%N)
-  UNDERSTUDY_WEB_PORT=$port UNDERSTUDY_ADMIN_PASSWORD=bench "$work/understudy/bin/understudy" >"$work/run$i.log" 2>&1 &
+  # the shipped conf/ is for production (DNS :53, proxy :80 on every address): stay on loopback here
+  UNDERSTUDY_WEB_PORT=$port UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_DNS_HOST=127.0.0.1 UNDERSTUDY_DNS_PORT=$dns_port \
+    UNDERSTUDY_PROXY_HOST=127.0.0.1 UNDERSTUDY_PROXY_PORT=$proxy_port "$work/understudy/bin/understudy" >"$work/run$i.log" 2>&1 &
   pid=$!
   ready=
   for _ in $(seq 1 600); do
