@@ -18,6 +18,9 @@ public interface ProfileDirectory {
     /** The running profile that declares TLS pass-through for {@code hostname} (by SNI), if any. */
     Optional<DeviceProfile<?>> passThroughOf(String hostname);
 
+    /** The TLS ports, besides the proxy's own, on which running profiles want pass-through. */
+    List<Integer> passThroughPorts();
+
     /** Every hostname pattern intercepted by a running profile. */
     List<HostPattern> interceptedHosts();
 

@@ -64,15 +64,19 @@ final class ProfileRegistry implements ProfileDirectory {
     private volatile Index interceptIndex = Index.build(Map.of());
     private volatile Index passThroughIndex = Index.build(Map.of());
     private volatile List<HostPattern> allIntercepted = List.of();
+    private volatile List<Integer> allPassThroughPorts = List.of();
+    private final Map<DeviceProfile<?>, List<Integer>> passThroughPorts = new LinkedHashMap<>();
 
     /** Adds or refreshes a running profile's claims (called on the lifecycle thread). */
     synchronized void put(DeviceProfile<?> profile) {
         intercepted.put(profile, List.copyOf(profile.interceptedHosts()));
         passThrough.put(profile, List.copyOf(profile.passThroughHosts()));
+        passThroughPorts.put(profile, List.copyOf(profile.passThroughPorts()));
         rebuild();
     }
 
     synchronized void remove(DeviceProfile<?> profile) {
+        passThroughPorts.remove(profile);
         if (intercepted.remove(profile) != null | passThrough.remove(profile) != null) {
             rebuild();
         }
@@ -82,6 +86,7 @@ final class ProfileRegistry implements ProfileDirectory {
         interceptIndex = Index.build(intercepted);
         passThroughIndex = Index.build(passThrough);
         allIntercepted = intercepted.values().stream().flatMap(List::stream).distinct().toList();
+        allPassThroughPorts = passThroughPorts.values().stream().flatMap(List::stream).distinct().sorted().toList();
         for (Runnable l : listeners) {
             try {
                 l.run();
@@ -99,6 +104,11 @@ final class ProfileRegistry implements ProfileDirectory {
     @Override
     public Optional<DeviceProfile<?>> passThroughOf(String hostname) {
         return hostname == null ? Optional.empty() : passThroughIndex.find(hostname);
+    }
+
+    @Override
+    public List<Integer> passThroughPorts() {
+        return allPassThroughPorts;
     }
 
     @Override

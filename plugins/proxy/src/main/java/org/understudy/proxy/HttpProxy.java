@@ -9,8 +9,11 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -18,12 +21,16 @@ import org.slf4j.LoggerFactory;
 import org.understudy.api.PluginContext;
 import org.understudy.api.spi.TrafficProxy;
 
-/** The traffic proxy plugin (id {@code proxy}): one HTTP/1.1 listener on the runtime's event loops. */
+/**
+ * The traffic proxy plugin (id {@code proxy}): one HTTP/1.1 listener and the TLS pass-through listeners, all on
+ * the runtime's event loops.
+ */
 public final class HttpProxy implements TrafficProxy<ProxyConfig> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpProxy.class);
 
-    private static final java.time.Duration FLOW_FLUSH_INTERVAL = java.time.Duration.ofMillis(250);
+    private static final Duration FLOW_FLUSH_INTERVAL = Duration.ofMillis(250);
+
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Exchange exchange;
     private volatile String listening = "";
@@ -63,11 +70,30 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
                     }
                 }).bind(c.host(), c.port()).sync().channel();
         context.own(() -> server.close().sync());
+        Set<Integer> tlsPorts = new TreeSet<>(context.profiles().passThroughPorts());
+        if (c.tlsPort() > 0) {
+            tlsPorts.add(c.tlsPort());
+        }
+        // ports as declared by the profiles running now: a profile started later needs a proxy restart
+        for (int tlsPort : tlsPorts) {
+            Channel tls = new ServerBootstrap().group(context.netty().eventLoops())
+                    .channel(context.netty().serverChannelType())
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(
+                                    new IdleStateHandler(0, 0, c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                                    new TlsPassThrough(context, backend, Clock.systemUTC()));
+                        }
+                    }).bind(c.host(), tlsPort).sync().channel();
+            context.own(() -> tls.close().sync());
+        }
         context.scheduler().scheduleWithFixedDelay(() -> context.scheduler().blocking().execute(ex::flushFlows),
                 FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
         context.own(ex::flushFlows); // what is left when the proxy stops
         exchange = ex;
-        listening = c.host() + ":" + c.port();
+        listening = c.host() + ":" + c.port() + (tlsPorts.isEmpty() ? "" : " (TLS pass-through " + tlsPorts + ")");
         LOG.info("proxy listening on {} (HTTP); resolvers {}", listening, c.resolvers().isEmpty() ? "none: offline only" : c.resolvers());
     }
 

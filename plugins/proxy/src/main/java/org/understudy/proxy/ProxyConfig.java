@@ -12,6 +12,8 @@ import org.understudy.api.EnvOverride;
 public record ProxyConfig(
         @Description("Listen address. Production: the LAN address (0.0.0.0 = every address).") String host,
         @Description("Listen port. Production: 80.") int port,
+        @Description("TLS pass-through port (names profiles declare are spliced to the real host; 0 = off). Production: 443.")
+        @EnvOverride("UNDERSTUDY_PROXY_TLS_PORT") int tlsPort,
         @Description("Resolvers for the real backends' names, ip[:port]; never our own DNS. Empty = offline only.")
         @EnvOverride("UNDERSTUDY_DNS_UPSTREAM") List<String> resolvers,
         @Description("Port of the real backends.") int backendPort,
@@ -23,12 +25,13 @@ public record ProxyConfig(
         @Description("Most device connections at once.") int maxConnections,
         @Description("Shortest time a backend's resolved address is reused (local resolvers often answer TTL 0).") Duration minResolveTtl) {
 
-    public static final ProxyConfig DEFAULTS = new ProxyConfig("127.0.0.1", 80, List.of(), 80, Duration.ofSeconds(2),
+    public static final ProxyConfig DEFAULTS = new ProxyConfig("127.0.0.1", 80, 443, List.of(), 80, Duration.ofSeconds(2),
             Duration.ofSeconds(10), 16 * 1024, 8 * 1024 * 1024, Duration.ofSeconds(30), 256, Duration.ofSeconds(30));
 
     public ProxyConfig {
         require(host != null && !host.isBlank(), "host must not be empty");
         require(port >= 1 && port <= 65535, "port must be between 1 and 65535, got " + port);
+        require(tlsPort >= 0 && tlsPort <= 65535, "tlsPort must be between 0 (off) and 65535, got " + tlsPort);
         require(backendPort >= 1 && backendPort <= 65535, "backendPort must be between 1 and 65535, got " + backendPort);
         resolvers = List.copyOf(resolvers);
         resolvers.forEach(r -> Endpoints.parse(r, 53, "resolvers"));
