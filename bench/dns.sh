@@ -59,7 +59,7 @@ echo "A $intercepted self" > "$work/understudy/conf/dns.rules"
 printf 'host=127.0.0.1\nport=%s\nupstreams=127.0.0.1:%s\nrateLimit=0\nqueryLogSize=1000\n' "$us_port" "$origin_port" \
   > "$work/understudy/conf/understudy.dns.cfg"
 UNDERSTUDY_WEB_PORT=$web_port UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_LOG_LEVEL=WARN \
-  UNDERSTUDY_PROXY_HOST=127.0.0.1 UNDERSTUDY_PROXY_PORT=$(freeport) \
+  UNDERSTUDY_PROXY_HOST=127.0.0.1 UNDERSTUDY_PROXY_PORT=$(freeport) UNDERSTUDY_PROXY_TLS_PORT=$(freeport) \
   "$work/understudy/bin/understudy" > "$work/understudy.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 100); do
   [ "$(dig +short +time=1 +tries=1 @127.0.0.1 -p "$us_port" "$intercepted" 2>/dev/null)" = 127.0.0.1 ] && break

@@ -51,7 +51,7 @@ printf 'no-resolv\nno-hosts\nlisten-address=127.0.0.1\nbind-interfaces\nport=%s\
 dnsmasq -k -C "$work/dnsmasq.conf" --pid-file= & pids+=($!)
 
 cp -r "$dist" "$work/understudy"; rm -rf "$work/understudy/data"/*
-printf 'host=127.0.0.1\nport=%s\nresolvers=127.0.0.1:%s\nbackendPort=%s\n' "$us" "$dns" "$up" > "$work/understudy/conf/understudy.proxy.cfg"
+printf 'host=127.0.0.1\nport=%s\ntlsPort=%s\nresolvers=127.0.0.1:%s\nbackendPort=%s\n' "$us" "$(freeport)" "$dns" "$up" > "$work/understudy/conf/understudy.proxy.cfg"
 UNDERSTUDY_WEB_PORT=$web UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_LOG_LEVEL=WARN UNDERSTUDY_DNS_HOST=127.0.0.1 \
   UNDERSTUDY_DNS_PORT=$(freeport) "$work/understudy/bin/understudy" > "$work/understudy.log" 2>&1 & pids+=($!)
 info='{"DeviceID":"94A1A2733B1A","FWVersion1":"1.4.0","FWVersion2":"1.2.4","HWVersion":"1.0.1","DeviceType":"SKY1","Temperature":16.33,"Humidity":34,"Voltage":2586,"UVIndex":1234,"Luminance":2689636,"Rain":0,"Pressure":669,"ChargerStatus":0,"TS":1480867686}'

@@ -18,7 +18,7 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "
 trap cleanup EXIT
 cp -r "$dist" "$work/understudy"
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(freeport); dns_port=$(freeport); proxy_port=$(freeport)
+port=$(freeport); dns_port=$(freeport); proxy_port=$(freeport); tls_port=$(freeport)
 idle_s=${IDLE_SECONDS:-5}
 readies=(); rsses=()
 for i in $(seq 1 "$runs"); do
@@ -26,7 +26,8 @@ for i in $(seq 1 "$runs"); do
   start=$(date +%s%N)
   # the shipped conf/ is for production (DNS :53, proxy :80 on every address): stay on loopback here
   UNDERSTUDY_WEB_PORT=$port UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_DNS_HOST=127.0.0.1 UNDERSTUDY_DNS_PORT=$dns_port \
-    UNDERSTUDY_PROXY_HOST=127.0.0.1 UNDERSTUDY_PROXY_PORT=$proxy_port "$work/understudy/bin/understudy" >"$work/run$i.log" 2>&1 &
+    UNDERSTUDY_PROXY_HOST=127.0.0.1 UNDERSTUDY_PROXY_PORT=$proxy_port UNDERSTUDY_PROXY_TLS_PORT=$tls_port \
+    "$work/understudy/bin/understudy" >"$work/run$i.log" 2>&1 &
   pid=$!
   ready=
   for _ in $(seq 1 600); do

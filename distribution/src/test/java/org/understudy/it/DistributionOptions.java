@@ -63,7 +63,7 @@ final class DistributionOptions {
             Files.writeString(home.resolve("conf/understudy.dns.cfg"),
                     "host=127.0.0.1\nport=" + freeUdpPort() + "\n");
             Files.writeString(home.resolve("conf/understudy.proxy.cfg"),
-                    "host=127.0.0.1\nport=" + freeTcpPort() + "\n");
+                    "host=127.0.0.1\nport=" + freeTcpPort() + "\ntlsPort=" + freeTcpPort() + "\n");
             for (var f : confFiles.entrySet()) {
                 Files.writeString(home.resolve("conf").resolve(f.getKey()), f.getValue());
             }

@@ -47,6 +47,7 @@ final class GatewayProcess implements AutoCloseable {
         pb.environment().put("UNDERSTUDY_DNS_PORT", String.valueOf(DistributionOptions.freeUdpPort()));
         pb.environment().put("UNDERSTUDY_PROXY_HOST", "127.0.0.1");
         pb.environment().put("UNDERSTUDY_PROXY_PORT", String.valueOf(DistributionOptions.freeTcpPort()));
+        pb.environment().put("UNDERSTUDY_PROXY_TLS_PORT", String.valueOf(DistributionOptions.freeTcpPort()));
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectOutput(output.toFile());
