@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -40,7 +42,14 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     static GatewayProcess start(Path home, Map<String, String> env, Path output) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/understudy").toString());
+        return start(List.of(), home, env, output);
+    }
+
+    /** Started through {@code prefix} (such as {@code ip netns exec gw}), which must exec the command. */
+    static GatewayProcess start(List<String> prefix, Path home, Map<String, String> env, Path output) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(home.resolve("bin/understudy").toString());
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("UNDERSTUDY_"));
         // the shipped conf/ is for production (DNS on port 53 of every address): tests stay on loopback
         pb.environment().put("UNDERSTUDY_DNS_HOST", "127.0.0.1");

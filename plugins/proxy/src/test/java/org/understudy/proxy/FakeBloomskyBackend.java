@@ -14,22 +14,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Answers like the real backend (PROTOCOLS.md 1.2): Apache headers, chunked JSON, Connection: Close.
  * Reads requests leniently (raw JSON in the target), remembers them.
  */
-final class FakeBloomskyBackend implements AutoCloseable {
+public final class FakeBloomskyBackend implements AutoCloseable {
 
-    record Received(String requestLine, byte[] body) {}
+    public record Received(String requestLine, byte[] body) {}
 
-    final List<Received> received = new CopyOnWriteArrayList<>();
+    public final List<Received> received = new CopyOnWriteArrayList<>();
     private final ServerSocket server;
     private volatile boolean running = true;
 
-    FakeBloomskyBackend(String address, int port) throws IOException {
+    public FakeBloomskyBackend(String address, int port) throws IOException {
         server = new ServerSocket(port, 50, InetAddress.getByName(address));
         Thread t = new Thread(this::serve, "fake-bloomsky-backend");
         t.setDaemon(true);
         t.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 

@@ -15,10 +15,10 @@ import java.util.Map;
  * exact framing (each chunk size equal to its data, the terminating chunk, or Content-Length exactly)
  * are required; anything else fails the test.
  */
-final class StrictStation {
+public final class StrictStation {
 
-    record Response(int status, Map<String, String> headers, byte[] body, long millis) {
-        String text() {
+    public record Response(int status, Map<String, String> headers, byte[] body, long millis) {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
@@ -27,9 +27,15 @@ final class StrictStation {
     }
 
     static Response post(int port, String host, String target, byte[] body) throws IOException {
+        return post("127.0.0.1", port, host, target, body, 10_000);
+    }
+
+    /** One POST with {@code Connection: close}; {@code timeoutMillis} bounds every read. */
+    public static Response post(String address, int port, String host, String target, byte[] body, int timeoutMillis)
+            throws IOException {
         long t0 = System.nanoTime();
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
+        try (Socket s = new Socket(address, port)) {
+            s.setSoTimeout(timeoutMillis);
             OutputStream out = s.getOutputStream();
             String head = "POST " + target + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: " + body.length
                     + "\r\nConnection: close\r\n\r\n";
