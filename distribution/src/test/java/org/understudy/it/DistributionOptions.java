@@ -107,9 +107,20 @@ final class DistributionOptions {
         }
     }
 
+    /** Ports already handed out: a server started just before may not have bound its port yet. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A loopback port free for both UDP and TCP, as a DNS server binds both; never the same one twice. */
     static int freeUdpPort() throws IOException {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        while (true) {
+            try (java.net.DatagramSocket udp = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
+                 java.net.ServerSocket tcp = new java.net.ServerSocket(udp.getLocalPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(tcp.getLocalPort())) {
+                    return tcp.getLocalPort();
+                }
+            } catch (java.net.BindException takenForTcp) {
+                // try another
+            }
         }
     }
 
