@@ -93,8 +93,8 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
                 FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
         context.own(ex::flushFlows); // what is left when the proxy stops
         exchange = ex;
-        listening = c.host() + ":" + c.port() + (tlsPorts.isEmpty() ? "" : " (TLS pass-through " + tlsPorts + ")");
-        LOG.info("proxy listening on {} (HTTP); resolvers {}", listening, c.resolvers().isEmpty() ? "none: offline only" : c.resolvers());
+        listening = c.host() + ":" + c.port() + " (HTTP)" + (tlsPorts.isEmpty() ? "" : ", TLS pass-through on " + tlsPorts);
+        LOG.info("proxy listening on {}; resolvers {}", listening, c.resolvers().isEmpty() ? "none: offline only" : c.resolvers());
     }
 
     @Override

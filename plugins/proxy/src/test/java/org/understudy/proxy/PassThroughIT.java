@@ -91,17 +91,12 @@ class PassThroughIT {
         echo.setDaemon(true);
         echo.start();
 
-        int dnsPort = ProxyIT.freeUdp();
-        Files.writeString(dir.resolve("dnsmasq.conf"), String.join("\n", "no-resolv", "no-hosts", "listen-address=127.0.0.1",
-                "bind-interfaces", "port=" + dnsPort, "address=/secure.test/127.0.0.2", "address=/other.test/127.0.0.2", ""));
-        String binary = Files.isExecutable(Path.of("/usr/sbin/dnsmasq")) ? "/usr/sbin/dnsmasq" : "dnsmasq";
-        Process dnsmasq = new ProcessBuilder(binary, "-k", "-C", dir.resolve("dnsmasq.conf").toString(), "--pid-file=")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("dnsmasq.out").toFile()).start();
+        LoopbackDnsmasq dnsmasq = LoopbackDnsmasq.start(dir, Map.of("secure.test", "127.0.0.2", "other.test", "127.0.0.2"));
         PluginRuntime runtime = new PluginRuntime(dir.resolve("gw"), dir.resolve("conf"), k -> null, Clock.systemUTC());
         try {
             runtime.configure("understudy.runtime", Map.of("readingStore", "store-sqlite"));
             runtime.configure("understudy.proxy", Map.of("port", String.valueOf(ProxyIT.freeTcp()), "tlsPort", String.valueOf(port),
-                    "resolvers", "127.0.0.1:" + dnsPort));
+                    "resolvers", "127.0.0.1:" + dnsmasq.port()));
             runtime.add(ClasspathPlugins.discover(PassThroughIT.class.getClassLoader()));
             Thread.sleep(200);
 
@@ -147,8 +142,7 @@ class PassThroughIT {
         } finally {
             runtime.close();
             tlsServer.close();
-            dnsmasq.destroy();
-            dnsmasq.waitFor(5, TimeUnit.SECONDS);
+            dnsmasq.close();
         }
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +38,7 @@ class ProxyIT {
 
     @TempDir
     Path dir;
-    private Process dnsmasq;
+    private LoopbackDnsmasq dnsmasq;
     private FakeBloomskyBackend backend;
     private int backendPort;
     private PluginRuntime runtime;
@@ -53,38 +51,25 @@ class ProxyIT {
         }
     }
 
-    static int freeUdp() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @BeforeEach
     void start() throws Exception {
-        int dnsPort = freeUdp();
-        Files.writeString(dir.resolve("dnsmasq.conf"), String.join("\n", "no-resolv", "no-hosts", "listen-address=127.0.0.1",
-                "bind-interfaces", "port=" + dnsPort, "address=/" + HOST + "/127.0.0.2", ""));
-        String binary = Files.isExecutable(Path.of("/usr/sbin/dnsmasq")) ? "/usr/sbin/dnsmasq" : "dnsmasq";
-        dnsmasq = new ProcessBuilder(binary, "-k", "-C", dir.resolve("dnsmasq.conf").toString(), "--pid-file=")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("dnsmasq.out").toFile()).start();
+        dnsmasq = LoopbackDnsmasq.start(dir, Map.of(HOST, "127.0.0.2"));
         backend = new FakeBloomskyBackend("127.0.0.2", 0);
         backendPort = backend.port();
         port = freeTcp();
         runtime = new PluginRuntime(dir.resolve("gw"), dir.resolve("conf"), k -> null, Clock.systemUTC());
         runtime.configure("understudy.runtime", Map.of("readingStore", "store-sqlite"));
-        runtime.configure("understudy.proxy", Map.of("port", String.valueOf(port), "resolvers", "127.0.0.1:" + dnsPort,
+        runtime.configure("understudy.proxy", Map.of("port", String.valueOf(port), "resolvers", "127.0.0.1:" + dnsmasq.port(),
                 "backendPort", String.valueOf(backendPort), "connectTimeout", "500ms", "probeInterval", "200ms"));
         runtime.configure("understudy.bloomsky", Map.of("replyDeadline", "1500ms"));
         runtime.add(ClasspathPlugins.discover(ProxyIT.class.getClassLoader()));
-        Thread.sleep(200); // dnsmasq up
     }
 
     @AfterEach
     void stop() throws Exception {
         runtime.close();
         backend.close();
-        dnsmasq.destroy();
-        dnsmasq.waitFor(5, TimeUnit.SECONDS);
+        dnsmasq.close();
     }
 
     private String info(long ts) {

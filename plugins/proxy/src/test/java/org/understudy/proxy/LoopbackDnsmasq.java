@@ -1,0 +1,83 @@
+package org.understudy.proxy;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A dnsmasq on 127.0.0.1 answering the given names with the given addresses, and nothing else; started
+ * on a port free for UDP and TCP (dnsmasq binds both) and returned only once it has bound it.
+ */
+final class LoopbackDnsmasq implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+
+    private LoopbackDnsmasq(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    static LoopbackDnsmasq start(Path dir, Map<String, String> addresses) throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> conf = new ArrayList<>(List.of("no-resolv", "no-hosts", "listen-address=127.0.0.1", "bind-interfaces",
+                "port=" + port));
+        addresses.forEach((name, address) -> conf.add("address=/" + name + "/" + address));
+        Files.writeString(dir.resolve("dnsmasq.conf"), String.join("\n", conf) + "\n");
+        String binary = Files.isExecutable(Path.of("/usr/sbin/dnsmasq")) ? "/usr/sbin/dnsmasq" : "dnsmasq";
+        Path out = dir.resolve("dnsmasq.out");
+        Process p = new ProcessBuilder(binary, "-k", "-C", dir.resolve("dnsmasq.conf").toString(), "--pid-file=")
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!bound(port)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                throw new AssertionError("dnsmasq did not come up on port " + port + ": " + Files.readString(out));
+            }
+            Thread.sleep(20);
+        }
+        return new LoopbackDnsmasq(p, port);
+    }
+
+    int port() {
+        return port;
+    }
+
+    private static boolean bound(int port) {
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            return false;
+        } catch (BindException taken) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        while (true) {
+            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                 ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
+                return tcp.getLocalPort();
+            } catch (BindException takenForTcp) {
+                // try another
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
