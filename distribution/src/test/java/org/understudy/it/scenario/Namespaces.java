@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
  * (the "internet" with the vendor's backend and its resolver, 10.231.2.2) each on a veth to {@code usgw} (the
  * gateway, 10.231.1.1 towards the station and 10.231.2.1 towards the internet). Nothing is routed between the
  * two sides: the station only ever reaches the gateway. Closing stops what runs inside and deletes them.
+ * The names and addresses are fixed: one such test per host at a time.
  */
 public final class Namespaces implements AutoCloseable {
 
@@ -44,6 +45,15 @@ public final class Namespaces implements AutoCloseable {
 
     public static Namespaces create() throws IOException, InterruptedException {
         deleteAll();
+        try {
+            return wire();
+        } catch (IOException | RuntimeException e) {
+            deleteAll(); // nothing half-built is left behind
+            throw e;
+        }
+    }
+
+    private static Namespaces wire() throws IOException, InterruptedException {
         Namespaces n = new Namespaces();
         for (String ns : List.of(GATEWAY, STATION, INTERNET)) {
             run("ip", "netns", "add", ns);
@@ -93,7 +103,15 @@ public final class Namespaces implements AutoCloseable {
 
     private static void deleteAll() throws IOException, InterruptedException {
         for (String ns : List.of(GATEWAY, STATION, INTERNET)) {
-            // a namespace left by an earlier run that was killed; deleting one removes its veth ends too
+            // what a killed earlier run left running inside, then the namespace (its veth ends go with it)
+            Process pids = new ProcessBuilder("ip", "netns", "pids", ns).redirectErrorStream(true).start();
+            String out = new String(pids.getInputStream().readAllBytes());
+            pids.waitFor(10, TimeUnit.SECONDS);
+            for (String pid : out.split("\\s+")) {
+                if (pid.matches("\\d+")) {
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
             new ProcessBuilder("ip", "netns", "delete", ns).redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
         }
     }

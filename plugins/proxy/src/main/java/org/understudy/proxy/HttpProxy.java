@@ -4,10 +4,13 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -55,12 +58,16 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         ProxyConfig c = context.config();
         BackendClient backend = context.own(new BackendClient(context.netty(), c));
         Exchange ex = new Exchange(context, backend, Clock.systemUTC());
+        // every device connection and spliced backend: closed when the proxy stops, after its listeners
+        ChannelGroup open = new DefaultChannelGroup("proxy", ImmediateEventExecutor.INSTANCE);
+        context.own(() -> open.close().awaitUninterruptibly());
         Channel server = new ServerBootstrap().group(context.netty().eventLoops())
                 .channel(context.netty().serverChannelType())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        open.add(ch);
                         ch.pipeline().addLast(
                                 new IdleStateHandler(0, 0, c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
                                 new HttpServerCodec(c.maxHeaderBytes(), c.maxHeaderBytes(), 65536),
@@ -82,9 +89,10 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            open.add(ch);
                             ch.pipeline().addLast(
                                     new IdleStateHandler(0, 0, c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
-                                    new TlsPassThrough(context, backend, Clock.systemUTC()));
+                                    new TlsPassThrough(context, backend, open, Clock.systemUTC()));
                         }
                     }).bind(c.host(), tlsPort).sync().channel();
             context.own(() -> tls.close().sync());

@@ -6,7 +6,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.AbstractSniHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -14,6 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -35,13 +39,16 @@ final class TlsPassThrough extends AbstractSniHandler<Channel> {
 
     private final PluginContext<ProxyConfig> context;
     private final BackendClient backend;
+    private final ChannelGroup open;
     private final Clock clock;
     private final Instant start;
     private String profile = "";
 
-    TlsPassThrough(PluginContext<ProxyConfig> context, BackendClient backend, Clock clock) {
+    /** @param open every channel of the proxy, closed when it stops; the backend side is added to it */
+    TlsPassThrough(PluginContext<ProxyConfig> context, BackendClient backend, ChannelGroup open, Clock clock) {
         this.context = context;
         this.backend = backend;
+        this.open = open;
         this.clock = clock;
         this.start = clock.instant();
     }
@@ -66,7 +73,10 @@ final class TlsPassThrough extends AbstractSniHandler<Channel> {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            // the backend side's relay is added once the client side is known
+                            // a backend lost mid-stream must not hold the connection open; its relay follows
+                            ch.pipeline().addLast(new IdleStateHandler(0, 0, context.config().idleTimeout().toMillis(),
+                                    TimeUnit.MILLISECONDS));
+                            open.add(ch);
                         }
                     })
                     .connect(new InetSocketAddress(address.getAddress(), port)).addListener(f -> {
@@ -101,10 +111,11 @@ final class TlsPassThrough extends AbstractSniHandler<Channel> {
                 recordFlow(client, hostname, up.get(), down.get());
             }
         };
-        server.pipeline().addLast(new Relay(client, down, record));
+        Duration grace = context.config().idleTimeout();
+        server.pipeline().addLast(new Relay(client, down, record, grace));
         server.config().setAutoRead(true);
         // removing this handler hands the buffered ClientHello to the relay, which sends it on
-        ctx.pipeline().replace(this, "tls-relay", new Relay(server, up, record));
+        ctx.pipeline().replace(this, "tls-relay", new Relay(server, up, record, grace));
     }
 
     private void recordFlow(Channel client, String sni, long up, long down) {
@@ -112,12 +123,16 @@ final class TlsPassThrough extends AbstractSniHandler<Channel> {
                 ((InetSocketAddress) client.remoteAddress()).getAddress().getHostAddress(), sni, "TLS",
                 "bytes up " + up + ", down " + down, 0, Flow.Outcome.PASSED_THROUGH, List.of(), List.of(),
                 new Flow.Body(null, null, up), new Flow.Body(null, null, down));
-        context.scheduler().blocking().execute(() -> {
-            try {
-                context.recorder().recordFlows(List.of(flow));
-            } catch (RecordException e) {
-                LOG.warn("TLS flow not recorded: {}", e.getMessage());
-            }
-        });
+        try {
+            context.scheduler().blocking().execute(() -> {
+                try {
+                    context.recorder().recordFlows(List.of(flow));
+                } catch (RecordException e) {
+                    LOG.warn("TLS flow not recorded: {}", e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            LOG.debug("TLS flow for {} not recorded: the proxy is stopping", sni);
+        }
     }
 }

@@ -82,7 +82,10 @@ class PassThroughIT {
             while (!tlsServer.isClosed()) {
                 try (SSLSocket s = (SSLSocket) tlsServer.accept()) {
                     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-                    new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8).println("cloud says " + in.readLine());
+                    PrintWriter out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8);
+                    for (String line; (line = in.readLine()) != null; ) {
+                        out.println("cloud says " + line);
+                    }
                 } catch (Exception closedOrBadClient) {
                     // next
                 }
@@ -114,7 +117,7 @@ class PassThroughIT {
             // a fresh client context: the JDK would otherwise resume the first session, with its SNI
             SSLContext otherTls = SSLContext.getInstance("TLS");
             otherTls.init(null, tmf.getTrustManagers(), null);
-            assertThrows(java.io.IOException.class, () -> {
+            java.io.IOException refused = assertThrows(java.io.IOException.class, () -> {
                 try (SSLSocket client = (SSLSocket) otherTls.getSocketFactory().createSocket("127.0.0.1", tlsPort)) {
                     SSLParameters p = client.getSSLParameters();
                     p.setServerNames(List.of(new SNIHostName("other.test")));
@@ -123,6 +126,7 @@ class PassThroughIT {
                     client.startHandshake();
                 }
             }, "a name no profile passes through is closed");
+            assertTrue(!(refused instanceof java.net.SocketTimeoutException), "closed at once, not left hanging: " + refused);
 
             long deadline = System.nanoTime() + 5_000_000_000L;
             boolean recorded = false;
@@ -139,6 +143,27 @@ class PassThroughIT {
                 }
             }
             assertTrue(recorded, "the pass-through was recorded as a flow (metadata only)");
+
+            // a spliced connection still open when the proxy stops (here: restarts on a new configuration) is
+            // closed with it, not left behind on the shared event loops
+            try (SSLSocket client = (SSLSocket) clientTls.getSocketFactory().createSocket("127.0.0.1", port)) {
+                SSLParameters p = client.getSSLParameters();
+                p.setServerNames(List.of(new SNIHostName("secure.test")));
+                client.setSSLParameters(p);
+                client.setSoTimeout(5000);
+                BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+                new PrintWriter(client.getOutputStream(), true, StandardCharsets.UTF_8).println("still there?");
+                assertEquals("cloud says still there?", in.readLine());
+                runtime.configure("understudy.proxy", Map.of("port", String.valueOf(ProxyIT.freeTcp()), "tlsPort",
+                        String.valueOf(port), "resolvers", "127.0.0.1:" + dnsmasq.port(), "idleTimeout", "61s"));
+                try {
+                    assertEquals(null, in.readLine(), "the stream ends when the proxy stops");
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new AssertionError("the spliced connection outlived the proxy", e);
+                } catch (java.io.IOException closed) {
+                    // an abrupt close is a close too
+                }
+            }
         } finally {
             runtime.close();
             tlsServer.close();
