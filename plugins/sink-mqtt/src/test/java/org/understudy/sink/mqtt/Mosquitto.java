@@ -16,12 +16,28 @@ final class Mosquitto implements AutoCloseable {
 
     Mosquitto(Path dir) throws IOException {
         this.dir = Files.createDirectories(dir);
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            this.port = s.getLocalPort();
-        }
+        this.port = portBelowEphemeralRange();
         Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
                 "listener " + port + " 127.0.0.1", "allow_anonymous true", "persistence true",
                 "persistence_location " + dir + "/", "autosave_interval 1", "log_dest file " + dir.resolve("mosquitto.log"), ""));
+    }
+
+    /**
+     * A free port below the kernel's ephemeral range: while the broker is stopped, the clients' reconnect
+     * attempts take ephemeral local ports, and one could take the broker's (or connect to itself on it).
+     */
+    private static int portBelowEphemeralRange() throws IOException {
+        int low = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int candidate = 10_000 + random.nextInt(Math.max(1, low - 10_000));
+            try (ServerSocket s = new ServerSocket(candidate, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (java.net.BindException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port between 10000 and " + low);
     }
 
     String uri() {

@@ -72,6 +72,7 @@ class MqttSinkIT {
         o.setCleanSession(false); // the broker keeps our queue while we are away
         o.setAutomaticReconnect(true);
         o.setMaxReconnectDelay(200);
+        o.setConnectionTimeout(5); // an attempt made while the broker is still starting must not stall 30 s
         c.connect(o);
         return c;
     }
