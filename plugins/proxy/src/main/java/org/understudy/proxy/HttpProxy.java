@@ -90,6 +90,12 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             open.add(ch);
+                            // one limit for all device connections, HTTP and spliced TLS alike
+                            ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                            if (connections.incrementAndGet() > c.maxConnections()) {
+                                ch.close();
+                                return;
+                            }
                             ch.pipeline().addLast(
                                     new IdleStateHandler(0, 0, c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
                                     new TlsPassThrough(context, backend, open, Clock.systemUTC()));

@@ -22,7 +22,7 @@ public record ProxyConfig(
         @Description("Largest request line and header block, in bytes.") int maxHeaderBytes,
         @Description("Largest request or reply body, in bytes (pictures are a few MB).") int maxBodyBytes,
         @Description("A connection idle (or a client this slow) for this long is closed.") Duration idleTimeout,
-        @Description("Most device connections at once.") int maxConnections,
+        @Description("Most device connections at once, HTTP and TLS pass-through together; more are closed at once.") int maxConnections,
         @Description("Shortest time a backend's resolved address is reused (local resolvers often answer TTL 0).") Duration minResolveTtl) {
 
     public static final ProxyConfig DEFAULTS = new ProxyConfig("127.0.0.1", 80, 443, List.of(), 80, Duration.ofSeconds(2),

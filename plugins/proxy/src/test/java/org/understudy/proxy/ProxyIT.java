@@ -60,7 +60,7 @@ class ProxyIT {
         runtime = new PluginRuntime(dir.resolve("gw"), dir.resolve("conf"), k -> null, Clock.systemUTC());
         runtime.configure("understudy.runtime", Map.of("readingStore", "store-sqlite"));
         runtime.configure("understudy.proxy", Map.of("port", String.valueOf(port), "resolvers", "127.0.0.1:" + dnsmasq.port(),
-                "backendPort", String.valueOf(backendPort), "connectTimeout", "500ms", "probeInterval", "200ms"));
+                "backendPort", String.valueOf(backendPort), "connectTimeout", "500ms", "probeInterval", "200ms", "tlsPort", "0"));
         runtime.configure("understudy.bloomsky", Map.of("replyDeadline", "1500ms"));
         runtime.add(ClasspathPlugins.discover(ProxyIT.class.getClassLoader()));
     }
@@ -132,5 +132,34 @@ class ProxyIT {
         assertEquals(0, backend.received.size(), "nothing was forwarded");
         assertEquals(400, StrictStation.raw(port, "THIS IS NOT HTTP\r\n\r\n").status());
         assertEquals(421, StrictStation.raw(port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n").status(), "no Host");
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreClosed() throws Exception {
+        runtime.configure("understudy.proxy", Map.of("port", String.valueOf(port), "resolvers", "127.0.0.1:" + dnsmasq.port(),
+                "backendPort", String.valueOf(backendPort), "tlsPort", "0", "maxConnections", "1"));
+        try (java.net.Socket first = new java.net.Socket("127.0.0.1", port)) {
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (proxyConnections() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, proxyConnections(), "the first connection is held");
+            try (java.net.Socket second = new java.net.Socket("127.0.0.1", port)) {
+                second.setSoTimeout(5000);
+                assertEquals(-1, second.getInputStream().read(), "a connection over maxConnections is closed at once");
+            }
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (proxyConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(421, StrictStation.post(port, "example.com", "/", new byte[0]).status(), "served again once under the limit");
+    }
+
+    @SuppressWarnings("unchecked")
+    private int proxyConnections() {
+        Map<String, Object> proxy = ((List<Map<String, Object>>) runtime.status().get("plugins")).stream()
+                .filter(p -> "proxy".equals(p.get("id"))).findFirst().orElseThrow();
+        return ((Number) ((Map<String, Object>) proxy.get("status")).get("connections")).intValue();
     }
 }
