@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.understudy.api.ProfileDirectory;
 import org.understudy.api.model.HostPattern;
 import org.understudy.api.spi.DeviceProfile;
@@ -35,30 +34,13 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ProfileDirectory profiles;
     private final Exchange exchange;
     private final Executor blocking;
-    private final AtomicInteger connections;
-    private final int maxConnections;
     private final Clock clock;
 
-    DeviceHandler(ProfileDirectory profiles, Exchange exchange, Executor blocking, AtomicInteger connections,
-                  int maxConnections, Clock clock) {
+    DeviceHandler(ProfileDirectory profiles, Exchange exchange, Executor blocking, Clock clock) {
         this.profiles = profiles;
         this.exchange = exchange;
         this.blocking = blocking;
-        this.connections = connections;
-        this.maxConnections = maxConnections;
         this.clock = clock;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        if (connections.incrementAndGet() > maxConnections) {
-            ctx.close();
-        }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        connections.decrementAndGet();
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,47 +62,17 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         // every device connection and spliced backend: closed when the proxy stops, after its listeners
         ChannelGroup open = new DefaultChannelGroup("proxy", ImmediateEventExecutor.INSTANCE);
         context.own(() -> open.close().awaitUninterruptibly());
-        Channel server = new ServerBootstrap().group(context.netty().eventLoops())
-                .channel(context.netty().serverChannelType())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        open.add(ch);
-                        ch.pipeline().addLast(
-                                new IdleStateHandler(0, 0, c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
-                                new HttpServerCodec(c.maxHeaderBytes(), c.maxHeaderBytes(), 65536),
-                                new HttpObjectAggregator(c.maxBodyBytes()),
-                                new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), connections,
-                                        c.maxConnections(), Clock.systemUTC()));
-                    }
-                }).bind(c.host(), c.port()).sync().channel();
-        context.own(() -> server.close().sync());
+        listen(context, c.port(), open, ch -> ch.pipeline().addLast(
+                new HttpServerCodec(c.maxHeaderBytes(), c.maxHeaderBytes(), 65536),
+                new HttpObjectAggregator(c.maxBodyBytes()),
+                new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), Clock.systemUTC())));
         Set<Integer> tlsPorts = new TreeSet<>(context.profiles().passThroughPorts());
         if (c.tlsPort() > 0) {
             tlsPorts.add(c.tlsPort());
         }
         // ports as declared by the profiles running now: a profile started later needs a proxy restart
         for (int tlsPort : tlsPorts) {
-            Channel tls = new ServerBootstrap().group(context.netty().eventLoops())
-                    .channel(context.netty().serverChannelType())
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            open.add(ch);
-                            // one limit for all device connections, HTTP and spliced TLS alike
-                            ch.closeFuture().addListener(f -> connections.decrementAndGet());
-                            if (connections.incrementAndGet() > c.maxConnections()) {
-                                ch.close();
-                                return;
-                            }
-                            ch.pipeline().addLast(
-                                    new IdleStateHandler(0, 0, c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
-                                    new TlsPassThrough(context, backend, open, Clock.systemUTC()));
-                        }
-                    }).bind(c.host(), tlsPort).sync().channel();
-            context.own(() -> tls.close().sync());
+            listen(context, tlsPort, open, ch -> ch.pipeline().addLast(new TlsPassThrough(context, backend, open, Clock.systemUTC())));
         }
         context.scheduler().scheduleWithFixedDelay(() -> context.scheduler().blocking().execute(ex::flushFlows),
                 FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
@@ -109,6 +80,33 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         exchange = ex;
         listening = c.host() + ":" + c.port() + " (HTTP)" + (tlsPorts.isEmpty() ? "" : ", TLS pass-through on " + tlsPorts);
         LOG.info("proxy listening on {}; resolvers {}", listening, c.resolvers().isEmpty() ? "none: offline only" : c.resolvers());
+    }
+
+    /**
+     * One listener on the runtime's event loops. What every device connection gets, whatever its protocol:
+     * membership of {@code open}, the shared {@code maxConnections} limit and the idle timeout; then
+     * {@code protocol} adds the rest of the pipeline.
+     */
+    private void listen(PluginContext<ProxyConfig> context, int port, ChannelGroup open, Consumer<Channel> protocol)
+            throws InterruptedException {
+        ProxyConfig c = context.config();
+        Channel server = new ServerBootstrap().group(context.netty().eventLoops())
+                .channel(context.netty().serverChannelType())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        open.add(ch);
+                        ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                        if (connections.incrementAndGet() > c.maxConnections()) {
+                            ch.close();
+                            return;
+                        }
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                        protocol.accept(ch);
+                    }
+                }).bind(c.host(), port).sync().channel();
+        context.own(() -> server.close().sync());
     }
 
     @Override
