@@ -5,13 +5,13 @@ import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.understudy.core.testing.TestPorts;
 
 /**
  * A dnsmasq on 127.0.0.1 answering the given names with the given addresses, and nothing else; started
@@ -28,7 +28,7 @@ final class LoopbackDnsmasq implements AutoCloseable {
     }
 
     static LoopbackDnsmasq start(Path dir, Map<String, String> addresses) throws IOException, InterruptedException {
-        int port = freePort();
+        int port = TestPorts.freeDnsPort();
         List<String> conf = new ArrayList<>(List.of("no-resolv", "no-hosts", "listen-address=127.0.0.1", "bind-interfaces",
                 "port=" + port));
         addresses.forEach((name, address) -> conf.add("address=/" + name + "/" + address));
@@ -59,17 +59,6 @@ final class LoopbackDnsmasq implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        while (true) {
-            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-                 ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
-                return tcp.getLocalPort();
-            } catch (BindException takenForTcp) {
-                // try another
-            }
         }
     }
 

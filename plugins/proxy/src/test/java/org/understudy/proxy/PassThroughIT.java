@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.understudy.api.model.Flow;
 import org.understudy.core.ClasspathPlugins;
 import org.understudy.core.PluginRuntime;
+import org.understudy.core.testing.TestPorts;
 
 /**
  * TLS pass-through end to end: a real TLS server behind the proxy (its certificate for secure.test, so the
@@ -98,7 +99,7 @@ class PassThroughIT {
         PluginRuntime runtime = new PluginRuntime(dir.resolve("gw"), dir.resolve("conf"), k -> null, Clock.systemUTC());
         try {
             runtime.configure("understudy.runtime", Map.of("readingStore", "store-sqlite"));
-            runtime.configure("understudy.proxy", Map.of("port", String.valueOf(ProxyIT.freeTcp()), "tlsPort", String.valueOf(port),
+            runtime.configure("understudy.proxy", Map.of("port", String.valueOf(TestPorts.freeTcpPort()), "tlsPort", String.valueOf(port),
                     "resolvers", "127.0.0.1:" + dnsmasq.port()));
             runtime.add(ClasspathPlugins.discover(PassThroughIT.class.getClassLoader()));
             Thread.sleep(200);
@@ -154,7 +155,7 @@ class PassThroughIT {
                 BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
                 new PrintWriter(client.getOutputStream(), true, StandardCharsets.UTF_8).println("still there?");
                 assertEquals("cloud says still there?", in.readLine());
-                runtime.configure("understudy.proxy", Map.of("port", String.valueOf(ProxyIT.freeTcp()), "tlsPort",
+                runtime.configure("understudy.proxy", Map.of("port", String.valueOf(TestPorts.freeTcpPort()), "tlsPort",
                         String.valueOf(port), "resolvers", "127.0.0.1:" + dnsmasq.port(), "idleTimeout", "61s"));
                 try {
                     assertEquals(null, in.readLine(), "the stream ends when the proxy stops");

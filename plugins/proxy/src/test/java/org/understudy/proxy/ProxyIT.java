@@ -22,6 +22,8 @@ import org.understudy.api.model.MetricValue;
 import org.understudy.api.model.StoredReading;
 import org.understudy.core.ClasspathPlugins;
 import org.understudy.core.PluginRuntime;
+import org.understudy.core.testing.PluginStatus;
+import org.understudy.core.testing.TestPorts;
 
 /**
  * A Bloomsky station's cycle through the real runtime (SQLite store, Bloomsky profile, proxy): a
@@ -45,18 +47,12 @@ class ProxyIT {
     private int port;
     private final ObjectMapper json = new ObjectMapper();
 
-    static int freeTcp() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @BeforeEach
     void start() throws Exception {
         dnsmasq = LoopbackDnsmasq.start(dir, Map.of(HOST, "127.0.0.2"));
         backend = new FakeBloomskyBackend("127.0.0.2", 0);
         backendPort = backend.port();
-        port = freeTcp();
+        port = TestPorts.freeTcpPort();
         runtime = new PluginRuntime(dir.resolve("gw"), dir.resolve("conf"), k -> null, Clock.systemUTC());
         runtime.configure("understudy.runtime", Map.of("readingStore", "store-sqlite"));
         runtime.configure("understudy.proxy", Map.of("port", String.valueOf(port), "resolvers", "127.0.0.1:" + dnsmasq.port(),
@@ -156,10 +152,7 @@ class ProxyIT {
         assertEquals(421, StrictStation.post(port, "example.com", "/", new byte[0]).status(), "served again once under the limit");
     }
 
-    @SuppressWarnings("unchecked")
     private int proxyConnections() {
-        Map<String, Object> proxy = ((List<Map<String, Object>>) runtime.status().get("plugins")).stream()
-                .filter(p -> "proxy".equals(p.get("id"))).findFirst().orElseThrow();
-        return ((Number) ((Map<String, Object>) proxy.get("status")).get("connections")).intValue();
+        return ((Number) PluginStatus.of(runtime, "proxy").get("connections")).intValue();
     }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.understudy.core.ClasspathPlugins;
 import org.understudy.core.PluginRuntime;
+import org.understudy.core.testing.TestPorts;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -64,9 +65,9 @@ class DnsServerIT {
     static void start() throws Exception {
         dir = Files.createTempDirectory("dns-it");
         Files.createDirectories(dir.resolve("conf"));
-        upstream = new Dnsmasq(dir, freeUdpPort(), String.join("\n", "address=/upstream.test/10.9.8.7",
+        upstream = new Dnsmasq(dir, TestPorts.freeDnsPort(), String.join("\n", "address=/upstream.test/10.9.8.7",
                 "address=/other.test/10.9.8.6", "address=/tplinkcloud.com/10.20.30.40", "local-ttl=1", BIG_TXT)).start();
-        port = freeUdpPort();
+        port = TestPorts.freeDnsPort();
         config.putAll(Map.of("host", "127.0.0.1", "port", String.valueOf(port), "upstreams", "127.0.0.1:" + upstream.port(),
                 "rateLimit", "0", "upstreamTimeout", "500ms", "queryTimeout", "1500ms", "rulesCheckInterval", "200ms"));
         runtime = new PluginRuntime(dir.resolve("data"), dir.resolve("conf"), k -> null, Clock.systemUTC());
@@ -103,23 +104,6 @@ class DnsServerIT {
         Map<String, Object> next = new HashMap<>(config);
         next.putAll(changes);
         runtime.configure("understudy.dns", next);
-    }
-
-    /** Ports already handed out: a server started just before may not have bound its port yet. */
-    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /** A loopback port free for both UDP and TCP, as a DNS server binds both; never the same one twice. */
-    static int freeUdpPort() throws IOException {
-        while (true) {
-            try (java.net.DatagramSocket udp = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
-                 java.net.ServerSocket tcp = new java.net.ServerSocket(udp.getLocalPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
-                if (HANDED_OUT.add(tcp.getLocalPort())) {
-                    return tcp.getLocalPort();
-                }
-            } catch (java.net.BindException takenForTcp) {
-                // try another
-            }
-        }
     }
 
     static String answer(String digOutput) {
@@ -201,7 +185,7 @@ class DnsServerIT {
         assertEquals("True 8 True True", py);
 
         // failover: the first upstream is dead, the second answers
-        reconfigure(Map.of("upstreams", "127.0.0.1:" + freeUdpPort() + ",127.0.0.1:" + upstream.port()));
+        reconfigure(Map.of("upstreams", "127.0.0.1:" + TestPorts.freeDnsPort() + ",127.0.0.1:" + upstream.port()));
         assertEquals("A 10.9.8.6 ttl=1", answer(Tools.dig(port, "other.test")));
         reconfigure(Map.of());
     }

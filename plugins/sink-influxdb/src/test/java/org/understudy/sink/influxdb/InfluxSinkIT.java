@@ -17,6 +17,7 @@ import org.understudy.api.model.MetricValue;
 import org.understudy.api.model.Reading;
 import org.understudy.core.ClasspathPlugins;
 import org.understudy.core.PluginRuntime;
+import org.understudy.core.testing.PluginStatus;
 
 /**
  * Store-and-forward into a real influxd 1.6: readings recorded while InfluxDB is down wait in the
@@ -45,15 +46,12 @@ class InfluxSinkIT {
     }
 
     @SuppressWarnings("unchecked")
-    /** The sink's backlog, or -1 while it is not known yet (a restarted sink has not loaded its cursor). */
     static long backlog(PluginRuntime r) {
-        return delivery(r).get("backlog") instanceof Number n ? n.longValue() : -1;
+        return PluginStatus.backlog(r, "sink-influxdb");
     }
 
     static Map<String, Object> delivery(PluginRuntime r) {
-        Map<String, Object> sink = ((List<Map<String, Object>>) r.status().get("plugins")).stream()
-                .filter(p -> "sink-influxdb".equals(p.get("id"))).findFirst().orElseThrow();
-        return (Map<String, Object>) ((Map<String, Object>) sink.get("status")).get("delivery");
+        return PluginStatus.delivery(r, "sink-influxdb");
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -27,6 +27,7 @@ import org.understudy.api.model.MetricValue;
 import org.understudy.api.model.Reading;
 import org.understudy.core.ClasspathPlugins;
 import org.understudy.core.PluginRuntime;
+import org.understudy.core.testing.PluginStatus;
 
 /**
  * Store-and-forward into a real mosquitto: every reading arrives once and in order, through a broker
@@ -95,15 +96,12 @@ class MqttSinkIT {
     }
 
     @SuppressWarnings("unchecked")
-    /** The sink's backlog, or -1 while it is not known yet (a restarted sink has not loaded its cursor). */
     static long backlog(PluginRuntime r) {
-        return delivery(r).get("backlog") instanceof Number n ? n.longValue() : -1;
+        return PluginStatus.backlog(r, "sink-mqtt");
     }
 
     static Map<String, Object> delivery(PluginRuntime r) {
-        Map<String, Object> sink = ((List<Map<String, Object>>) r.status().get("plugins")).stream()
-                .filter(p -> "sink-mqtt".equals(p.get("id"))).findFirst().orElseThrow();
-        return (Map<String, Object>) ((Map<String, Object>) sink.get("status")).get("delivery");
+        return PluginStatus.delivery(r, "sink-mqtt");
     }
 
     private List<Long> stateSequences() {
