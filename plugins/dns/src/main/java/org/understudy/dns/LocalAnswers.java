@@ -26,11 +26,7 @@ final class LocalAnswers {
      * @param addresses address bytes for A/AAAA answers
      * @param names target names (CNAME, PTR) or texts (TXT)
      */
-    record Local(QueryLog.Source source, int rcode, int rrType, List<byte[]> addresses, List<String> names) {
-        boolean addressAnswer() {
-            return rcode == Rcode.NOERROR && names.isEmpty() && (rrType == Type.A || rrType == Type.AAAA);
-        }
-    }
+    record Local(QueryLog.Source source, int rcode, int rrType, List<byte[]> addresses, List<String> names) {}
 
     private final ProfileDirectory profiles;
     private final byte[] answerV4;
@@ -85,7 +81,7 @@ final class LocalAnswers {
         }
         RuleSet.Values cname = rules.byType().get(RuleSet.Type.CNAME);
         if (cname != null && type != Type.CNAME) {
-            return new Local(QueryLog.Source.RULE, Rcode.NOERROR, Type.CNAME, List.of(), List.of(cname.next()));
+            return new Local(QueryLog.Source.RULE, Rcode.NOERROR, Type.CNAME, List.of(), List.of(cname.next().text()));
         }
         RuleSet.Type ruleType = switch (type) {
             case Type.A -> RuleSet.Type.A;
@@ -99,17 +95,17 @@ final class LocalAnswers {
         if (values == null) {
             return new Local(QueryLog.Source.RULE, Rcode.NOERROR, type, List.of(), List.of());
         }
-        String value = values.next();
+        RuleSet.Value value = values.next();
         if (ruleType == RuleSet.Type.A || ruleType == RuleSet.Type.AAAA) {
             byte[] address;
-            if (value.equals("self")) {
+            if (value.text().equals("self")) {
                 boolean matches = ruleType == RuleSet.Type.A ? local instanceof Inet4Address : local instanceof Inet6Address;
                 address = matches ? local.getAddress() : null;
             } else {
-                address = Addresses.parseLiteral(value, "rule").getAddress();
+                address = value.address();
             }
             return new Local(QueryLog.Source.RULE, Rcode.NOERROR, type, address == null ? List.of() : List.of(address), List.of());
         }
-        return new Local(QueryLog.Source.RULE, Rcode.NOERROR, type, List.of(), List.of(value));
+        return new Local(QueryLog.Source.RULE, Rcode.NOERROR, type, List.of(), List.of(value.text()));
     }
 }

@@ -1,7 +1,6 @@
 package org.understudy.dns;
 
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,21 +16,31 @@ final class RuleSet {
     /** Record types a rule may give. */
     enum Type { A, AAAA, CNAME, TXT, PTR }
 
+    /**
+     * One answer of a rule: its text, and for an IP literal its address bytes, parsed once when the rules
+     * load rather than on every query (else {@code null}: {@code self}, a name, a text).
+     */
+    record Value(String text, byte[] address) {}
+
     /** The answers of one type for one name; {@link #next()} rotates through them. */
     static final class Values {
-        private final List<String> values;
+        private final List<Value> values;
         private final AtomicInteger position = new AtomicInteger();
 
         Values(List<String> values) {
-            this.values = List.copyOf(values);
+            this.values = values.stream().map(v -> new Value(v, literalAddress(v))).toList();
         }
 
-        String next() {
+        Value next() {
             return values.get(Math.floorMod(position.getAndIncrement(), values.size()));
         }
 
-        List<String> all() {
-            return values;
+        private static byte[] literalAddress(String value) {
+            try {
+                return Addresses.parseLiteral(value, "rule").getAddress();
+            } catch (IllegalArgumentException notAnAddress) {
+                return null;
+            }
         }
     }
 
@@ -74,7 +83,4 @@ final class RuleSet {
         return ruleCount;
     }
 
-    static Map<String, NameRules> newIndex() {
-        return new HashMap<>();
-    }
 }

@@ -1,6 +1,7 @@
 package org.understudy.dns;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,7 +61,7 @@ final class RulesParser {
                 errors.add("line " + (i + 1) + ": " + e.getMessage());
             }
         }
-        Map<String, RuleSet.NameRules> exact = RuleSet.newIndex();
+        Map<String, RuleSet.NameRules> exact = new HashMap<>();
         List<RuleSet.NameRules> wildcards = new ArrayList<>();
         for (String name : union(values.keySet(), nxdomain.keySet())) {
             Map<RuleSet.Type, RuleSet.Values> byType = new LinkedHashMap<>();

@@ -82,8 +82,9 @@ final class SlowPath {
 
     /** RFC 8482: a minimal answer to ANY, never forwarded. */
     void answerAny(byte[] query, WireQuery q, java.net.InetAddress who, QueryProcessor.Reply reply, int maxSize) {
-        Message response = base(query, q, Rcode.NOERROR);
-        response.addRecord(new HINFORecord(questionName(query), DClass.IN, config.interceptTtl().toSeconds(),
+        Name owner = questionName(query);
+        Message response = base(owner, q, Rcode.NOERROR);
+        response.addRecord(new HINFORecord(owner, DClass.IN, config.interceptTtl().toSeconds(),
                 "RFC8482", ""), Section.ANSWER);
         log.record(who, q.name(), Type.ANY, Rcode.NOERROR, QueryLog.Source.LOCAL);
         reply.send(response.toWire(maxSize));
@@ -98,9 +99,9 @@ final class SlowPath {
                     config.ednsUdpSize()));
             return;
         }
-        Message response = base(query, q, local.rcode());
-        response.getHeader().setFlag(Flags.AA);
         Name owner = questionName(query);
+        Message response = base(owner, q, local.rcode());
+        response.getHeader().setFlag(Flags.AA);
         for (String value : local.names()) {
             response.addRecord(record(owner, local.rrType(), ttl, value), Section.ANSWER);
         }
@@ -112,7 +113,7 @@ final class SlowPath {
         reply.send(WireResponses.local(q, query, Rcode.SERVFAIL, q.type(), java.util.List.of(), 0, config.ednsUdpSize()));
     }
 
-    private Message base(byte[] query, WireQuery q, int rcode) {
+    private Message base(Name question, WireQuery q, int rcode) {
         Message response = new Message(q.id());
         response.getHeader().setFlag(Flags.QR);
         response.getHeader().setFlag(Flags.RA);
@@ -120,7 +121,7 @@ final class SlowPath {
             response.getHeader().setFlag(Flags.RD);
         }
         response.getHeader().setRcode(rcode);
-        response.addRecord(Record.newRecord(questionName(query), q.type(), DClass.IN), Section.QUESTION);
+        response.addRecord(Record.newRecord(question, q.type(), DClass.IN), Section.QUESTION);
         if (q.hasOpt()) {
             response.addRecord(new OPTRecord(config.ednsUdpSize(), 0, 0), Section.ADDITIONAL);
         }

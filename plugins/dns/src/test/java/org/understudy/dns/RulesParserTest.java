@@ -14,7 +14,7 @@ class RulesParserTest {
         RulesParser.Result r = RulesParser.parse("A bskybackend.bloomsky.com 192.168.1.122\n");
         assertEquals(List.of(), r.errors());
         RuleSet.NameRules rules = r.rules().find("bskybackend.bloomsky.com").orElseThrow();
-        assertEquals("192.168.1.122", rules.byType().get(RuleSet.Type.A).next());
+        assertEquals("192.168.1.122", rules.byType().get(RuleSet.Type.A).next().text());
         assertTrue(r.rules().find("bskybackend.bloomsky.com.evil").isEmpty(), "never a prefix match");
         assertTrue(r.rules().find("bskybackendxbloomsky.com").isEmpty(), "dots are dots, not regex wildcards");
     }
@@ -28,13 +28,13 @@ class RulesParserTest {
         assertEquals(List.of(), r.errors());
         assertEquals(8, r.rules().size());
         RuleSet.Values pool = r.rules().find("pool.lan").orElseThrow().byType().get(RuleSet.Type.A);
-        assertEquals(List.of("10.0.0.1", "10.0.0.2", "10.0.0.1"), List.of(pool.next(), pool.next(), pool.next()));
-        assertEquals("hello world", r.rules().find("t.lan").orElseThrow().byType().get(RuleSet.Type.TXT).next());
-        assertEquals("localhost", r.rules().find("1.0.0.127.in-addr.arpa").orElseThrow().byType().get(RuleSet.Type.PTR).next());
+        assertEquals(List.of("10.0.0.1", "10.0.0.2", "10.0.0.1"), List.of(pool.next().text(), pool.next().text(), pool.next().text()));
+        assertEquals("hello world", r.rules().find("t.lan").orElseThrow().byType().get(RuleSet.Type.TXT).next().text());
+        assertEquals("localhost", r.rules().find("1.0.0.127.in-addr.arpa").orElseThrow().byType().get(RuleSet.Type.PTR).next().text());
         assertTrue(r.rules().find("ads.example").orElseThrow().nxdomain());
-        assertEquals("10.1.1.1", r.rules().find("a.b.wild.lan").orElseThrow().byType().get(RuleSet.Type.A).next());
+        assertEquals("10.1.1.1", r.rules().find("a.b.wild.lan").orElseThrow().byType().get(RuleSet.Type.A).next().text());
         assertTrue(r.rules().find("wild.lan").isEmpty());
-        assertEquals("self", r.rules().find("gw.lan").orElseThrow().byType().get(RuleSet.Type.AAAA).next());
+        assertEquals("self", r.rules().find("gw.lan").orElseThrow().byType().get(RuleSet.Type.AAAA).next().text());
     }
 
     @Test
