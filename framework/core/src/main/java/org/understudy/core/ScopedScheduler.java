@@ -7,9 +7,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.api.PluginScheduler;
@@ -37,8 +39,21 @@ final class ScopedScheduler implements PluginScheduler, AutoCloseable {
     @Override
     public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
         checkOpen();
-        ScheduledFuture<?> f = threads.timer().schedule(guard(task), delay.toNanos(), TimeUnit.NANOSECONDS);
-        return track(f);
+        AtomicReference<ScheduledFuture<?>> self = new AtomicReference<>();
+        Runnable guarded = guard(task);
+        ScheduledFuture<?> f = threads.timer().schedule(() -> {
+            try {
+                guarded.run();
+            } finally {
+                forget(self.get());
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        self.set(f);
+        track(f);
+        if (f.isDone()) {
+            forget(f); // it ran before it was known
+        }
+        return f;
     }
 
     @Override
@@ -46,44 +61,55 @@ final class ScopedScheduler implements PluginScheduler, AutoCloseable {
         checkOpen();
         ScheduledFuture<?> f = threads.timer().scheduleWithFixedDelay(guard(task), initialDelay.toNanos(),
                 delay.toNanos(), TimeUnit.NANOSECONDS);
-        return track(f);
+        return track(f); // runs until cancelled, by the plugin or by close()
     }
 
     @Override
     public Executor blocking() {
         return task -> {
             checkOpen();
-            track(threads.blocking().submit(guard(task)));
+            // tracked while it waits or runs, forgotten when done: the hot paths submit a task per request
+            FutureTask<Void> f = new FutureTask<>(guard(task), null) {
+                @Override
+                protected void done() {
+                    forget(this);
+                }
+            };
+            track(f);
+            threads.blocking().execute(f);
         };
     }
 
     @Override
     public <T> CompletableFuture<T> supplyBlocking(Callable<T> work) {
-        checkOpen();
         CompletableFuture<T> result = new CompletableFuture<>();
-        Future<?> f = threads.blocking().submit(() -> {
-            ClassLoader previous = Thread.currentThread().getContextClassLoader();
-            Thread.currentThread().setContextClassLoader(pluginLoader);
+        blocking().execute(() -> {
             try {
                 result.complete(work.call());
             } catch (Throwable t) {
                 result.completeExceptionally(t);
-            } finally {
-                Thread.currentThread().setContextClassLoader(previous);
             }
         });
-        track(f);
-        result.whenComplete((v, t) -> pending.remove(f));
         return result;
     }
 
     private <F extends Future<?>> F track(F future) {
         pending.add(future);
-        pending.removeIf(Future::isDone);
         if (closed) {
             future.cancel(true);
         }
         return future;
+    }
+
+    private void forget(Future<?> future) {
+        if (future != null) {
+            pending.remove(future);
+        }
+    }
+
+    /** How many tasks are tracked now (for tests: finished ones must not pile up). */
+    int tracked() {
+        return pending.size();
     }
 
     private void checkOpen() {

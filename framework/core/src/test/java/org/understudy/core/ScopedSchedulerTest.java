@@ -1,0 +1,39 @@
+package org.understudy.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ScopedSchedulerTest {
+
+    @Test
+    void finishedTasksAreForgottenRunningOnesCancelledOnClose() throws Exception {
+        try (SharedThreads threads = new SharedThreads(4, () -> 1)) {
+            ScopedScheduler scheduler = new ScopedScheduler("test", getClass().getClassLoader(), threads);
+            CountDownLatch done = new CountDownLatch(1001);
+            for (int i = 0; i < 1000; i++) {
+                scheduler.blocking().execute(done::countDown);
+            }
+            scheduler.schedule(done::countDown, Duration.ofMillis(10));
+            assertEquals("42", scheduler.supplyBlocking(() -> "42").get(5, TimeUnit.SECONDS));
+            assertEquals(true, done.await(5, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (scheduler.tracked() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, scheduler.tracked(), "finished tasks do not pile up");
+
+            var periodic = scheduler.scheduleWithFixedDelay(() -> { }, Duration.ofMillis(10), Duration.ofMillis(10));
+            assertEquals(1, scheduler.tracked(), "a periodic task is tracked until cancelled");
+            scheduler.close();
+            assertEquals(true, periodic.isCancelled());
+            assertEquals(0, scheduler.tracked());
+            assertThrows(RejectedExecutionException.class, () -> scheduler.blocking().execute(() -> { }));
+        }
+    }
+}
