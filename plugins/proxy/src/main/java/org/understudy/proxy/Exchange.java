@@ -166,6 +166,11 @@ final class Exchange {
                 new Flow.Body(answer.reply().body(), null, answer.reply().body().length));
     }
 
+    /** Queues a flow recorded elsewhere in the proxy (a TLS splice) for the same batched writes. */
+    void queueFlow(Flow flow) {
+        flows.add(flow);
+    }
+
     /** Writes the flows gathered so far, in writes of a few each (on the proxy's timer). */
     void flushFlows() {
         while (true) {

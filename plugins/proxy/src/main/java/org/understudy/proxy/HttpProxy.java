@@ -59,6 +59,8 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         ProxyConfig c = context.config();
         BackendClient backend = context.own(new BackendClient(context.netty(), c));
         Exchange ex = new Exchange(context, backend, Clock.systemUTC());
+        // what is left when the proxy stops: owned first, so it runs after the connections below are closed
+        context.own(ex::flushFlows);
         // every device connection and spliced backend: closed when the proxy stops, after its listeners
         ChannelGroup open = new DefaultChannelGroup("proxy", ImmediateEventExecutor.INSTANCE);
         context.own(() -> open.close().awaitUninterruptibly());
@@ -72,11 +74,10 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         }
         // ports as declared by the profiles running now: a profile started later needs a proxy restart
         for (int tlsPort : tlsPorts) {
-            listen(context, tlsPort, open, ch -> ch.pipeline().addLast(new TlsPassThrough(context, backend, open, Clock.systemUTC())));
+            listen(context, tlsPort, open, ch -> ch.pipeline().addLast(new TlsPassThrough(context, backend, ex, open, Clock.systemUTC())));
         }
         context.scheduler().scheduleWithFixedDelay(() -> context.scheduler().blocking().execute(ex::flushFlows),
                 FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
-        context.own(ex::flushFlows); // what is left when the proxy stops
         exchange = ex;
         listening = c.host() + ":" + c.port() + " (HTTP)" + (tlsPorts.isEmpty() ? "" : ", TLS pass-through on " + tlsPorts);
         LOG.info("proxy listening on {}; resolvers {}", listening, c.resolvers().isEmpty() ? "none: offline only" : c.resolvers());

@@ -16,14 +16,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.api.PluginContext;
-import org.understudy.api.RecordException;
 import org.understudy.api.model.Flow;
 import org.understudy.api.spi.DeviceProfile;
 
@@ -39,15 +37,20 @@ final class TlsPassThrough extends AbstractSniHandler<Channel> {
 
     private final PluginContext<ProxyConfig> context;
     private final BackendClient backend;
+    private final Exchange flows;
     private final ChannelGroup open;
     private final Clock clock;
     private final Instant start;
     private String profile = "";
 
-    /** @param open every channel of the proxy, closed when it stops; the backend side is added to it */
-    TlsPassThrough(PluginContext<ProxyConfig> context, BackendClient backend, ChannelGroup open, Clock clock) {
+    /**
+     * @param flows where the connection's flow is queued, batched with the HTTP flows
+     * @param open every channel of the proxy, closed when it stops; the backend side is added to it
+     */
+    TlsPassThrough(PluginContext<ProxyConfig> context, BackendClient backend, Exchange flows, ChannelGroup open, Clock clock) {
         this.context = context;
         this.backend = backend;
+        this.flows = flows;
         this.open = open;
         this.clock = clock;
         this.start = clock.instant();
@@ -123,16 +126,6 @@ final class TlsPassThrough extends AbstractSniHandler<Channel> {
                 ((InetSocketAddress) client.remoteAddress()).getAddress().getHostAddress(), sni, "TLS",
                 "bytes up " + up + ", down " + down, 0, Flow.Outcome.PASSED_THROUGH, List.of(), List.of(),
                 new Flow.Body(null, null, up), new Flow.Body(null, null, down));
-        try {
-            context.scheduler().blocking().execute(() -> {
-                try {
-                    context.recorder().recordFlows(List.of(flow));
-                } catch (RecordException e) {
-                    LOG.warn("TLS flow not recorded: {}", e.getMessage());
-                }
-            });
-        } catch (RejectedExecutionException stopping) {
-            LOG.debug("TLS flow for {} not recorded: the proxy is stopping", sni);
-        }
+        flows.queueFlow(flow);
     }
 }
