@@ -3,6 +3,7 @@ package org.understudy.sink.mqtt;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.understudy.api.model.MetricValue;
 
 /**
@@ -13,12 +14,14 @@ import org.understudy.api.model.MetricValue;
 final class Discovery {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What may not appear in a topic level or a Home Assistant id; compiled once, it runs per metric. */
+    private static final Pattern NOT_ID = Pattern.compile("[^A-Za-z0-9_-]");
 
     private Discovery() {
     }
 
     static String id(String text) {
-        return text.replaceAll("[^A-Za-z0-9_-]", "_");
+        return NOT_ID.matcher(text).replaceAll("_");
     }
 
     static String stateTopic(MqttConfig c, String profile, String device) {

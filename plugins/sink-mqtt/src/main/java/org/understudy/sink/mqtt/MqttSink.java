@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,16 +108,18 @@ public final class MqttSink implements Sink<MqttConfig> {
     public void deliver(List<StoredReading> batch) throws Exception {
         MqttAsyncClient c = connected();
         List<IMqttDeliveryToken> tokens = new ArrayList<>();
+        // announced only once the broker has acknowledged them: a failed batch announces again on retry
+        Map<String, Announcement> fresh = new HashMap<>();
         for (StoredReading stored : batch) {
             Reading r = stored.reading();
             if (config.discovery()) {
                 for (Map.Entry<String, MetricValue> m : r.metrics().entrySet()) {
                     String key = r.deviceId() + "\u0000" + m.getKey();
-                    if (!announced.containsKey(key)) {
+                    if (!announced.containsKey(key) && !fresh.containsKey(key)) {
                         Announcement a = new Announcement(Discovery.configTopic(config, r.deviceId(), m.getKey(), m.getValue()),
                                 Discovery.config(config, r.profile(), r.deviceId(), m.getKey(), m.getValue()));
                         tokens.add(publish(c, a.topic(), a.payload(), true, tokens));
-                        announced.put(key, a);
+                        fresh.put(key, a);
                     }
                 }
             }
@@ -128,6 +131,7 @@ public final class MqttSink implements Sink<MqttConfig> {
                     config.retainState(), tokens));
         }
         awaitAll(tokens);
+        announced.putAll(fresh);
         published += batch.size();
     }
 
