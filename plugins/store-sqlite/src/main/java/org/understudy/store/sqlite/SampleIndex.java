@@ -68,12 +68,6 @@ final class SampleIndex {
         transaction = new ArrayList<>();
     }
 
-    /** The transaction rolled back: its samples are gone with it. */
-    void rolledBack() {
-        transaction = new ArrayList<>();
-        transactionLastSeq = pendingLastSeq;
-    }
-
     int pending() {
         return pending.size();
     }
@@ -127,13 +121,5 @@ final class SampleIndex {
         }
         committed();
         return n;
-    }
-
-    void clearBatch() {
-        try {
-            insert.clearBatch();
-        } catch (SQLException ignored) {
-            // the statement is reused; a failure here surfaces on its next use
-        }
     }
 }

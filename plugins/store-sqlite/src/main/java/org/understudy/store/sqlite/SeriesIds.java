@@ -53,9 +53,4 @@ final class SeriesIds {
         known.putAll(uncommitted);
         uncommitted.clear();
     }
-
-    void forgetUncommitted() {
-        next -= uncommitted.size();
-        uncommitted.clear();
-    }
 }

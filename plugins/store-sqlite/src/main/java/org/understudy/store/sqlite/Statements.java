@@ -53,10 +53,6 @@ final class Statements {
         return connection;
     }
 
-    long lastCommittedSequence() {
-        return committedSeq;
-    }
-
     void add(Reading r) throws SQLException {
         long seq = nextSeq++;
         reading.setLong(1, seq);
@@ -114,7 +110,7 @@ final class Statements {
             device.executeBatch();
         }
         seen.clear();
-        committedSeq = nextSeq - 1; // becomes true with the commit that follows; reset() undoes it
+        committedSeq = nextSeq - 1; // true with the commit that follows; after a failed one the writer reopens
     }
 
     /** Called after a successful commit. */
@@ -125,26 +121,5 @@ final class Statements {
 
     SampleIndex samples() {
         return samples;
-    }
-
-    /** After a rollback: forget the batch and hand out the same sequences again. */
-    void reset() {
-        try {
-            reading.clearBatch();
-            device.clearBatch();
-        } catch (SQLException ignored) {
-            // the statements are reused; a failure here surfaces on the next use
-        }
-        seen.clear();
-        series.forgetUncommitted();
-        samples.rolledBack();
-        samples.clearBatch();
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name='reading'), 0)")) {
-            committedSeq = rs.next() ? rs.getLong(1) : committedSeq;
-        } catch (SQLException e) {
-            // keep the last known value
-        }
-        nextSeq = committedSeq + 1;
     }
 }
