@@ -25,12 +25,15 @@ final class BloomskyInterceptor implements HttpInterceptor {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BloomskyConfig config;
+    /** The configured place's sun, or null without a location (the learned times are shifted instead). */
+    private final SunTimesToday.AtLocation location;
     private final Path learnedFile;
     private final Clock clock;
     private volatile LearnedReply learned;
 
     BloomskyInterceptor(BloomskyConfig config, Path dataDirectory, Clock clock) {
         this.config = config;
+        this.location = config.hasLocation() ? new SunTimesToday.AtLocation(config) : null;
         this.learnedFile = dataDirectory.resolve("learned-reply.json");
         this.clock = clock;
         this.learned = LearnedReply.load(learnedFile);
@@ -80,9 +83,7 @@ final class BloomskyInterceptor implements HttpInterceptor {
         }
         Instant now = clock.instant();
         LearnedReply template = learned;
-        SunTimesToday.Times sun = config.hasLocation()
-                ? SunTimesToday.compute(Double.parseDouble(config.latitude()), Double.parseDouble(config.longitude()),
-                        SunTimesToday.zone(config), now)
+        SunTimesToday.Times sun = location != null ? location.today(now)
                 : SunTimesToday.shifted(template.sunrise(), template.sunset(), now);
         String body = "{\"ResponseValue\":200,\"Message\":0,\"SunsetTime\":" + sun.sunset() + ",\"TS\":"
                 + now.getEpochSecond() + ",\"SunriseTime\":" + sun.sunrise() + "}";

@@ -23,12 +23,40 @@ final class SunTimesToday {
         return ZoneOffset.ofTotalSeconds((int) Math.round(lon / 15.0) * 3600);
     }
 
-    static Times compute(double latitude, double longitude, ZoneId zone, Instant now) {
-        LocalDate day = now.atZone(zone).toLocalDate();
-        SunTimes times = SunTimes.compute().on(day.atStartOfDay(zone)).at(latitude, longitude).fullCycle().execute();
-        Instant rise = times.getRise() == null ? day.atTime(6, 0).atZone(zone).toInstant() : times.getRise().toInstant();
-        Instant set = times.getSet() == null ? day.atTime(18, 0).atZone(zone).toInstant() : times.getSet().toInstant();
-        return new Times(rise.getEpochSecond(), set.getEpochSecond());
+    /**
+     * The sun at one configured place: computed once per local day, not on every impersonated upload.
+     * Thread-safe: at worst two threads compute the same day once each.
+     */
+    static final class AtLocation {
+        private record Day(LocalDate date, Times times) {}
+
+        private final double latitude;
+        private final double longitude;
+        private final ZoneId zone;
+        private volatile Day cached;
+
+        AtLocation(BloomskyConfig c) {
+            this.latitude = Double.parseDouble(c.latitude());
+            this.longitude = Double.parseDouble(c.longitude());
+            this.zone = zone(c);
+        }
+
+        Times today(Instant now) {
+            LocalDate day = now.atZone(zone).toLocalDate();
+            Day d = cached;
+            if (d == null || !d.date().equals(day)) {
+                d = new Day(day, compute(day));
+                cached = d;
+            }
+            return d.times();
+        }
+
+        private Times compute(LocalDate day) {
+            SunTimes times = SunTimes.compute().on(day.atStartOfDay(zone)).at(latitude, longitude).fullCycle().execute();
+            Instant rise = times.getRise() == null ? day.atTime(6, 0).atZone(zone).toInstant() : times.getRise().toInstant();
+            Instant set = times.getSet() == null ? day.atTime(18, 0).atZone(zone).toInstant() : times.getSet().toInstant();
+            return new Times(rise.getEpochSecond(), set.getEpochSecond());
+        }
     }
 
     /**
