@@ -10,6 +10,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,9 +103,10 @@ public final class DnsServerPlugin implements DnsServer<DnsConfig> {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
-                                    new LengthFieldPrepender(2), new TcpQueryHandler(queries, tcpConnections,
-                                            config.maxTcpConnections(), config.tcpIdleTimeout()));
+                            ch.pipeline().addLast(
+                                    new ReadTimeoutHandler(config.tcpIdleTimeout().toNanos(), TimeUnit.NANOSECONDS),
+                                    new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2), new LengthFieldPrepender(2),
+                                    new TcpQueryHandler(queries, tcpConnections, config.maxTcpConnections()));
                         }
                     }).bind(address, config.port()).sync().channel();
             context.own(() -> tcp.close().sync());
