@@ -21,7 +21,7 @@ work=$(mktemp -d /tmp/understudy-dnsbench.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-freeport() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/ports.sh"
 origin_port=$(freeport); peer_port=$(freeport); us_port=$(freeport); web_port=$(freeport)
 intercepted=bskybackend.bloomsky.com
 cached=cached.bench.test

@@ -26,7 +26,7 @@ cleanup() {
   wait 2>/dev/null || true; rm -rf "$work"
 }
 trap cleanup EXIT
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/ports.sh"
 up=$(freeport); peer=$(freeport); us=$(freeport); web=$(freeport); dns=$(freeport)
 host=bskybackend.bloomsky.com
 reply='{"ResponseValue":200,"Message":0,"SunsetTime":1480938629,"TS":1480908995,"SunriseTime":1480900578}'

@@ -17,7 +17,7 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 cp -r "$dist" "$work/understudy"
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/ports.sh"
 port=$(freeport); dns_port=$(freeport); proxy_port=$(freeport); tls_port=$(freeport)
 idle_s=${IDLE_SECONDS:-5}
 readies=(); rsses=()
