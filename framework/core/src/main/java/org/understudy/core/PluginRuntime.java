@@ -58,7 +58,7 @@ public final class PluginRuntime implements AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Map<String, Object>> configurations = new HashMap<>();
     private final RuntimeStatus status;
-    private volatile Function<String, Map<String, Object>> configurationSource = pid -> null;
+    private volatile Function<String, Map<String, Object>> configurationSource;
     private volatile RuntimeSettings settings = RuntimeSettings.DEFAULTS;
     private volatile List<String> settingsErrors = List.of();
     private volatile boolean closed;
@@ -98,9 +98,10 @@ public final class PluginRuntime implements AutoCloseable {
     }
 
     /**
-     * Where stored configuration is read from when a plugin appears whose pid has not been configured
-     * through {@link #configure} yet, so it starts with its configuration rather than restarting
-     * when the configuration arrives a moment later. Returns {@code null} when nothing is stored.
+     * Where stored configuration is read from when a plugin appears, so it starts with its
+     * configuration rather than restarting when the configuration arrives a moment later. Once set,
+     * it is the truth for appearing plugins: what {@link #configure} kept for an absent pid may be
+     * stale (changed while no plugin listened). Returns {@code null} when nothing is stored.
      */
     public void configurationSource(Function<String, Map<String, Object>> source) {
         this.configurationSource = source;
@@ -280,10 +281,13 @@ public final class PluginRuntime implements AutoCloseable {
 
     private void bindConfig(ManagedPlugin p) {
         String pid = p.discovered.pid();
-        if (!configurations.containsKey(pid)) {
-            Map<String, Object> stored = configurationSource.apply(pid);
+        Function<String, Map<String, Object>> source = configurationSource;
+        if (source != null) {
+            Map<String, Object> stored = source.apply(pid);
             if (stored != null) {
                 configurations.put(pid, Map.copyOf(stored));
+            } else {
+                configurations.remove(pid);
             }
         }
         ConfigBinder.Result<Record> r = bind(p, configurations.getOrDefault(pid, Map.of()));

@@ -200,4 +200,19 @@ class PluginRuntimeTest {
         assertEquals("duplicate plugin id 'ticking': already provided by classpath", dup.get("error"));
         assertNull(plugin("ticking").get("error"));
     }
+
+    @Test
+    void aReturningPluginStartsWithTheStoredConfigurationNotTheOneItLeftWith() throws Exception {
+        // In Felix, ConfigAdmin may change a pid while no plugin listens (its bundle was removed);
+        // the plugin must come back with that, not with what the runtime last saw.
+        List<DiscoveredPlugin> found = ClasspathPlugins.discover(getClass().getClassLoader());
+        runtime.remove(found.get(0).origin());
+        int moved = Udp.freePort();
+        runtime.configurationSource(pid -> pid.equals("understudy.udp-a")
+                ? Map.of("port", String.valueOf(moved), "prefix", "stored") : null);
+        runtime.add(ClasspathPlugins.discover(getClass().getClassLoader()));
+        assertEquals("ACTIVE", plugin("udp-a").get("state"));
+        assertEquals("stored:udp-a", Udp.ask(moved));
+        assertTrue(Udp.free(port), "the configuration it left with is not used");
+    }
 }
