@@ -3,15 +3,14 @@ package org.understudy.proxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
@@ -23,22 +22,25 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.understudy.api.NettyTransport;
 
 /**
  * Talks to a real backend: resolves its name through the configured resolvers only (Netty's resolver,
- * never the system's, which may be pointed at our own DNS), connects, sends one request and collects the
- * whole reply, everything within a deadline.
+ * never the system's, which may be pointed at our own DNS), sends one request on a kept or a new
+ * connection and collects the whole reply, everything within a deadline.
  */
 final class BackendClient implements AutoCloseable {
 
     private final NettyTransport netty;
     private final DnsNameResolver resolver;
     private final ProxyConfig config;
+    private final BackendPool pool;
 
     BackendClient(NettyTransport netty, ProxyConfig config) {
         this.netty = netty;
         this.config = config;
+        this.pool = new BackendPool(config.maxIdleBackendConnections());
         List<InetSocketAddress> servers = config.resolvers().stream().map(r -> Endpoints.parse(r, 53, "resolvers")).toList();
         this.resolver = servers.isEmpty() ? null : new DnsNameResolverBuilder(netty.eventLoops().next())
                 .channelType(netty.datagramChannelType())
@@ -69,53 +71,50 @@ final class BackendClient implements AutoCloseable {
         return out;
     }
 
-    /** Sends {@code request} to {@code backend}; completes with the whole reply, or fails after {@code deadline}. */
-    CompletableFuture<FullHttpResponse> exchange(InetSocketAddress backend, FullHttpRequest request, Duration deadline) {
+    /**
+     * Sends a request to {@code backend} on a kept connection if one is idle, else on a new one; completes
+     * with the whole reply, or fails after {@code deadline}. {@code request} may be called twice: a kept
+     * connection the backend closed meanwhile is retried once on a fresh one.
+     */
+    CompletableFuture<FullHttpResponse> exchange(InetSocketAddress backend, Supplier<FullHttpRequest> request, Duration deadline) {
         CompletableFuture<FullHttpResponse> reply = new CompletableFuture<>();
-        Bootstrap b = new Bootstrap().group(netty.eventLoops()).channel(netty.socketChannelType())
+        var timeout = netty.eventLoops().next().schedule(
+                () -> reply.completeExceptionally(new TimeoutException("no reply within " + deadline.toMillis() + " ms")),
+                deadline.toNanos(), TimeUnit.NANOSECONDS);
+        reply.whenComplete((r, t) -> timeout.cancel(false));
+        Runnable fresh = () -> connectAndSend(backend, request.get(), reply, deadline);
+        Channel kept = pool.take(backend);
+        if (kept != null) {
+            kept.pipeline().get(BackendConnection.class).send(kept, request.get(), reply, fresh);
+        } else {
+            fresh.run();
+        }
+        return reply;
+    }
+
+    private void connectAndSend(InetSocketAddress backend, FullHttpRequest request, CompletableFuture<FullHttpResponse> reply,
+                                Duration deadline) {
+        BackendConnection connection = new BackendConnection(ch -> pool.give(backend, ch));
+        ChannelFuture connect = new Bootstrap().group(netty.eventLoops()).channel(netty.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(config.connectTimeout().toMillis(), deadline.toMillis()))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(config.maxHeaderBytes(), config.maxHeaderBytes(), 65536),
-                                new HttpObjectAggregator(config.maxBodyBytes()),
-                                new SimpleChannelInboundHandler<FullHttpResponse>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-                                        reply.complete(response.retainedDuplicate());
-                                        ctx.close();
-                                    }
-
-                                    @Override
-                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                        reply.completeExceptionally(cause);
-                                        ctx.close();
-                                    }
-
-                                    @Override
-                                    public void channelInactive(ChannelHandlerContext ctx) {
-                                        reply.completeExceptionally(new IOException("the backend closed the connection without a reply"));
-                                    }
-                                });
+                        ch.pipeline().addLast(connection.byteWatch,
+                                new IdleStateHandler(0, 0, Math.max(1, config.backendKeepAlive().toMillis()), TimeUnit.MILLISECONDS),
+                                new HttpClientCodec(config.maxHeaderBytes(), config.maxHeaderBytes(), 65536),
+                                new HttpObjectAggregator(config.maxBodyBytes()), connection);
                     }
-                });
-        ChannelFuture connect = b.connect(backend);
-        Channel channel = connect.channel();
-        var timeout = channel.eventLoop().schedule(() -> {
-            if (reply.completeExceptionally(new TimeoutException("no reply within " + deadline.toMillis() + " ms"))) {
-                channel.close();
-            }
-        }, deadline.toNanos(), TimeUnit.NANOSECONDS);
-        reply.whenComplete((r, t) -> timeout.cancel(false));
+                }).connect(backend);
+        pool.track(backend, connect.channel());
         connect.addListener(f -> {
-            if (!f.isSuccess()) {
-                reply.completeExceptionally(f.cause());
-                request.release();
+            if (f.isSuccess()) {
+                connection.send(connect.channel(), request, reply, null);
             } else {
-                channel.writeAndFlush(request);
+                request.release();
+                reply.completeExceptionally(f.cause());
             }
         });
-        return reply;
     }
 
     @Override
@@ -123,5 +122,6 @@ final class BackendClient implements AutoCloseable {
         if (resolver != null) {
             resolver.close();
         }
+        pool.close();
     }
 }

@@ -121,7 +121,7 @@ final class Exchange {
                 context.connectivity().monitor(upstream, address, context.config().probeInterval());
             }
             left = Duration.between(clock.instant(), deadline);
-            FullHttpResponse response = backend.exchange(address, toNetty(request), left)
+            FullHttpResponse response = backend.exchange(address, () -> toNetty(request), left)
                     .get(left.toNanos() + ANSWER_MARGIN.toNanos(), TimeUnit.NANOSECONDS);
             HttpReply reply;
             try {
@@ -154,7 +154,6 @@ final class Exchange {
             }
         }
         out.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
-        out.headers().set(HttpHeaderNames.CONNECTION, "close");
         return out;
     }
 

@@ -23,10 +23,14 @@ public record ProxyConfig(
         @Description("Largest request or reply body, in bytes (pictures are a few MB).") int maxBodyBytes,
         @Description("A connection idle (or a client this slow) for this long is closed.") Duration idleTimeout,
         @Description("Most device connections at once, HTTP and TLS pass-through together; more are closed at once.") int maxConnections,
-        @Description("Shortest time a backend's resolved address is reused (local resolvers often answer TTL 0).") Duration minResolveTtl) {
+        @Description("Shortest time a backend's resolved address is reused (local resolvers often answer TTL 0).") Duration minResolveTtl,
+        @Description("Idle connections kept open per backend for the next request (0 = a new connection each time; "
+                + "a backend answering Connection: close is never kept).") int maxIdleBackendConnections,
+        @Description("How long a kept backend connection may stay unused before it is closed.") Duration backendKeepAlive) {
 
     public static final ProxyConfig DEFAULTS = new ProxyConfig("127.0.0.1", 80, 443, List.of(), 80, Duration.ofSeconds(2),
-            Duration.ofSeconds(10), 16 * 1024, 8 * 1024 * 1024, Duration.ofSeconds(30), 256, Duration.ofSeconds(30));
+            Duration.ofSeconds(10), 16 * 1024, 8 * 1024 * 1024, Duration.ofSeconds(30), 256, Duration.ofSeconds(30),
+            8, Duration.ofSeconds(15));
 
     public ProxyConfig {
         require(host != null && !host.isBlank(), "host must not be empty");
@@ -42,6 +46,9 @@ public record ProxyConfig(
         require(maxBodyBytes >= 1024, "maxBodyBytes must be at least 1024, got " + maxBodyBytes);
         require(maxConnections >= 1, "maxConnections must be at least 1, got " + maxConnections);
         require(minResolveTtl != null && !minResolveTtl.isNegative(), "minResolveTtl must not be negative");
+        require(maxIdleBackendConnections >= 0, "maxIdleBackendConnections must not be negative, got " + maxIdleBackendConnections);
+        require(backendKeepAlive != null && !backendKeepAlive.isNegative() && !backendKeepAlive.isZero(),
+                "backendKeepAlive must be positive");
     }
 
     private static void require(boolean ok, String message) {
