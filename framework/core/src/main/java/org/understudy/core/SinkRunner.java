@@ -40,6 +40,8 @@ final class SinkRunner implements Runnable {
     private final Semaphore wake = new Semaphore(0);
     private final Deque<Map<String, Object>> parked = new ArrayDeque<>();
     private volatile boolean stopped;
+    /** Only a runner that has caught up is woken by new readings: not one that is disabled or backing off. */
+    private volatile boolean awaitingData;
     private volatile long cursor = -1;
     private volatile long delivered;
     private volatile long parkedCount;
@@ -61,7 +63,7 @@ final class SinkRunner implements Runnable {
 
     /** New readings were recorded: look now instead of at the next poll. */
     void wake() {
-        if (wake.availablePermits() == 0) {
+        if (awaitingData && wake.availablePermits() == 0) {
             wake.release();
         }
     }
@@ -80,7 +82,7 @@ final class SinkRunner implements Runnable {
         while (!stopped && !Thread.currentThread().isInterrupted()) {
             ReadingStore<?> s = store.get().orElse(null);
             if (s == null || !sink.enabled()) {
-                pause(settings.get().sinkPollInterval());
+                sleep(settings.get().sinkPollInterval());
                 continue;
             }
             try {
@@ -88,12 +90,15 @@ final class SinkRunner implements Runnable {
                     cursor = s.cursor(sinkId);
                 }
                 int size = settings.get().sinkBatchSize();
+                // set before reading: a reading recorded after this read must wake the pause below
+                awaitingData = true;
                 List<StoredReading> batch = next != null && nextAfter == cursor ? next.join() : s.readAfter(cursor, size);
                 next = null;
                 if (batch.isEmpty()) {
                     pause(settings.get().sinkPollInterval());
                     continue;
                 }
+                awaitingData = false;
                 long after = batch.get(batch.size() - 1).sequence();
                 if (batch.size() == size) {
                     next = java.util.concurrent.CompletableFuture.supplyAsync(() -> s.readAfter(after, size), prefetcher);
@@ -125,7 +130,7 @@ final class SinkRunner implements Runnable {
                 lastErrorAt = clock.instant();
                 LOG.warn("sink {} could not deliver (retry in {} ms): {}", sinkId, backoff.toMillis(), lastError);
                 // jitter: up to a quarter more, so sinks that failed together do not retry together
-                pause(backoff.plusMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() / 4 + 1)));
+                sleep(backoff.plusMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() / 4 + 1)));
             }
         }
     }
@@ -152,6 +157,16 @@ final class SinkRunner implements Runnable {
         }
     }
 
+    /** Waits {@code d}; only stopping cuts it short, new readings do not. */
+    private void sleep(Duration d) {
+        awaitingData = false;
+        wake.drainPermits();
+        if (!stopped) { // a stop's permit may just have been drained
+            pause(d);
+        }
+    }
+
+    /** Waits {@code d} or until new readings are recorded. */
     private void pause(Duration d) {
         try {
             wake.tryAcquire(d.toNanos(), TimeUnit.NANOSECONDS);

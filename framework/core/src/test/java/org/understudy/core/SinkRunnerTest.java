@@ -1,0 +1,110 @@
+package org.understudy.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.understudy.api.PluginContext;
+import org.understudy.api.model.MetricValue;
+import org.understudy.api.model.Reading;
+import org.understudy.api.model.StoredReading;
+import org.understudy.api.spi.Sink;
+import org.understudy.core.testplugins.NoConfig;
+import org.understudy.store.memory.MemoryReadingStore;
+
+/** When a sink runner looks at the store: woken by new readings when caught up, never during a backoff. */
+class SinkRunnerTest {
+
+    private final MemoryReadingStore store = new MemoryReadingStore();
+    private SinkRunner runner;
+
+    @AfterEach
+    void stop() {
+        if (runner != null) {
+            runner.stop();
+        }
+    }
+
+    private void run(Sink<?> sink, Map<String, String> settings) {
+        RuntimeSettings s = new ConfigBinder(k -> null).bind(RuntimeSettings.class, RuntimeSettings.DEFAULTS, settings).config();
+        runner = new SinkRunner("test", sink, () -> Optional.of(store), () -> s, Clock.systemUTC(), Runnable::run);
+        Thread t = new Thread(runner, "sink-runner-test");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void record() {
+        store.append(List.of(new Reading("dev1", "p", Instant.now(), Instant.now(), Map.of("t", MetricValue.of(1, "Cel")), Map.of())));
+        runner.wake();
+    }
+
+    @Test
+    void aFailingSinkBacksOffEvenWhileReadingsKeepComing() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        run(new TestSink(batch -> {
+            attempts.incrementAndGet();
+            throw new java.io.IOException("destination down");
+        }), Map.of("sinkRetryInitial", "400ms", "sinkRetryMax", "400ms", "sinkPollInterval", "50ms"));
+        for (int i = 0; i < 50; i++) {
+            record();
+            Thread.sleep(20);
+        }
+        // about 1 s of readings every 20 ms: one attempt per ~400-500 ms backoff, not one per reading
+        assertTrue(attempts.get() <= 5, attempts.get() + " delivery attempts in about 1 s with a 400 ms backoff");
+    }
+
+    @Test
+    void aCaughtUpSinkIsWokenByANewReadingRatherThanTheNextPoll() throws Exception {
+        AtomicLong delivered = new AtomicLong();
+        run(new TestSink(batch -> delivered.addAndGet(batch.size())), Map.of("sinkPollInterval", "30s"));
+        Thread.sleep(200); // caught up with the empty store: waiting
+        record();
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (delivered.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, delivered.get(), "delivered long before the 30 s poll");
+    }
+
+    private interface Delivery {
+        void deliver(List<StoredReading> batch) throws Exception;
+    }
+
+    private record TestSink(Delivery delivery) implements Sink<NoConfig> {
+        @Override
+        public String id() {
+            return "test";
+        }
+
+        @Override
+        public Class<NoConfig> configType() {
+            return NoConfig.class;
+        }
+
+        @Override
+        public NoConfig defaultConfig() {
+            return new NoConfig();
+        }
+
+        @Override
+        public void start(PluginContext<NoConfig> context) {
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public void deliver(List<StoredReading> batch) throws Exception {
+            delivery.deliver(batch);
+        }
+    }
+}
