@@ -35,7 +35,13 @@ class PluginRuntimeTest {
         runtime = new PluginRuntime(data, data.resolve("conf"), env::get, Clock.systemUTC());
         runtime.configure("understudy.udp-a", Map.of("port", String.valueOf(port)));
         runtime.configure("understudy.udp-b", Map.of("port", String.valueOf(port), "prefix", "other"));
-        runtime.add(ClasspathPlugins.discover(getClass().getClassLoader()));
+        runtime.add(testPlugins());
+    }
+
+    /** The test plugins on the class path (the in-memory store is there too, for other tests; not here). */
+    private List<DiscoveredPlugin> testPlugins() {
+        return ClasspathPlugins.discover(getClass().getClassLoader()).stream()
+                .filter(d -> d.prototype().getClass().getPackageName().equals("org.understudy.core.testplugins")).toList();
     }
 
     @AfterEach
@@ -189,7 +195,7 @@ class PluginRuntimeTest {
 
     @Test
     void aSecondPluginWithTheSameIdIsRejected() {
-        runtime.add(ClasspathPlugins.discover(getClass().getClassLoader()).stream()
+        runtime.add(testPlugins().stream()
                 .filter(d -> d.id().equals("ticking"))
                 .map(d -> new DiscoveredPlugin(d.kind(), d.prototype(), d.factory(), new PluginOrigin("other", "2", "x")))
                 .toList());
@@ -205,12 +211,12 @@ class PluginRuntimeTest {
     void aReturningPluginStartsWithTheStoredConfigurationNotTheOneItLeftWith() throws Exception {
         // In Felix, ConfigAdmin may change a pid while no plugin listens (its bundle was removed);
         // the plugin must come back with that, not with what the runtime last saw.
-        List<DiscoveredPlugin> found = ClasspathPlugins.discover(getClass().getClassLoader());
+        List<DiscoveredPlugin> found = testPlugins();
         runtime.remove(found.get(0).origin());
         int moved = Udp.freePort();
         runtime.configurationSource(pid -> pid.equals("understudy.udp-a")
                 ? Map.of("port", String.valueOf(moved), "prefix", "stored") : null);
-        runtime.add(ClasspathPlugins.discover(getClass().getClassLoader()));
+        runtime.add(testPlugins());
         assertEquals("ACTIVE", plugin("udp-a").get("state"));
         assertEquals("stored:udp-a", Udp.ask(moved));
         assertTrue(Udp.free(port), "the configuration it left with is not used");
