@@ -19,6 +19,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,6 +38,9 @@ final class BackendClient implements AutoCloseable {
     private final DnsNameResolver resolver;
     private final ProxyConfig config;
     private final BackendPool pool;
+    private final Map<String, Resolved> lastResolved = new ConcurrentHashMap<>();
+
+    private record Resolved(InetSocketAddress address, long atNanos) {}
 
     BackendClient(NettyTransport netty, ProxyConfig config) {
         this.netty = netty;
@@ -55,15 +60,26 @@ final class BackendClient implements AutoCloseable {
         return resolver != null;
     }
 
+    /**
+     * The backend's address. The resolver keeps answers at least {@code minResolveTtl}; so does this
+     * copy of the last answer per host, which spares each request the resolver's hop to its event loop.
+     */
     CompletableFuture<InetSocketAddress> resolve(String host) {
         CompletableFuture<InetSocketAddress> out = new CompletableFuture<>();
         if (resolver == null) {
             out.completeExceptionally(new IOException("no resolvers configured"));
             return out;
         }
+        Resolved last = lastResolved.get(host);
+        if (last != null && System.nanoTime() - last.atNanos() < config.minResolveTtl().toNanos()) {
+            out.complete(last.address());
+            return out;
+        }
         resolver.resolve(host).addListener(f -> {
             if (f.isSuccess()) {
-                out.complete(new InetSocketAddress((InetAddress) f.getNow(), config.backendPort()));
+                InetSocketAddress address = new InetSocketAddress((InetAddress) f.getNow(), config.backendPort());
+                lastResolved.put(host, new Resolved(address, System.nanoTime()));
+                out.complete(address);
             } else {
                 out.completeExceptionally(new IOException("cannot resolve " + host + ": " + f.cause().getMessage(), f.cause()));
             }

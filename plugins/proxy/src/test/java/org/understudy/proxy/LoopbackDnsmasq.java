@@ -28,7 +28,19 @@ final class LoopbackDnsmasq implements AutoCloseable {
     }
 
     static LoopbackDnsmasq start(Path dir, Map<String, String> addresses) throws IOException, InterruptedException {
-        int port = TestPorts.freeDnsPort();
+        // the port is free when chosen, but another process may take it before dnsmasq binds: try another
+        AssertionError last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return startOn(TestPorts.freeDnsPort(), dir, addresses);
+            } catch (AssertionError e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static LoopbackDnsmasq startOn(int port, Path dir, Map<String, String> addresses) throws IOException, InterruptedException {
         List<String> conf = new ArrayList<>(List.of("no-resolv", "no-hosts", "listen-address=127.0.0.1", "bind-interfaces",
                 "port=" + port));
         addresses.forEach((name, address) -> conf.add("address=/" + name + "/" + address));
@@ -41,7 +53,8 @@ final class LoopbackDnsmasq implements AutoCloseable {
         while (!bound(port)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
                 p.destroyForcibly();
-                throw new AssertionError("dnsmasq did not come up on port " + port + ": " + Files.readString(out));
+                String exit = p.waitFor(1, TimeUnit.SECONDS) ? "exit " + p.exitValue() : "still running";
+                throw new AssertionError("dnsmasq did not come up on port " + port + " (" + exit + "): " + Files.readString(out));
             }
             Thread.sleep(20);
         }
