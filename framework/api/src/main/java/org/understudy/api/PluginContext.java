@@ -31,6 +31,9 @@ public interface PluginContext<C extends Record> {
     /** Records readings, pictures, flows and devices durably in the active store. */
     Recorder recorder();
 
+    /** Recorded flows read back in order, with durable cursors. */
+    FlowLog flowLog();
+
     /** Per-upstream connectivity state, shared by all plugins. */
     Connectivity connectivity();
 

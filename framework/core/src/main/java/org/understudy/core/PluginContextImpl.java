@@ -10,6 +10,7 @@ import org.understudy.api.NettyTransport;
 import org.understudy.api.PluginContext;
 import org.understudy.api.PluginScheduler;
 import org.understudy.api.ProfileDirectory;
+import org.understudy.api.FlowLog;
 import org.understudy.api.Recorder;
 
 /** The context of one started plugin instance; {@link #close()} releases everything it handed out. */
@@ -21,14 +22,14 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
     private volatile C config;
     private final Path dataDirectory;
     private final Path confDirectory;
-    private final Recorder recorder;
+    private final StoreRecorder recorder;
     private final ScopedScheduler scheduler;
     private final ScopedConnectivity connectivity;
     private final SharedThreads netty;
     private final ProfileDirectory profiles;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
 
-    PluginContextImpl(String pluginId, C config, Path dataDirectory, Path confDirectory, Recorder recorder, ScopedScheduler scheduler,
+    PluginContextImpl(String pluginId, C config, Path dataDirectory, Path confDirectory, StoreRecorder recorder, ScopedScheduler scheduler,
                       ScopedConnectivity connectivity, SharedThreads netty, ProfileDirectory profiles) {
         this.pluginId = pluginId;
         this.config = config;
@@ -67,6 +68,11 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
 
     @Override
     public Recorder recorder() {
+        return recorder;
+    }
+
+    @Override
+    public FlowLog flowLog() {
         return recorder;
     }
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.api.Plugin;
-import org.understudy.api.Recorder;
 import org.understudy.api.spi.DeviceProfile;
 import org.understudy.api.spi.LanDriver;
 import org.understudy.api.spi.Sink;
@@ -24,13 +23,13 @@ final class PluginLifecycle {
     private final SharedThreads threads;
     private final ConnectivityTracker connectivity;
     private final ProfileRegistry profiles;
-    private final Recorder recorder;
+    private final StoreRecorder recorder;
     private final Clock clock;
     private final Supplier<Duration> stopTimeout;
     private final SinkRunners sinks;
 
     PluginLifecycle(Path dataDirectory, Path confDirectory, SharedThreads threads, ConnectivityTracker connectivity,
-                    ProfileRegistry profiles, Recorder recorder, Clock clock, Supplier<Duration> stopTimeout,
+                    ProfileRegistry profiles, StoreRecorder recorder, Clock clock, Supplier<Duration> stopTimeout,
                     SinkRunners sinks) {
         this.dataDirectory = dataDirectory;
         this.confDirectory = confDirectory;

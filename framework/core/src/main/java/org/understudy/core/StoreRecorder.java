@@ -2,17 +2,23 @@ package org.understudy.core;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.understudy.api.FlowLog;
 import org.understudy.api.RecordException;
 import org.understudy.api.Recorder;
 import org.understudy.api.model.Blob;
 import org.understudy.api.model.Device;
 import org.understudy.api.model.Flow;
 import org.understudy.api.model.Reading;
+import org.understudy.api.model.StoredFlow;
 import org.understudy.api.spi.ReadingStore;
 
-/** The {@link Recorder} every plugin gets: it writes into whichever store is active at the time. */
-final class StoreRecorder implements Recorder {
+/**
+ * The store access every plugin gets: the {@link Recorder} writes into whichever store is active at the
+ * time, the {@link FlowLog} reads flows back from it.
+ */
+final class StoreRecorder implements Recorder, FlowLog {
 
     private final Supplier<ReadingStore<?>> activeStore;
     private final Supplier<String> whyNone;
@@ -62,5 +68,30 @@ final class StoreRecorder implements Recorder {
     @Override
     public void recordDevice(Device device) throws RecordException {
         store().putDevice(device);
+    }
+
+    @Override
+    public List<StoredFlow> after(long afterId, String host, Flow.Outcome outcome, int max) throws RecordException {
+        return store().flowsAfter(afterId, host, outcome, max);
+    }
+
+    @Override
+    public byte[] content(Flow.Body body) throws RecordException {
+        if (body.inline() != null) {
+            return body.inline();
+        }
+        Optional<byte[]> blob = body.blobSha256() == null ? Optional.empty() : store().blobContent(body.blobSha256());
+        return blob.orElseThrow(() -> new RecordException(body.blobSha256() == null
+                ? "the body (" + body.size() + " bytes) was not kept" : "the body's blob " + body.blobSha256() + " is gone"));
+    }
+
+    @Override
+    public long cursor(String name) throws RecordException {
+        return store().flowCursor(name);
+    }
+
+    @Override
+    public void saveCursor(String name, long flowId) throws RecordException {
+        store().saveFlowCursor(name, flowId);
     }
 }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param sha256 lowercase hex SHA-256 of the content; also its name on disk
  * @param contentType MIME type as the device sent it (for example {@code image/jpeg})
  * @param size content length in bytes
- * @param deviceId the device it came from
+ * @param deviceId the device it came from; empty for a flow's body, which belongs to no one device
  * @param profile the profile that recorded it
  * @param time when the device took it (or when it was received)
  */

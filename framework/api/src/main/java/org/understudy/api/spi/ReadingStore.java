@@ -9,6 +9,7 @@ import org.understudy.api.model.Blob;
 import org.understudy.api.model.Device;
 import org.understudy.api.model.Flow;
 import org.understudy.api.model.Reading;
+import org.understudy.api.model.StoredFlow;
 import org.understudy.api.model.StoredReading;
 
 /**
@@ -28,7 +29,10 @@ public interface ReadingStore<C extends Record> extends Plugin<C> {
     /** The content of a stored blob, if present. */
     Optional<byte[]> blobContent(String sha256);
 
-    /** Records a flow, durably. */
+    /**
+     * Records a flow, durably. A body larger than the store keeps inline is stored as a blob (linked to
+     * no device) and referenced by its hash, so it can be read back.
+     */
     void putFlow(Flow flow) throws RecordException;
 
     /** Records several flows in one durable write; the default writes them one by one. */
@@ -36,6 +40,24 @@ public interface ReadingStore<C extends Record> extends Plugin<C> {
         for (Flow f : flows) {
             putFlow(f);
         }
+    }
+
+    /**
+     * Flows with an id above {@code afterId} for {@code host} answered with {@code outcome}, oldest first,
+     * at most {@code max}. The default is for stores that cannot read flows back.
+     */
+    default List<StoredFlow> flowsAfter(long afterId, String host, Flow.Outcome outcome, int max) throws RecordException {
+        throw new RecordException("the store " + id() + " cannot read flows back");
+    }
+
+    /** A flow reader's durable cursor (0 when new); separate from the sinks' cursors, holds nothing back. */
+    default long flowCursor(String name) throws RecordException {
+        throw new RecordException("the store " + id() + " keeps no flow cursors");
+    }
+
+    /** Moves a flow reader's cursor durably. */
+    default void saveFlowCursor(String name, long flowId) throws RecordException {
+        throw new RecordException("the store " + id() + " keeps no flow cursors");
     }
 
     /** Creates or refreshes a registry entry (first seen kept, last seen = max, attributes merged). */

@@ -16,6 +16,7 @@ import org.understudy.api.RecordException;
 import org.understudy.api.model.Blob;
 import org.understudy.api.model.Device;
 import org.understudy.api.model.Flow;
+import org.understudy.api.model.StoredFlow;
 import org.understudy.api.model.Reading;
 import org.understudy.api.model.StoredReading;
 import org.understudy.api.spi.ReadingQuery;
@@ -29,7 +30,9 @@ import org.understudy.api.spi.SeriesPoint;
 public final class MemoryReadingStore implements ReadingStore<MemoryStoreConfig> {
 
     private final Deque<StoredReading> readings = new ArrayDeque<>();
-    private final Deque<Flow> flows = new ArrayDeque<>();
+    private final Deque<StoredFlow> flows = new ArrayDeque<>();
+    private final Map<String, Long> flowCursors = new LinkedHashMap<>();
+    private long lastFlowId;
     private final Map<String, byte[]> blobContent = new LinkedHashMap<>();
     private final Map<String, Device> devices = new LinkedHashMap<>();
     private final Map<String, Long> cursors = new LinkedHashMap<>();
@@ -122,8 +125,32 @@ public final class MemoryReadingStore implements ReadingStore<MemoryStoreConfig>
 
     @Override
     public synchronized void putFlow(Flow flow) {
-        flows.addLast(flow);
+        flows.addLast(new StoredFlow(++lastFlowId, flow));
         trim();
+    }
+
+    @Override
+    public synchronized List<StoredFlow> flowsAfter(long afterId, String host, Flow.Outcome outcome, int max) {
+        List<StoredFlow> out = new ArrayList<>();
+        for (StoredFlow f : flows) {
+            if (out.size() >= max) {
+                break;
+            }
+            if (f.id() > afterId && f.flow().outcome() == outcome && java.util.Objects.equals(f.flow().host(), host)) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized long flowCursor(String name) {
+        return flowCursors.getOrDefault(name, 0L);
+    }
+
+    @Override
+    public synchronized void saveFlowCursor(String name, long flowId) {
+        flowCursors.put(name, flowId);
     }
 
     @Override

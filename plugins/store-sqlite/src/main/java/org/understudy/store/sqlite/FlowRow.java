@@ -19,6 +19,23 @@ record FlowRow(long durationMillis, String client, List<List<String>> requestHea
                 body(f.requestBody(), inlineLimit), body(f.responseBody(), inlineLimit));
     }
 
+    /** The flow back, from this row and the columns beside it. */
+    Flow toFlow(java.time.Instant start, String profile, String host, String method, String target, int status, Flow.Outcome outcome) {
+        return new Flow(start, java.time.Duration.ofMillis(durationMillis), profile, client, host, method, target, status, outcome,
+                entries(requestHeaders), entries(responseHeaders), body(requestBody), body(responseBody));
+    }
+
+    private static List<Map.Entry<String, String>> entries(List<List<String>> headers) {
+        return headers == null ? List.of() : headers.stream().map(h -> Map.entry(h.get(0), h.get(1))).toList();
+    }
+
+    private static Flow.Body body(Body b) {
+        if (b == null) {
+            return Flow.Body.EMPTY;
+        }
+        return new Flow.Body(b.base64() == null ? null : Base64.getDecoder().decode(b.base64()), b.blob(), b.size());
+    }
+
     private static List<List<String>> headers(List<Map.Entry<String, String>> headers) {
         return headers.stream().map(h -> List.of(h.getKey(), h.getValue())).toList();
     }

@@ -120,6 +120,14 @@ final class Json {
         }
     }
 
+    static <T> T read(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt JSON in the store: " + e.getOriginalMessage(), e);
+        }
+    }
+
     private static JsonNode read(String json) {
         try {
             return MAPPER.readTree(json);

@@ -34,6 +34,7 @@ final class Schema {
             s.execute("CREATE TABLE IF NOT EXISTS flow(id INTEGER PRIMARY KEY AUTOINCREMENT, start INTEGER NOT NULL,"
                     + " profile TEXT, host TEXT, method TEXT, target TEXT, status INTEGER, outcome TEXT, body TEXT NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS sink_cursor(sink TEXT PRIMARY KEY, seq INTEGER NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS flow_cursor(name TEXT PRIMARY KEY, id INTEGER NOT NULL)");
             s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '" + VERSION + "')");
         }
     }

@@ -26,6 +26,7 @@ import org.understudy.api.model.Blob;
 import org.understudy.api.model.Device;
 import org.understudy.api.model.Flow;
 import org.understudy.api.model.Reading;
+import org.understudy.api.model.StoredFlow;
 import org.understudy.api.model.StoredReading;
 import org.understudy.api.spi.ReadingQuery;
 import org.understudy.api.spi.ReadingStore;
@@ -309,7 +310,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         }
         List<String> bodies = new ArrayList<>(flows.size());
         for (Flow f : flows) {
-            bodies.add(Json.write(FlowRow.of(f, config.flowInlineBodyBytes())));
+            bodies.add(Json.write(FlowRow.of(withLargeBodiesAsBlobs(f), config.flowInlineBodyBytes())));
         }
         int max = config.maxFlows();
         write(s -> {
@@ -334,6 +335,38 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
                 trim.executeUpdate();
             }
         });
+    }
+
+    /** Bodies above the inline limit go into blobs (linked to no device) so that the flow can be read back whole. */
+    private Flow withLargeBodiesAsBlobs(Flow f) throws RecordException {
+        Flow.Body request = asBlob(f, f.requestBody(), FlowTable.contentType(f.requestHeaders()));
+        Flow.Body response = asBlob(f, f.responseBody(), FlowTable.contentType(f.responseHeaders()));
+        return request == f.requestBody() && response == f.responseBody() ? f
+                : new Flow(f.start(), f.duration(), f.profile(), f.client(), f.host(), f.method(), f.target(), f.status(),
+                        f.outcome(), f.requestHeaders(), f.responseHeaders(), request, response);
+    }
+
+    private Flow.Body asBlob(Flow f, Flow.Body body, String contentType) throws RecordException {
+        if (body.inline() == null || body.inline().length <= config.flowInlineBodyBytes()) {
+            return body;
+        }
+        Blob blob = putBlob("", f.profile() == null ? "" : f.profile(), f.start(), contentType, body.inline());
+        return new Flow.Body(null, blob.sha256(), body.size());
+    }
+
+    @Override
+    public List<StoredFlow> flowsAfter(long afterId, String host, Flow.Outcome outcome, int max) {
+        return reads.read(c -> FlowTable.after(c, afterId, host, outcome, max));
+    }
+
+    @Override
+    public long flowCursor(String name) {
+        return reads.read(c -> FlowTable.cursor(c, name));
+    }
+
+    @Override
+    public void saveFlowCursor(String name, long flowId) throws RecordException {
+        write(s -> FlowTable.saveCursor(s.connection(), name, flowId));
     }
 
     @Override

@@ -1,0 +1,64 @@
+package org.understudy.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.understudy.api.model.Flow;
+import org.understudy.api.model.StoredFlow;
+
+/** Flows read back in id order, and the flow readers' cursors (kept apart from the sinks'). */
+final class FlowTable {
+
+    private FlowTable() {
+    }
+
+    static List<StoredFlow> after(Connection c, long afterId, String host, Flow.Outcome outcome, int max) throws SQLException {
+        List<StoredFlow> out = new ArrayList<>();
+        // the id range comes from the primary key; host and outcome filter the flows after the cursor only
+        try (PreparedStatement p = c.prepareStatement("SELECT id, start, profile, method, target, status, body FROM flow"
+                + " WHERE id > ? AND host = ? AND outcome = ? ORDER BY id LIMIT ?")) {
+            p.setLong(1, afterId);
+            p.setString(2, host);
+            p.setString(3, outcome.name());
+            p.setInt(4, max);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    FlowRow row = Json.read(rs.getString(7), FlowRow.class);
+                    out.add(new StoredFlow(rs.getLong(1), row.toFlow(Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), host,
+                            rs.getString(4), rs.getString(5), rs.getInt(6), outcome)));
+                }
+            }
+        }
+        return out;
+    }
+
+    static long cursor(Connection c, String name) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT id FROM flow_cursor WHERE name = ?")) {
+            p.setString(1, name);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        }
+    }
+
+    static void saveCursor(Connection c, String name, long id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO flow_cursor(name, id) VALUES (?, ?)"
+                + " ON CONFLICT(name) DO UPDATE SET id = excluded.id")) {
+            p.setString(1, name);
+            p.setLong(2, id);
+            p.executeUpdate();
+        }
+    }
+
+    /** The content type a body was sent with, for storing it as a blob. */
+    static String contentType(List<Map.Entry<String, String>> headers) {
+        return headers.stream().filter(h -> h.getKey().toLowerCase(Locale.ROOT).equals("content-type"))
+                .map(Map.Entry::getValue).findFirst().orElse("application/octet-stream");
+    }
+}
