@@ -15,8 +15,8 @@ import org.understudy.api.model.StoredFlow;
 public interface FlowLog {
 
     /**
-     * Flows with an id above {@code afterId} for {@code host} that were answered with {@code outcome},
-     * oldest first, at most {@code max}.
+     * Flows with an id above {@code afterId} for {@code host} ({@code null}: any host) that were
+     * answered with {@code outcome}, oldest first, at most {@code max}.
      *
      * @throws RecordException no store is running, or it cannot read flows back
      */

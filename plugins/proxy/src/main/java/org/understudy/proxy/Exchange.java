@@ -85,8 +85,19 @@ final class Exchange {
         } else {
             forwarded.increment();
         }
-        // the flow is a record of the exchange, not the device's data: batched, written after the reply
-        flows.add(flow(request, profile, answer));
+        Flow flow = flow(request, profile, answer);
+        if (answer.outcome() == Flow.Outcome.IMPERSONATED && context.config().backfill()) {
+            // to be re-sent later it must survive a crash like the readings do: written before the reply
+            try {
+                context.recorder().recordFlow(flow);
+            } catch (RecordException e) {
+                notRecorded.increment();
+                LOG.error("an upload answered offline was not kept for backfill: {}", e.getMessage());
+            }
+        } else {
+            // the flow is a record of the exchange, not the device's data: batched, written after the reply
+            flows.add(flow);
+        }
         return answer;
     }
 
@@ -117,9 +128,7 @@ final class Exchange {
         }
         try {
             InetSocketAddress address = backend.resolve(request.host()).get(left.toNanos(), TimeUnit.NANOSECONDS);
-            if (monitored.add(upstream)) {
-                context.connectivity().monitor(upstream, address, context.config().probeInterval());
-            }
+            monitor(upstream, address);
             left = Duration.between(clock.instant(), deadline);
             FullHttpResponse response = backend.exchange(address, () -> toNetty(request), left)
                     .get(left.toNanos() + ANSWER_MARGIN.toNanos(), TimeUnit.NANOSECONDS);
@@ -145,7 +154,14 @@ final class Exchange {
         }
     }
 
-    private static DefaultFullHttpRequest toNetty(HttpRequest r) {
+    /** Has the runtime probe {@code upstream} from now on, so that its return is noticed. */
+    void monitor(String upstream, InetSocketAddress address) {
+        if (monitored.add(upstream)) {
+            context.connectivity().monitor(upstream, address, context.config().probeInterval());
+        }
+    }
+
+    static DefaultFullHttpRequest toNetty(HttpRequest r) {
         DefaultFullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(r.method()), r.target(),
                 Unpooled.wrappedBuffer(r.body()));
         for (Map.Entry<String, String> h : r.headers()) {

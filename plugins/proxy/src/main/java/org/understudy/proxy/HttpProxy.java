@@ -37,6 +37,7 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
 
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Exchange exchange;
+    private volatile Backfill backfill;
     private volatile String listening = "";
 
     @Override
@@ -78,6 +79,12 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         }
         context.scheduler().scheduleWithFixedDelay(() -> context.scheduler().blocking().execute(ex::flushFlows),
                 FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
+        if (c.backfill()) {
+            Backfill b = new Backfill(context, backend, ex, Clock.systemUTC());
+            context.scheduler().scheduleWithFixedDelay(() -> context.scheduler().blocking().execute(b::next),
+                    c.backfillInterval(), c.backfillInterval());
+            backfill = b;
+        }
         exchange = ex;
         listening = c.host() + ":" + c.port() + " (HTTP)" + (tlsPorts.isEmpty() ? "" : ", TLS pass-through on " + tlsPorts);
         LOG.info("proxy listening on {}; resolvers {}", listening, c.resolvers().isEmpty() ? "none: offline only" : c.resolvers());
@@ -128,6 +135,8 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         out.put("impersonated", ex.impersonated.sum());
         out.put("unavailable", ex.unavailable.sum());
         out.put("notRecorded", ex.notRecorded.sum());
+        Backfill b = backfill;
+        out.put("backfill", b == null ? "off" : b.status());
         return out;
     }
 }

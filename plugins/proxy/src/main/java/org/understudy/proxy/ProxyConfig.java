@@ -26,11 +26,17 @@ public record ProxyConfig(
         @Description("Shortest time a backend's resolved address is reused (local resolvers often answer TTL 0).") Duration minResolveTtl,
         @Description("Idle connections kept open per backend for the next request (0 = a new connection each time; "
                 + "a backend answering Connection: close is never kept).") int maxIdleBackendConnections,
-        @Description("How long a kept backend connection may stay unused before it is closed.") Duration backendKeepAlive) {
+        @Description("How long a kept backend connection may stay unused before it is closed.") Duration backendKeepAlive,
+        @Description("Backfill (off by default): uploads answered for the backend while it was down are kept whole and "
+                + "re-sent to it, oldest first, once it answers again. The outcome of each is recorded as a BACKFILLED flow.")
+        boolean backfill,
+        @Description("Backfill rate limit: the time between two re-sent uploads.") Duration backfillInterval,
+        @Description("How long the backend may take to answer one re-sent upload before it counts as down again.")
+        Duration backfillTimeout) {
 
     public static final ProxyConfig DEFAULTS = new ProxyConfig("127.0.0.1", 80, 443, List.of(), 80, Duration.ofSeconds(2),
             Duration.ofSeconds(10), 16 * 1024, 8 * 1024 * 1024, Duration.ofSeconds(30), 256, Duration.ofSeconds(30),
-            8, Duration.ofSeconds(15));
+            8, Duration.ofSeconds(15), false, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
     public ProxyConfig {
         require(host != null && !host.isBlank(), "host must not be empty");
@@ -47,8 +53,9 @@ public record ProxyConfig(
         require(maxConnections >= 1, "maxConnections must be at least 1, got " + maxConnections);
         require(minResolveTtl != null && !minResolveTtl.isNegative(), "minResolveTtl must not be negative");
         require(maxIdleBackendConnections >= 0, "maxIdleBackendConnections must not be negative, got " + maxIdleBackendConnections);
-        require(backendKeepAlive != null && !backendKeepAlive.isNegative() && !backendKeepAlive.isZero(),
-                "backendKeepAlive must be positive");
+        for (Duration d : new Duration[] {backendKeepAlive, backfillInterval, backfillTimeout}) {
+            require(d != null && !d.isNegative() && !d.isZero(), "backendKeepAlive, backfillInterval and backfillTimeout must be positive");
+        }
     }
 
     private static void require(boolean ok, String message) {

@@ -102,7 +102,7 @@ class BackendClientTest {
         ProxyConfig d = ProxyConfig.DEFAULTS;
         return new ProxyConfig(d.host(), d.port(), d.tlsPort(), d.resolvers(), d.backendPort(), d.connectTimeout(), d.probeInterval(),
                 d.maxHeaderBytes(), d.maxBodyBytes(), d.idleTimeout(), d.maxConnections(), d.minResolveTtl(), maxIdle,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), false, d.backfillInterval(), d.backfillTimeout());
     }
 
     private static FullHttpRequest request() {

@@ -152,6 +152,38 @@ class ProxyIT {
         assertEquals(421, StrictStation.post(port, "example.com", "/", new byte[0]).status(), "served again once under the limit");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void uploadsAnsweredOfflineAreReSentInOrderOnceTheBackendIsBack() throws Exception {
+        runtime.configure("understudy.proxy", Map.of("port", String.valueOf(port), "resolvers", "127.0.0.1:" + dnsmasq.port(),
+                "backendPort", String.valueOf(backendPort), "connectTimeout", "500ms", "probeInterval", "200ms", "tlsPort", "0",
+                "backfill", "true", "backfillInterval", "50ms"));
+        long now = System.currentTimeMillis() / 1000;
+        assertEquals(200, StrictStation.post(port, HOST, "/devc/skydevice/?Info=" + info(now), new byte[0]).status());
+        backend.close();
+        List<String> offline = List.of("/devc/skydevice/?Info=" + info(now + 300), "/devc/skydevice/94A1A2733B1A?Info=" + info(now + 300),
+                "/devc/skydevice/?Info=" + info(now + 600));
+        for (String target : offline) {
+            assertEquals(200, StrictStation.post(port, HOST, target, target.contains("94A1") ? JPEG : new byte[0]).status());
+        }
+        assertEquals(0L, ((Number) ((Map<String, Object>) PluginStatus.of(runtime, "proxy").get("backfill")).get("resent")).longValue(),
+                "nothing while down");
+
+        // no device traffic now: the probes notice the backend, the backfill re-sends on its own
+        backend = new FakeBloomskyBackend("127.0.0.2", backendPort);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (backend.received.size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(300); // nothing more arrives: each upload is re-sent once
+        assertEquals(offline, backend.received.stream().map(r -> r.requestLine().split(" ")[1]).toList(), "in order, once each");
+        assertArrayEquals(JPEG, backend.received.get(1).body(), "the picture whole");
+        Map<String, Object> backfill = (Map<String, Object>) PluginStatus.of(runtime, "proxy").get("backfill");
+        assertEquals(3L, ((Number) backfill.get("resent")).longValue());
+        assertEquals(3, runtime.store().orElseThrow().flowsAfter(0, HOST, org.understudy.api.model.Flow.Outcome.BACKFILLED, 10).size(),
+                "each outcome recorded");
+    }
+
     private int proxyConnections() {
         return ((Number) PluginStatus.of(runtime, "proxy").get("connections")).intValue();
     }

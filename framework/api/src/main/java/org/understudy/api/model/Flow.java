@@ -29,8 +29,11 @@ public record Flow(Instant start, Duration duration, String profile, String clie
                    List<Map.Entry<String, String>> responseHeaders,
                    Body requestBody, Body responseBody) {
 
-    /** How an exchange was answered. */
-    public enum Outcome { FORWARDED, IMPERSONATED, REJECTED, FAILED, PASSED_THROUGH }
+    /**
+     * How an exchange was answered. {@code BACKFILLED}: a request first answered by impersonation,
+     * re-sent to the real backend later; the flow holds the backend's reply.
+     */
+    public enum Outcome { FORWARDED, IMPERSONATED, REJECTED, FAILED, PASSED_THROUGH, BACKFILLED }
 
     /**
      * A body: small ones inline, larger ones stored as a blob.

@@ -43,7 +43,7 @@ public interface ReadingStore<C extends Record> extends Plugin<C> {
     }
 
     /**
-     * Flows with an id above {@code afterId} for {@code host} answered with {@code outcome}, oldest first,
+     * Flows with an id above {@code afterId} for {@code host} ({@code null}: any) answered with {@code outcome}, oldest first,
      * at most {@code max}. The default is for stores that cannot read flows back.
      */
     default List<StoredFlow> flowsAfter(long afterId, String host, Flow.Outcome outcome, int max) throws RecordException {

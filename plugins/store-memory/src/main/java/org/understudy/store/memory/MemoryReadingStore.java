@@ -136,7 +136,7 @@ public final class MemoryReadingStore implements ReadingStore<MemoryStoreConfig>
             if (out.size() >= max) {
                 break;
             }
-            if (f.id() > afterId && f.flow().outcome() == outcome && java.util.Objects.equals(f.flow().host(), host)) {
+            if (f.id() > afterId && f.flow().outcome() == outcome && (host == null || host.equals(f.flow().host()))) {
                 out.add(f);
             }
         }

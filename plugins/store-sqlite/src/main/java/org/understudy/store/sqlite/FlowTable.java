@@ -21,16 +21,17 @@ final class FlowTable {
     static List<StoredFlow> after(Connection c, long afterId, String host, Flow.Outcome outcome, int max) throws SQLException {
         List<StoredFlow> out = new ArrayList<>();
         // the id range comes from the primary key; host and outcome filter the flows after the cursor only
-        try (PreparedStatement p = c.prepareStatement("SELECT id, start, profile, method, target, status, body FROM flow"
-                + " WHERE id > ? AND host = ? AND outcome = ? ORDER BY id LIMIT ?")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT id, start, profile, method, target, status, body, host FROM flow"
+                + " WHERE id > ? AND (? IS NULL OR host = ?) AND outcome = ? ORDER BY id LIMIT ?")) {
             p.setLong(1, afterId);
             p.setString(2, host);
-            p.setString(3, outcome.name());
-            p.setInt(4, max);
+            p.setString(3, host);
+            p.setString(4, outcome.name());
+            p.setInt(5, max);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     FlowRow row = Json.read(rs.getString(7), FlowRow.class);
-                    out.add(new StoredFlow(rs.getLong(1), row.toFlow(Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), host,
+                    out.add(new StoredFlow(rs.getLong(1), row.toFlow(Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(8),
                             rs.getString(4), rs.getString(5), rs.getInt(6), outcome)));
                 }
             }

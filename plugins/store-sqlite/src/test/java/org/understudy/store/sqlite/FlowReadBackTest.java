@@ -57,6 +57,8 @@ class FlowReadBackTest {
 
             assertEquals(List.of(offline.get(2).id()), s.store().flowsAfter(offline.get(1).id(), "a.test",
                     Flow.Outcome.IMPERSONATED, 1).stream().map(StoredFlow::id).toList());
+            assertEquals(List.of("a.test", "b.test", "a.test", "a.test"), s.store().flowsAfter(0, null, Flow.Outcome.IMPERSONATED, 10)
+                    .stream().map(f -> f.flow().host()).toList(), "any host");
             s.store().saveFlowCursor("backfill:a.test", offline.get(1).id());
         }
         try (EmbeddedStore s = new EmbeddedStore(data, Map.of())) {
