@@ -35,8 +35,10 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Exchange exchange;
     private final Executor blocking;
     private final Clock clock;
+    private final BodyBudget.Guard budget;
 
-    DeviceHandler(ProfileDirectory profiles, Exchange exchange, Executor blocking, Clock clock) {
+    DeviceHandler(ProfileDirectory profiles, Exchange exchange, Executor blocking, Clock clock, BodyBudget.Guard budget) {
+        this.budget = budget;
         this.profiles = profiles;
         this.exchange = exchange;
         this.blocking = blocking;
@@ -78,12 +80,13 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private static void answer(ChannelHandlerContext ctx, HttpReply reply, boolean close, boolean built) {
+    private void answer(ChannelHandlerContext ctx, HttpReply reply, boolean close, boolean built) {
         ChannelFuture last = null;
         for (Object message : Replies.toNetty(reply, built, !close)) {
             last = ctx.write(message);
         }
         ctx.flush();
+        last.addListener(f -> budget.release()); // on the event loop, before the next request is read
         if (close) {
             last.addListener(ChannelFutureListener.CLOSE);
         } else {

@@ -38,6 +38,7 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Exchange exchange;
     private volatile Backfill backfill;
+    private volatile BodyBudget bodyBudget;
     private volatile String listening = "";
 
     @Override
@@ -65,10 +66,14 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         // every device connection and spliced backend: closed when the proxy stops, after its listeners
         ChannelGroup open = new DefaultChannelGroup("proxy", ImmediateEventExecutor.INSTANCE);
         context.own(() -> open.close().awaitUninterruptibly());
-        listen(context, c.port(), open, ch -> ch.pipeline().addLast(
-                new HttpServerCodec(c.maxHeaderBytes(), c.maxHeaderBytes(), 65536),
-                new HttpObjectAggregator(c.maxBodyBytes()),
-                new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), Clock.systemUTC())));
+        BodyBudget bodies = new BodyBudget(c.maxBufferedBodyBytes(), c.maxBodyBytes());
+        listen(context, c.port(), open, ch -> {
+            BodyBudget.Guard guard = bodies.guard();
+            ch.pipeline().addLast(new HttpServerCodec(c.maxHeaderBytes(), c.maxHeaderBytes(), 65536), guard,
+                    new HttpObjectAggregator(c.maxBodyBytes()),
+                    new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), Clock.systemUTC(), guard));
+        });
+        bodyBudget = bodies;
         Set<Integer> tlsPorts = new TreeSet<>(context.profiles().passThroughPorts());
         if (c.tlsPort() > 0) {
             tlsPorts.add(c.tlsPort());
@@ -135,6 +140,8 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         out.put("impersonated", ex.impersonated.sum());
         out.put("unavailable", ex.unavailable.sum());
         out.put("notRecorded", ex.notRecorded.sum());
+        BodyBudget bodies = bodyBudget;
+        out.put("refusedOverBodyBudget", bodies == null ? 0 : bodies.refused.sum());
         Backfill b = backfill;
         out.put("backfill", b == null ? "off" : b.status());
         return out;

@@ -184,6 +184,35 @@ class ProxyIT {
                 "each outcome recorded");
     }
 
+    @Test
+    void largeBodiesBeyondTheMemoryBudgetAreTurnedAwayWithRetryAfter() throws Exception {
+        runtime.configure("understudy.proxy", Map.of("port", String.valueOf(port), "resolvers", "127.0.0.1:" + dnsmasq.port(),
+                "backendPort", String.valueOf(backendPort), "tlsPort", "0", "maxBodyBytes", "65536", "maxBufferedBodyBytes", "100000"));
+        long now = System.currentTimeMillis() / 1000;
+        String target = "/devc/skydevice/94A1A2733B1A?Info=" + info(now);
+        byte[] picture = new byte[60_000];
+        System.arraycopy(JPEG, 0, picture, 0, JPEG.length);
+        try (java.net.Socket slow = new java.net.Socket("127.0.0.1", port)) {
+            // a first upload holds 60,000 of the 100,000 bytes while its body trickles in
+            slow.getOutputStream().write(("POST " + target + " HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 60000\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            slow.getOutputStream().write(picture, 0, 1000);
+            slow.getOutputStream().flush();
+            Thread.sleep(200);
+            var refused = StrictStation.post(port, HOST, target, picture);
+            assertEquals(503, refused.status(), "a second one would pass the budget");
+            assertEquals("5", refused.headers().get("retry-after"));
+            slow.getOutputStream().write(picture, 1000, picture.length - 1000);
+            slow.getOutputStream().flush();
+            slow.setSoTimeout(5000);
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(slow.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1)).readLine();
+            assertEquals("HTTP/1.1 200 OK", statusLine, "the first completes");
+        }
+        assertEquals(200, StrictStation.post(port, HOST, target, picture).status(), "the budget is given back");
+        assertEquals(1L, ((Number) PluginStatus.of(runtime, "proxy").get("refusedOverBodyBudget")).longValue());
+    }
+
     private int proxyConnections() {
         return ((Number) PluginStatus.of(runtime, "proxy").get("connections")).intValue();
     }

@@ -1,0 +1,116 @@
+package org.understudy.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.DateFormatter;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The request bytes all device connections may hold in memory at once ({@code maxBufferedBodyBytes}).
+ * A request body is held whole (the profile observes it and it is stored before the reply), so many
+ * large uploads at once could exhaust the heap; past the budget a request is answered 503 with
+ * Retry-After and its connection closed. Thread-safe.
+ */
+final class BodyBudget {
+
+    private final AtomicLong available;
+    private final long maxBodyBytes;
+    final LongAdder refused = new LongAdder();
+
+    /** @param maxBodyBytes larger bodies are not counted: the aggregator answers them 413 and drops them */
+    BodyBudget(long bytes, long maxBodyBytes) {
+        this.available = new AtomicLong(bytes);
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    private boolean take(long bytes) {
+        for (long now = available.get(); ; now = available.get()) {
+            if (now < bytes) {
+                return false;
+            }
+            if (available.compareAndSet(now, now - bytes)) {
+                return true;
+            }
+        }
+    }
+
+    private void give(long bytes) {
+        available.addAndGet(bytes);
+    }
+
+    /** A new guard for one connection; it sits before the aggregator. */
+    Guard guard() {
+        return new Guard();
+    }
+
+    /**
+     * Counts one connection's request body against the budget: the declared Content-Length at the head,
+     * or each chunk as it comes. What it took is given back by {@link #release} once the request is answered.
+     */
+    final class Guard extends ChannelInboundHandlerAdapter {
+        private long held;
+        private boolean countChunks;
+        private boolean refusing;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (refusing) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            long bytes = 0;
+            if (msg instanceof HttpRequest head) {
+                release(); // requests are taken one at a time: a previous one is over (even one refused 413)
+                countChunks = HttpUtil.isTransferEncodingChunked(head);
+                bytes = countChunks ? 0 : Math.max(0, HttpUtil.getContentLength(head, 0L));
+            }
+            if (msg instanceof HttpContent chunk && countChunks) {
+                bytes += chunk.content().readableBytes(); // no declared length: counted as it arrives
+            }
+            if (held + bytes > maxBodyBytes) {
+                bytes = 0;
+            }
+            if (bytes > 0 && !take(bytes)) {
+                refusing = true;
+                refused.increment();
+                ReferenceCountUtil.release(msg);
+                FullHttpResponse busy = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        Unpooled.copiedBuffer("too many large requests at once; retry shortly\n", StandardCharsets.UTF_8));
+                busy.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+                busy.headers().set(HttpHeaderNames.CONTENT_LENGTH, busy.content().readableBytes());
+                busy.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
+                busy.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new java.util.Date()));
+                busy.headers().set(HttpHeaderNames.CONNECTION, "close");
+                ctx.writeAndFlush(busy).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            held += bytes;
+            ctx.fireChannelRead(msg);
+        }
+
+        /** The request was answered: its bytes go back to the budget. Call on the connection's event loop. */
+        void release() {
+            give(held);
+            held = 0;
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            release();
+            super.channelInactive(ctx);
+        }
+    }
+}
