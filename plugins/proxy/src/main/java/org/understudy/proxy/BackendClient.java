@@ -7,9 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
@@ -89,11 +87,12 @@ final class BackendClient implements AutoCloseable {
 
     /**
      * Sends a request to {@code backend} on a kept connection if one is idle, else on a new one; completes
-     * with the whole reply, or fails after {@code deadline}. {@code request} may be called twice: a kept
+     * with the reply (whole, or streaming when larger than {@code streamRepliesAbove}), or fails after
+     * {@code deadline}. {@code request} may be called twice: a kept
      * connection the backend closed meanwhile is retried once on a fresh one.
      */
-    CompletableFuture<FullHttpResponse> exchange(InetSocketAddress backend, Supplier<FullHttpRequest> request, Duration deadline) {
-        CompletableFuture<FullHttpResponse> reply = new CompletableFuture<>();
+    CompletableFuture<BackendReply> exchange(InetSocketAddress backend, Supplier<FullHttpRequest> request, Duration deadline) {
+        CompletableFuture<BackendReply> reply = new CompletableFuture<>();
         var timeout = netty.eventLoops().next().schedule(
                 () -> reply.completeExceptionally(new TimeoutException("no reply within " + deadline.toMillis() + " ms")),
                 deadline.toNanos(), TimeUnit.NANOSECONDS);
@@ -108,9 +107,9 @@ final class BackendClient implements AutoCloseable {
         return reply;
     }
 
-    private void connectAndSend(InetSocketAddress backend, FullHttpRequest request, CompletableFuture<FullHttpResponse> reply,
+    private void connectAndSend(InetSocketAddress backend, FullHttpRequest request, CompletableFuture<BackendReply> reply,
                                 Duration deadline) {
-        BackendConnection connection = new BackendConnection(ch -> pool.give(backend, ch));
+        BackendConnection connection = new BackendConnection(ch -> pool.give(backend, ch), config.streamRepliesAbove());
         ChannelFuture connect = new Bootstrap().group(netty.eventLoops()).channel(netty.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(config.connectTimeout().toMillis(), deadline.toMillis()))
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -118,8 +117,7 @@ final class BackendClient implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(connection.byteWatch,
                                 new IdleStateHandler(0, 0, Math.max(1, config.backendKeepAlive().toMillis()), TimeUnit.MILLISECONDS),
-                                new HttpClientCodec(config.maxHeaderBytes(), config.maxHeaderBytes(), 65536),
-                                new HttpObjectAggregator(config.maxBodyBytes()), connection);
+                                new HttpClientCodec(config.maxHeaderBytes(), config.maxHeaderBytes(), 65536), connection);
                     }
                 }).connect(backend);
         pool.track(backend, connect.channel());

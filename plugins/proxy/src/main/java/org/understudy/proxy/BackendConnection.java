@@ -1,11 +1,16 @@
 package org.understudy.proxy;
 
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -13,9 +18,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The last handler of one connection to a backend, carrying one exchange at a time. A reply that lets
- * the connection live on hands it back to the pool ({@code reusable}); anything else closes it. Every
- * field is touched on the channel's event loop only.
+ * The last handler of one connection to a backend, carrying one exchange at a time. A reply up to
+ * {@code streamAbove} bytes is collected whole; a larger one (by its Content-Length, or once that many
+ * bytes came) is handed on as a {@link ReplyStream} and relayed as it arrives. A reply that lets the
+ * connection live on hands it back to the pool ({@code reusable}); anything else closes it. Every field
+ * is touched on the channel's event loop only.
  *
  * <p>A kept connection may have been closed by the backend just as it is reused. When it fails before
  * a single reply byte arrived, the request was not answered and {@code staleRetry} sends it once more
@@ -33,19 +40,24 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     };
 
     private final Consumer<Channel> reusable;
-    private CompletableFuture<FullHttpResponse> current;
+    private final int streamAbove;
+    private CompletableFuture<BackendReply> current;
     private Runnable staleRetry;
     private boolean replyStarted;
+    private HttpResponse head;
+    private CompositeByteBuf body;
+    private ReplyStream stream;
 
-    BackendConnection(Consumer<Channel> reusable) {
+    BackendConnection(Consumer<Channel> reusable, int streamAbove) {
         this.reusable = reusable;
+        this.streamAbove = streamAbove;
     }
 
     /**
      * Sends {@code request} on {@code channel} (any thread); completes {@code reply}. {@code staleRetry}
      * (may be {@code null}) runs instead of failing when the connection was dead before answering.
      */
-    void send(Channel channel, FullHttpRequest request, CompletableFuture<FullHttpResponse> reply, Runnable staleRetry) {
+    void send(Channel channel, FullHttpRequest request, CompletableFuture<BackendReply> reply, Runnable staleRetry) {
         channel.eventLoop().execute(() -> {
             if (reply.isDone() || !channel.isActive()) {
                 request.release();
@@ -77,39 +89,97 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpResponse response)) {
-            ReferenceCountUtil.release(msg);
+        if (msg instanceof HttpContent broken && broken.decoderResult().isFailure()) {
+            // a body cut short (the backend closed early) or malformed: never passed on as complete
+            broken.release();
+            fail(new IOException("the backend's reply broke off: " + broken.decoderResult().cause()));
+            ctx.close();
             return;
         }
-        try {
-            CompletableFuture<FullHttpResponse> reply = current;
-            current = null;
-            staleRetry = null;
-            if (reply == null || response.decoderResult().isFailure()) {
-                if (reply != null) {
-                    reply.completeExceptionally(new IOException("malformed reply: " + response.decoderResult().cause()));
-                }
-                ctx.close();
-                return;
+        if (stream != null && msg instanceof HttpContent content) {
+            ReplyStream s = stream;
+            if (content instanceof LastHttpContent) {
+                stream = null; // the stream decides, once the device has it all, whether the connection lives on
             }
-            // back in the pool before the reply is handed on: the next request may follow at once
-            if (HttpUtil.isKeepAlive(response)) {
-                reusable.accept(ctx.channel());
-            } else {
-                ctx.close();
-            }
-            FullHttpResponse handed = response.retainedDuplicate();
-            if (!reply.complete(handed)) {
-                handed.release();
-            }
-        } finally {
-            response.release();
+            s.add(content);
+            return;
         }
+        if (current == null || msg instanceof HttpResponse r && r.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            fail(new IOException("malformed or unexpected reply"));
+            ctx.close();
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            head = response;
+            body = ctx.alloc().compositeBuffer(1024);
+            if (HttpUtil.getContentLength(response, 0L) > streamAbove) {
+                startStream(ctx);
+            }
+        }
+        if (msg instanceof HttpContent content) {
+            body.addComponent(true, content.content().retain());
+            content.release();
+            if (content instanceof LastHttpContent) {
+                finishWhole(ctx);
+            } else if (body.readableBytes() > streamAbove) {
+                startStream(ctx);
+            }
+        }
+    }
+
+    private void finishWhole(ChannelHandlerContext ctx) {
+        CompletableFuture<BackendReply> reply = current;
+        DefaultFullHttpResponse whole = new DefaultFullHttpResponse(head.protocolVersion(), head.status(), body, head.headers(),
+                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        boolean keep = HttpUtil.isKeepAlive(head);
+        clear();
+        // back in the pool before the reply is handed on: the next request may follow at once
+        if (keep) {
+            reusable.accept(ctx.channel());
+        } else {
+            ctx.close();
+        }
+        if (!reply.complete(new BackendReply.Whole(whole))) {
+            whole.release();
+        }
+    }
+
+    private void startStream(ChannelHandlerContext ctx) {
+        CompletableFuture<BackendReply> reply = current;
+        boolean keep = HttpUtil.isKeepAlive(head);
+        Channel channel = ctx.channel();
+        ReplyStream s = new ReplyStream(head, channel, complete -> {
+            if (complete && keep) {
+                reusable.accept(channel);
+            } else {
+                channel.close();
+            }
+        });
+        if (body.isReadable()) {
+            s.add(new DefaultHttpContent(body));
+        } else {
+            body.release();
+        }
+        body = null;
+        current = null;
+        staleRetry = null;
+        stream = s;
+        if (!reply.complete(new BackendReply.Streamed(s))) {
+            s.fail(new IOException("nobody waits for this reply any more"));
+        }
+    }
+
+    private void clear() {
+        current = null;
+        staleRetry = null;
+        head = null;
+        body = null;
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        fail(new IOException("the backend closed the connection without a reply"));
+        fail(new IOException("the backend closed the connection without a (whole) reply"));
     }
 
     @Override
@@ -120,16 +190,24 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent && current == null) {
+        if (event instanceof IdleStateEvent && current == null && stream == null) {
             ctx.close(); // kept too long unused
         }
     }
 
     private void fail(Throwable cause) {
-        CompletableFuture<FullHttpResponse> reply = current;
+        if (stream != null) {
+            ReplyStream s = stream;
+            stream = null;
+            s.fail(cause);
+            return;
+        }
+        CompletableFuture<BackendReply> reply = current;
         Runnable retry = staleRetry;
-        current = null;
-        staleRetry = null;
+        if (body != null) {
+            body.release();
+        }
+        clear();
         if (reply == null) {
             return;
         }

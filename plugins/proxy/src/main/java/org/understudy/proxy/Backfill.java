@@ -1,6 +1,5 @@
 package org.understudy.proxy;
 
-import io.netty.handler.codec.http.FullHttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,14 +109,25 @@ final class Backfill {
         try {
             var address = backend.resolve(request.host()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             exchange.monitor(upstream, address);
-            FullHttpResponse response = backend.exchange(address, () -> Exchange.toNetty(request), timeout)
-                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            var pending = backend.exchange(address, () -> Exchange.toNetty(request), timeout);
+            BackendReply reply;
             try {
-                context.connectivity().reportSuccess(upstream);
-                return Replies.fromNetty(response);
-            } finally {
-                response.release();
+                reply = pending.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException | TimeoutException e) {
+                pending.thenAccept(BackendReply::discard);
+                throw e;
             }
+            context.connectivity().reportSuccess(upstream);
+            if (reply instanceof BackendReply.Whole whole) {
+                try {
+                    return Replies.fromNetty(whole.response());
+                } finally {
+                    whole.response().release();
+                }
+            }
+            ReplyStream stream = ((BackendReply.Streamed) reply).stream();
+            stream.abort(); // an upload's answer is small; a huge one is noted by its head only
+            return Replies.headOf(stream.head);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;

@@ -73,11 +73,28 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 // concerned our connection to the backend, not this one
                 boolean close = !keepAlive || a.built() && a.reply().headers().stream()
                         .anyMatch(h -> h.getKey().equalsIgnoreCase("connection") && h.getValue().equalsIgnoreCase("close"));
-                answer(ctx, a.reply(), close, a.built());
+                if (a.stream() != null) {
+                    relay(ctx, a.stream(), close);
+                } else {
+                    answer(ctx, a.reply(), close, a.built());
+                }
             });
         } catch (RejectedExecutionException stopping) {
             answer(ctx, Replies.plain(503, "shutting down"), true, true);
         }
+    }
+
+    /** A large backend reply: its head now, its body as it arrives; the next request once it is all sent. */
+    private void relay(ChannelHandlerContext ctx, ReplyStream stream, boolean close) {
+        ctx.writeAndFlush(Replies.streamHead(stream.head, !close));
+        stream.relayTo(ctx.channel()).whenComplete((bytes, error) -> ctx.executor().execute(() -> {
+            budget.release();
+            if (error != null || close) {
+                ctx.close();
+            } else {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }));
     }
 
     private void answer(ChannelHandlerContext ctx, HttpReply reply, boolean close, boolean built) {

@@ -43,7 +43,11 @@ final class Exchange {
     private static final Duration ANSWER_MARGIN = Duration.ofMillis(50);
 
     /** The answer for the device and how it was obtained. */
-    record Answer(HttpReply reply, Flow.Outcome outcome, boolean built) {}
+    record Answer(HttpReply reply, Flow.Outcome outcome, boolean built, ReplyStream stream) {
+        Answer(HttpReply reply, Flow.Outcome outcome, boolean built) {
+            this(reply, outcome, built, null);
+        }
+    }
 
     private final PluginContext<ProxyConfig> context;
     private final BackendClient backend;
@@ -86,6 +90,11 @@ final class Exchange {
             forwarded.increment();
         }
         Flow flow = flow(request, profile, answer);
+        if (answer.stream() != null) {
+            // recorded once the body went through, with its length (the bytes themselves are not kept)
+            answer.stream().done().whenComplete((bytes, error) -> flows.add(withReplyLength(flow, bytes == null ? -1 : bytes)));
+            return answer;
+        }
         if (answer.outcome() == Flow.Outcome.IMPERSONATED && context.config().backfill()) {
             // to be re-sent later it must survive a crash like the readings do: written before the reply
             try {
@@ -130,15 +139,26 @@ final class Exchange {
             InetSocketAddress address = backend.resolve(request.host()).get(left.toNanos(), TimeUnit.NANOSECONDS);
             monitor(upstream, address);
             left = Duration.between(clock.instant(), deadline);
-            FullHttpResponse response = backend.exchange(address, () -> toNetty(request), left)
-                    .get(left.toNanos() + ANSWER_MARGIN.toNanos(), TimeUnit.NANOSECONDS);
+            var pending = backend.exchange(address, () -> toNetty(request), left);
+            BackendReply backendReply;
+            try {
+                backendReply = pending.get(left.toNanos() + ANSWER_MARGIN.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+                pending.thenAccept(BackendReply::discard); // a reply that comes after all must not leak
+                throw e;
+            }
+            context.connectivity().reportSuccess(upstream);
+            if (backendReply instanceof BackendReply.Streamed s) {
+                // too large to be an upload's answer: relayed, not learned
+                return new Answer(Replies.headOf(s.stream().head), Flow.Outcome.FORWARDED, false, s.stream());
+            }
+            FullHttpResponse response = ((BackendReply.Whole) backendReply).response();
             HttpReply reply;
             try {
                 reply = Replies.fromNetty(response);
             } finally {
                 response.release();
             }
-            context.connectivity().reportSuccess(upstream);
             if (reply.status() / 100 == 2) {
                 interceptor.learn(request, reply);
             }
@@ -179,6 +199,11 @@ final class Exchange {
                 request.method(), request.target(), answer.reply().status(), answer.outcome(), request.headers(),
                 new ArrayList<>(answer.reply().headers()), new Flow.Body(request.body(), null, request.body().length),
                 new Flow.Body(answer.reply().body(), null, answer.reply().body().length));
+    }
+
+    private static Flow withReplyLength(Flow f, long bytes) {
+        return new Flow(f.start(), f.duration(), f.profile(), f.client(), f.host(), f.method(), f.target(), f.status(), f.outcome(),
+                f.requestHeaders(), f.responseHeaders(), f.requestBody(), new Flow.Body(null, null, Math.max(0, bytes)));
     }
 
     /** Queues a flow recorded elsewhere in the proxy (a TLS splice) for the same batched writes. */

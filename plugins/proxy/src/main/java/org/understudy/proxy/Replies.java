@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,32 @@ final class Replies {
         r.headers().forEach(h -> headers.add(new AbstractMap.SimpleImmutableEntry<>(h.getKey(), h.getValue())));
         boolean chunked = r.headers().contains(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
         return new HttpReply(r.status().code(), headers, ByteBufUtil.getBytes(r.content()), chunked);
+    }
+
+    /** A streamed reply's head as the profile and the flow see it: status and headers, the body still to come. */
+    static HttpReply headOf(io.netty.handler.codec.http.HttpResponse head) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        head.headers().forEach(h -> headers.add(new AbstractMap.SimpleImmutableEntry<>(h.getKey(), h.getValue())));
+        return new HttpReply(head.status().code(), headers, new byte[0], HttpUtil.isTransferEncodingChunked(head));
+    }
+
+    /**
+     * The head for relaying a streamed reply: the backend's headers and framing (its Content-Length, or
+     * chunked when it had none: the codec then frames each relayed part), our own Connection header.
+     */
+    static DefaultHttpResponse streamHead(io.netty.handler.codec.http.HttpResponse backend, boolean keepAlive) {
+        DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, backend.status());
+        for (Map.Entry<String, String> h : backend.headers()) {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (!name.equals("connection") && !name.equals("keep-alive")) {
+                head.headers().add(h.getKey(), h.getValue());
+            }
+        }
+        if (!HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head)) {
+            HttpUtil.setTransferEncodingChunked(head, true);
+        }
+        connection(head.headers(), keepAlive);
+        return head;
     }
 
     /** The messages to write for {@code reply}: one full response, or head + one chunk + last chunk. */

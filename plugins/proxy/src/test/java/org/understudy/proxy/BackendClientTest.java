@@ -101,7 +101,7 @@ class BackendClientTest {
     private static ProxyConfig config(int maxIdle) {
         ProxyConfig d = ProxyConfig.DEFAULTS;
         return new ProxyConfig(d.host(), d.port(), d.tlsPort(), d.resolvers(), d.backendPort(), d.connectTimeout(), d.probeInterval(),
-                d.maxHeaderBytes(), d.maxBodyBytes(), d.maxBufferedBodyBytes(), d.idleTimeout(), d.maxConnections(), d.minResolveTtl(), maxIdle,
+                d.maxHeaderBytes(), d.maxBodyBytes(), d.maxBufferedBodyBytes(), d.streamRepliesAbove(), d.idleTimeout(), d.maxConnections(), d.minResolveTtl(), maxIdle,
                 Duration.ofSeconds(5), false, d.backfillInterval(), d.backfillTimeout());
     }
 
@@ -113,8 +113,8 @@ class BackendClientTest {
     }
 
     private static String ask(BackendClient client, ServerSocket backend) throws Exception {
-        FullHttpResponse r = client.exchange(new InetSocketAddress(InetAddress.getLoopbackAddress(), backend.getLocalPort()),
-                BackendClientTest::request, Duration.ofSeconds(2)).get(3, TimeUnit.SECONDS);
+        FullHttpResponse r = ((BackendReply.Whole) client.exchange(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                backend.getLocalPort()), BackendClientTest::request, Duration.ofSeconds(2)).get(3, TimeUnit.SECONDS)).response();
         try {
             return r.status().code() + ":" + r.content().toString(StandardCharsets.UTF_8);
         } finally {
