@@ -109,7 +109,7 @@ final class BackendClient implements AutoCloseable {
 
     private void connectAndSend(InetSocketAddress backend, FullHttpRequest request, CompletableFuture<BackendReply> reply,
                                 Duration deadline) {
-        BackendConnection connection = new BackendConnection(ch -> pool.give(backend, ch), config.streamRepliesAbove());
+        BackendConnection connection = new BackendConnection(ch -> pool.give(backend, ch), Math.min(config.streamRepliesAbove(), config.maxBodyBytes()));
         ChannelFuture connect = new Bootstrap().group(netty.eventLoops()).channel(netty.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(config.connectTimeout().toMillis(), deadline.toMillis()))
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -23,8 +23,9 @@ public record ProxyConfig(
         @Description("Largest request or reply body, in bytes (pictures are a few MB).") int maxBodyBytes,
         @Description("Request body bytes all device connections may hold at once (each is held whole until stored); "
                 + "past it a request gets 503 with Retry-After.") long maxBufferedBodyBytes,
-        @Description("Backend replies larger than this are relayed to the device as they arrive (any size; not learned, "
-                + "recorded by length only); smaller ones are collected whole first.") int streamRepliesAbove,
+        @Description("Backend replies larger than this (or than maxBodyBytes, if smaller) are relayed to the device as they "
+                + "arrive (any size; not learned, recorded by length only); smaller ones are collected whole first.")
+        int streamRepliesAbove,
         @Description("A connection idle (or a client this slow) for this long is closed.") Duration idleTimeout,
         @Description("Most device connections at once, HTTP and TLS pass-through together; more are closed at once.") int maxConnections,
         @Description("Shortest time a backend's resolved address is reused (local resolvers often answer TTL 0).") Duration minResolveTtl,
@@ -54,8 +55,7 @@ public record ProxyConfig(
         }
         require(maxHeaderBytes >= 1024, "maxHeaderBytes must be at least 1024, got " + maxHeaderBytes);
         require(maxBodyBytes >= 1024, "maxBodyBytes must be at least 1024, got " + maxBodyBytes);
-        require(streamRepliesAbove >= 1024 && streamRepliesAbove <= maxBodyBytes,
-                "streamRepliesAbove must be between 1024 and maxBodyBytes (" + maxBodyBytes + "), got " + streamRepliesAbove);
+        require(streamRepliesAbove >= 1024, "streamRepliesAbove must be at least 1024, got " + streamRepliesAbove);
         require(maxBufferedBodyBytes >= maxBodyBytes, "maxBufferedBodyBytes must be at least maxBodyBytes (" + maxBodyBytes
                 + "), got " + maxBufferedBodyBytes);
         require(maxConnections >= 1, "maxConnections must be at least 1, got " + maxConnections);
