@@ -92,11 +92,7 @@ final class BackendClient implements AutoCloseable {
      * connection the backend closed meanwhile is retried once on a fresh one.
      */
     CompletableFuture<BackendReply> exchange(InetSocketAddress backend, Supplier<FullHttpRequest> request, Duration deadline) {
-        CompletableFuture<BackendReply> reply = new CompletableFuture<>();
-        var timeout = netty.eventLoops().next().schedule(
-                () -> reply.completeExceptionally(new TimeoutException("no reply within " + deadline.toMillis() + " ms")),
-                deadline.toNanos(), TimeUnit.NANOSECONDS);
-        reply.whenComplete((r, t) -> timeout.cancel(false));
+        CompletableFuture<BackendReply> reply = withDeadline(deadline);
         Runnable fresh = () -> connectAndSend(backend, request.get(), reply, deadline);
         Channel kept = pool.take(backend);
         if (kept != null) {
@@ -107,9 +103,62 @@ final class BackendClient implements AutoCloseable {
         return reply;
     }
 
+    /**
+     * Starts a request whose body is still arriving, on a new connection: its head is sent once connected,
+     * its body parts as they are written to the returned {@link StreamedRequest}, in order.
+     */
+    StreamedRequest stream(CompletableFuture<InetSocketAddress> address, io.netty.handler.codec.http.HttpRequest head,
+                           Duration deadline) {
+        CompletableFuture<BackendReply> reply = withDeadline(deadline);
+        StreamedRequest request = new StreamedRequest(reply);
+        request.write(head);
+        address.whenComplete((backend, unresolved) -> {
+            if (unresolved != null) {
+                reply.completeExceptionally(unresolved);
+                return;
+            }
+            BackendConnection connection = newConnection(backend);
+            ChannelFuture connect = connect(backend, connection, deadline);
+            connect.addListener(f -> {
+                if (f.isSuccess()) {
+                    connection.expect(connect.channel(), reply, null);
+                    request.connected(connect.channel());
+                } else {
+                    reply.completeExceptionally(f.cause());
+                }
+            });
+        });
+        return request;
+    }
+
+    private CompletableFuture<BackendReply> withDeadline(Duration deadline) {
+        CompletableFuture<BackendReply> reply = new CompletableFuture<>();
+        var timeout = netty.eventLoops().next().schedule(
+                () -> reply.completeExceptionally(new TimeoutException("no reply within " + deadline.toMillis() + " ms")),
+                deadline.toNanos(), TimeUnit.NANOSECONDS);
+        reply.whenComplete((r, t) -> timeout.cancel(false));
+        return reply;
+    }
+
+    private BackendConnection newConnection(InetSocketAddress backend) {
+        return new BackendConnection(ch -> pool.give(backend, ch), Math.min(config.streamRepliesAbove(), config.maxBodyBytes()));
+    }
+
     private void connectAndSend(InetSocketAddress backend, FullHttpRequest request, CompletableFuture<BackendReply> reply,
                                 Duration deadline) {
-        BackendConnection connection = new BackendConnection(ch -> pool.give(backend, ch), Math.min(config.streamRepliesAbove(), config.maxBodyBytes()));
+        BackendConnection connection = newConnection(backend);
+        ChannelFuture connect = connect(backend, connection, deadline);
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                connection.send(connect.channel(), request, reply, null);
+            } else {
+                request.release();
+                reply.completeExceptionally(f.cause());
+            }
+        });
+    }
+
+    private ChannelFuture connect(InetSocketAddress backend, BackendConnection connection, Duration deadline) {
         ChannelFuture connect = new Bootstrap().group(netty.eventLoops()).channel(netty.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(config.connectTimeout().toMillis(), deadline.toMillis()))
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -121,14 +170,7 @@ final class BackendClient implements AutoCloseable {
                     }
                 }).connect(backend);
         pool.track(backend, connect.channel());
-        connect.addListener(f -> {
-            if (f.isSuccess()) {
-                connection.send(connect.channel(), request, reply, null);
-            } else {
-                request.release();
-                reply.completeExceptionally(f.cause());
-            }
-        });
+        return connect;
     }
 
     @Override

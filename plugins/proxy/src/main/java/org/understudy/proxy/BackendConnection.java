@@ -69,21 +69,26 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
                 channel.close();
                 return;
             }
-            current = reply;
-            this.staleRetry = staleRetry;
-            replyStarted = false;
-            // a timeout completing the reply elsewhere leaves this connection mid-exchange: not reusable
-            reply.whenComplete((r, t) -> {
-                if (t != null) {
-                    channel.close();
-                }
-            });
+            expect(channel, reply, staleRetry);
             channel.writeAndFlush(request).addListener(f -> {
                 if (!f.isSuccess()) {
                     fail(f.cause());
                     channel.close();
                 }
             });
+        });
+    }
+
+    /** Makes {@code reply} the exchange this connection carries; on its event loop, before the request goes out. */
+    void expect(Channel channel, CompletableFuture<BackendReply> reply, Runnable staleRetry) {
+        current = reply;
+        this.staleRetry = staleRetry;
+        replyStarted = false;
+        // a timeout completing the reply elsewhere leaves this connection mid-exchange: not reusable
+        reply.whenComplete((r, t) -> {
+            if (t != null) {
+                channel.close();
+            }
         });
     }
 

@@ -33,7 +33,7 @@ final class Backfill {
 
     private final PluginContext<ProxyConfig> context;
     private final BackendClient backend;
-    private final Exchange exchange;
+    private final Forwarding forwarding;
     private final Clock clock;
     /** Ticks may come faster than a slow backend answers: one re-send at a time, never the same upload twice. */
     private final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
@@ -42,10 +42,10 @@ final class Backfill {
     private volatile String lastError;
     private volatile Instant lastResentAt;
 
-    Backfill(PluginContext<ProxyConfig> context, BackendClient backend, Exchange exchange, Clock clock) {
+    Backfill(PluginContext<ProxyConfig> context, BackendClient backend, Forwarding forwarding, Clock clock) {
         this.context = context;
         this.backend = backend;
-        this.exchange = exchange;
+        this.forwarding = forwarding;
         this.clock = clock;
     }
 
@@ -108,8 +108,8 @@ final class Backfill {
         Duration timeout = context.config().backfillTimeout();
         try {
             var address = backend.resolve(request.host()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            exchange.monitor(upstream, address);
-            var pending = backend.exchange(address, () -> Exchange.toNetty(request), timeout);
+            forwarding.monitor(upstream, address);
+            var pending = backend.exchange(address, () -> Forwarding.toNetty(request), timeout);
             BackendReply reply;
             try {
                 reply = pending.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);

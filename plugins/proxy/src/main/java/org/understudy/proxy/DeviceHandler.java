@@ -36,9 +36,12 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Executor blocking;
     private final Clock clock;
     private final BodyBudget.Guard budget;
+    private final RequestTap tap;
 
-    DeviceHandler(ProfileDirectory profiles, Exchange exchange, Executor blocking, Clock clock, BodyBudget.Guard budget) {
+    DeviceHandler(ProfileDirectory profiles, Exchange exchange, Executor blocking, Clock clock, BodyBudget.Guard budget,
+                  RequestTap tap) {
         this.budget = budget;
+        this.tap = tap;
         this.profiles = profiles;
         this.exchange = exchange;
         this.blocking = blocking;
@@ -51,12 +54,15 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             answer(ctx, Replies.plain(400, "malformed request"), true, false);
             return;
         }
-        String hostHeader = request.headers().get(HttpHeaderNames.HOST, "");
-        String host = HostPattern.normalise(hostHeader.replaceFirst(":\\d+$", ""));
+        StreamedRequest started = tap.take();
+        String host = hostOf(request);
         DeviceProfile<?> profile = host.isEmpty() ? null : profiles.interceptorOf(host).orElse(null);
         HttpInterceptor interceptor = profile == null ? null : profile.httpInterceptor().orElse(null);
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (interceptor == null) {
+            if (started != null) {
+                started.abandon();
+            }
             answer(ctx, Replies.plain(421, "no device profile serves " + (host.isEmpty() ? "this request" : host)), true, false);
             return;
         }
@@ -68,7 +74,7 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String profileId = profile.id();
         try {
             blocking.execute(() -> {
-                Exchange.Answer a = exchange.handle(apiRequest, profileId, interceptor);
+                Answer a = exchange.handle(apiRequest, profileId, interceptor, started);
                 // a built reply mimics the backend's Connection: close; a forwarded reply's Connection header
                 // concerned our connection to the backend, not this one
                 boolean close = !keepAlive || a.built() && a.reply().headers().stream()
@@ -80,8 +86,16 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             });
         } catch (RejectedExecutionException stopping) {
+            if (started != null) {
+                started.abandon();
+            }
             answer(ctx, Replies.plain(503, "shutting down"), true, true);
         }
+    }
+
+    /** The Host header without its port, normalised; empty when there is none. */
+    static String hostOf(io.netty.handler.codec.http.HttpRequest request) {
+        return HostPattern.normalise(request.headers().get(HttpHeaderNames.HOST, "").replaceFirst(":\\d+$", ""));
     }
 
     /** A large backend reply: its head now, its body as it arrives; the next request once it is all sent. */

@@ -60,18 +60,21 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
     public void start(PluginContext<ProxyConfig> context) throws Exception {
         ProxyConfig c = context.config();
         BackendClient backend = context.own(new BackendClient(context.netty(), c));
-        Exchange ex = new Exchange(context, backend, Clock.systemUTC());
+        Forwarding forwarding = new Forwarding(context, backend, Clock.systemUTC());
+        FlowWriter flows = new FlowWriter(context);
+        Exchange ex = new Exchange(context, forwarding, flows, Clock.systemUTC());
         // what is left when the proxy stops: owned first, so it runs after the connections below are closed
-        context.own(ex::flushFlows);
+        context.own(flows::flush);
         // every device connection and spliced backend: closed when the proxy stops, after its listeners
         ChannelGroup open = new DefaultChannelGroup("proxy", ImmediateEventExecutor.INSTANCE);
         context.own(() -> open.close().awaitUninterruptibly());
         BodyBudget bodies = new BodyBudget(c.maxBufferedBodyBytes(), c.maxBodyBytes());
         listen(context, c.port(), open, ch -> {
             BodyBudget.Guard guard = bodies.guard();
-            ch.pipeline().addLast(new HttpServerCodec(c.maxHeaderBytes(), c.maxHeaderBytes(), 65536), guard,
+            RequestTap tap = new RequestTap(context.profiles(), forwarding, c.streamRequestsAbove(), c.maxBodyBytes());
+            ch.pipeline().addLast(new HttpServerCodec(c.maxHeaderBytes(), c.maxHeaderBytes(), 65536), guard, tap,
                     new HttpObjectAggregator(c.maxBodyBytes()),
-                    new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), Clock.systemUTC(), guard));
+                    new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), Clock.systemUTC(), guard, tap));
         });
         bodyBudget = bodies;
         Set<Integer> tlsPorts = new TreeSet<>(context.profiles().passThroughPorts());
@@ -80,12 +83,12 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         }
         // ports as declared by the profiles running now: a profile started later needs a proxy restart
         for (int tlsPort : tlsPorts) {
-            listen(context, tlsPort, open, ch -> ch.pipeline().addLast(new TlsPassThrough(context, backend, ex, open, Clock.systemUTC())));
+            listen(context, tlsPort, open, ch -> ch.pipeline().addLast(new TlsPassThrough(context, backend, flows, open, Clock.systemUTC())));
         }
-        context.scheduler().scheduleWithFixedDelay(() -> context.scheduler().blocking().execute(ex::flushFlows),
+        context.scheduler().scheduleWithFixedDelay(() -> context.scheduler().blocking().execute(flows::flush),
                 FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
         if (c.backfill()) {
-            Backfill b = new Backfill(context, backend, ex, Clock.systemUTC());
+            Backfill b = new Backfill(context, backend, forwarding, Clock.systemUTC());
             context.scheduler().scheduleWithFixedDelay(() -> context.scheduler().blocking().execute(b::next),
                     c.backfillInterval(), c.backfillInterval());
             backfill = b;

@@ -26,6 +26,9 @@ public record ProxyConfig(
         @Description("Backend replies larger than this (or than maxBodyBytes, if smaller) are relayed to the device as they "
                 + "arrive (any size; not learned, recorded by length only); smaller ones are collected whole first.")
         int streamRepliesAbove,
+        @Description("Request bodies declared larger than this (or of unknown length) go on to the backend while they "
+                + "arrive; smaller ones once complete. Either way the whole request is stored before the reply.")
+        int streamRequestsAbove,
         @Description("A connection idle (or a client this slow) for this long is closed.") Duration idleTimeout,
         @Description("Most device connections at once, HTTP and TLS pass-through together; more are closed at once.") int maxConnections,
         @Description("Shortest time a backend's resolved address is reused (local resolvers often answer TTL 0).") Duration minResolveTtl,
@@ -40,7 +43,7 @@ public record ProxyConfig(
         Duration backfillTimeout) {
 
     public static final ProxyConfig DEFAULTS = new ProxyConfig("127.0.0.1", 80, 443, List.of(), 80, Duration.ofSeconds(2),
-            Duration.ofSeconds(10), 16 * 1024, 8 * 1024 * 1024, 32L * 1024 * 1024, 1024 * 1024, Duration.ofSeconds(30), 256, Duration.ofSeconds(30),
+            Duration.ofSeconds(10), 16 * 1024, 8 * 1024 * 1024, 32L * 1024 * 1024, 1024 * 1024, 64 * 1024, Duration.ofSeconds(30), 256, Duration.ofSeconds(30),
             8, Duration.ofSeconds(15), false, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
     public ProxyConfig {
@@ -56,6 +59,7 @@ public record ProxyConfig(
         require(maxHeaderBytes >= 1024, "maxHeaderBytes must be at least 1024, got " + maxHeaderBytes);
         require(maxBodyBytes >= 1024, "maxBodyBytes must be at least 1024, got " + maxBodyBytes);
         require(streamRepliesAbove >= 1024, "streamRepliesAbove must be at least 1024, got " + streamRepliesAbove);
+        require(streamRequestsAbove >= 0, "streamRequestsAbove must not be negative, got " + streamRequestsAbove);
         require(maxBufferedBodyBytes >= maxBodyBytes, "maxBufferedBodyBytes must be at least maxBodyBytes (" + maxBodyBytes
                 + "), got " + maxBufferedBodyBytes);
         require(maxConnections >= 1, "maxConnections must be at least 1, got " + maxConnections);

@@ -37,7 +37,7 @@ final class TlsPassThrough extends AbstractSniHandler<Channel> {
 
     private final PluginContext<ProxyConfig> context;
     private final BackendClient backend;
-    private final Exchange flows;
+    private final FlowWriter flows;
     private final ChannelGroup open;
     private final Clock clock;
     private final Instant start;
@@ -47,7 +47,7 @@ final class TlsPassThrough extends AbstractSniHandler<Channel> {
      * @param flows where the connection's flow is queued, batched with the HTTP flows
      * @param open every channel of the proxy, closed when it stops; the backend side is added to it
      */
-    TlsPassThrough(PluginContext<ProxyConfig> context, BackendClient backend, Exchange flows, ChannelGroup open, Clock clock) {
+    TlsPassThrough(PluginContext<ProxyConfig> context, BackendClient backend, FlowWriter flows, ChannelGroup open, Clock clock) {
         this.context = context;
         this.backend = backend;
         this.flows = flows;
@@ -126,6 +126,6 @@ final class TlsPassThrough extends AbstractSniHandler<Channel> {
                 ((InetSocketAddress) client.remoteAddress()).getAddress().getHostAddress(), sni, "TLS",
                 "bytes up " + up + ", down " + down, 0, Flow.Outcome.PASSED_THROUGH, List.of(), List.of(),
                 new Flow.Body(null, null, up), new Flow.Body(null, null, down));
-        flows.queueFlow(flow);
+        flows.queue(flow);
     }
 }

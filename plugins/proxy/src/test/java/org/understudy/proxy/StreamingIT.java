@@ -89,15 +89,34 @@ class StreamingIT {
         }
     }
 
-    private static void answer(Socket s) {
+    /** Picture bytes the backend has received so far, while they arrive. */
+    private final java.util.concurrent.atomic.AtomicLong uploadReceived = new java.util.concurrent.atomic.AtomicLong();
+
+    private void answer(Socket s) {
         try (s; InputStream in = new BufferedInputStream(s.getInputStream()); OutputStream out = s.getOutputStream()) {
             while (true) {
-                String path = readHead(in, null);
+                Map<String, String> headers = new LinkedHashMap<>();
+                String path = readHead(in, headers);
                 if (path == null) {
                     return;
                 }
                 path = path.split(" ")[1];
-                if (path.equals("/api/firmware")) {
+                if (path.startsWith("/devc/skydevice/94A1A2733B1A")) {
+                    long length = Long.parseLong(headers.get("content-length"));
+                    byte[] buf = new byte[8192];
+                    for (long got = 0; got < length;) {
+                        int n = in.read(buf, 0, (int) Math.min(buf.length, length - got));
+                        if (n < 0) {
+                            return;
+                        }
+                        got += n;
+                        uploadReceived.set(got);
+                    }
+                    byte[] reply = "{\"ResponseValue\":200,\"Message\":0}".getBytes(StandardCharsets.ISO_8859_1);
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + reply.length + "\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(reply);
+                } else if (path.equals("/api/firmware")) {
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + LARGE + "\r\n\r\n")
                             .getBytes(StandardCharsets.ISO_8859_1));
                     out.write(pattern(LARGE));
@@ -198,6 +217,40 @@ class StreamingIT {
         var flows = runtime.store().orElseThrow().flowsAfter(0, HOST, Flow.Outcome.FORWARDED, 10);
         assertEquals(LARGE, flows.stream().filter(f -> f.flow().target().equals("/api/firmware")).findFirst().orElseThrow()
                 .flow().responseBody().size(), "recorded with its length");
+    }
+
+    @Test
+    void aLargeUploadReachesTheBackendWhileItArrivesAndIsStoredBeforeTheReply() throws Exception {
+        int size = 1024 * 1024;
+        byte[] picture = pattern(size);
+        byte[] jpegStart = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0};
+        System.arraycopy(jpegStart, 0, picture, 0, jpegStart.length);
+        picture[size - 2] = (byte) 0xff;
+        picture[size - 1] = (byte) 0xd9;
+        String info = String.format(ProxyIT.INFO, System.currentTimeMillis() / 1000);
+        try (Socket device = new Socket("127.0.0.1", port)) {
+            device.setSoTimeout(20_000);
+            OutputStream out = device.getOutputStream();
+            out.write(("POST /devc/skydevice/94A1A2733B1A?Info=" + info + " HTTP/1.1\r\nHost: " + HOST
+                    + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(picture, 0, size / 2);
+            out.flush();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (uploadReceived.get() < size / 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(size / 2, uploadReceived.get(), "the backend has the first half before the device sent the rest");
+            out.write(picture, size / 2, size - size / 2);
+            out.flush();
+            InputStream in = new BufferedInputStream(device.getInputStream());
+            Map<String, String> headers = new LinkedHashMap<>();
+            assertEquals("HTTP/1.1 200 OK", readHead(in, headers));
+            assertEquals("{\"ResponseValue\":200,\"Message\":0}", new String(readBody(in, headers), StandardCharsets.ISO_8859_1));
+        }
+        assertEquals(size, uploadReceived.get());
+        String sha = java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(picture));
+        assertArrayEquals(picture, runtime.store().orElseThrow().blobContent(sha).orElseThrow(), "stored whole");
+        assertEquals(1, runtime.store().orElseThrow().readAfter(0, 10).size(), "and its readings");
     }
 
     @Test

@@ -1,0 +1,52 @@
+package org.understudy.proxy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.api.PluginContext;
+import org.understudy.api.RecordException;
+import org.understudy.api.model.Flow;
+
+/**
+ * Flows gathered from every connection and written in batches on the proxy's timer, off the devices'
+ * critical path: a flow is a record of an exchange, not the device's data. Thread-safe.
+ */
+final class FlowWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlowWriter.class);
+    /** Flows per store write: small enough that device data queued behind a write is not held up long. */
+    private static final int MAX_FLOWS_PER_WRITE = 128;
+
+    private final PluginContext<ProxyConfig> context;
+    private final Queue<Flow> flows = new ConcurrentLinkedQueue<>();
+
+    FlowWriter(PluginContext<ProxyConfig> context) {
+        this.context = context;
+    }
+
+    /** Queues a flow for the next batched write. */
+    void queue(Flow flow) {
+        flows.add(flow);
+    }
+
+    /** Writes the flows gathered so far, in writes of a few each (on the proxy's timer). */
+    void flush() {
+        while (true) {
+            List<Flow> batch = new ArrayList<>(MAX_FLOWS_PER_WRITE);
+            for (Flow f; batch.size() < MAX_FLOWS_PER_WRITE && (f = flows.poll()) != null;) {
+                batch.add(f);
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            try {
+                context.recorder().recordFlows(batch);
+            } catch (RecordException e) {
+                LOG.warn("{} flow(s) not recorded: {}", batch.size(), e.getMessage());
+            }
+        }
+    }
+}
