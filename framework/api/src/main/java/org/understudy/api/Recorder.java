@@ -25,6 +25,14 @@ public interface Recorder {
     void record(List<Reading> readings) throws RecordException;
 
     /**
+     * Records readings, in order, without blocking the caller: may be called from an event loop. The
+     * future completes once they are durable, or fails with a {@link RecordException} when nothing was
+     * recorded. It completes on a thread of the store's: keep what follows it short, or continue on an
+     * executor of your own (the connection's event loop, say).
+     */
+    java.util.concurrent.CompletableFuture<Void> recordAsync(List<Reading> readings);
+
+    /**
      * Stores a binary object (a picture) under its content hash and links it to a device and a time.
      *
      * @return the stored blob's metadata

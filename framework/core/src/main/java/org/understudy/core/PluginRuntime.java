@@ -83,7 +83,8 @@ public final class PluginRuntime implements AutoCloseable {
                 () -> settings.eventLoopThreads());
         this.connectivity = new ConnectivityTracker(clock);
         this.sinks = new SinkRunners(this::store, this::settings, clock);
-        this.recorder = new StoreRecorder(this::activeStore, this::whyNoStore, sinks::recorded);
+        this.recorder = new StoreRecorder(this::activeStore, this::whyNoStore, sinks::recorded,
+                task -> threads.blocking().execute(task));
         this.lifecycle = new PluginLifecycle(dataDirectory, confDirectory, threads, connectivity, profiles, recorder, clock,
                 () -> settings.stopTimeout(), sinks);
         this.status = new RuntimeStatus(this);

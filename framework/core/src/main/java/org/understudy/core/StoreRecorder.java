@@ -24,8 +24,15 @@ final class StoreRecorder implements Recorder, FlowLog {
     private final Supplier<String> whyNone;
     private final Runnable afterRecord;
 
-    /** @param afterRecord told after readings were recorded (wakes the sinks) */
-    StoreRecorder(Supplier<ReadingStore<?>> activeStore, Supplier<String> whyNone, Runnable afterRecord) {
+    private final java.util.concurrent.Executor blocking;
+
+    /**
+     * @param afterRecord told after readings were recorded (wakes the sinks)
+     * @param blocking where a store without a writer of its own does an asynchronous append
+     */
+    StoreRecorder(Supplier<ReadingStore<?>> activeStore, Supplier<String> whyNone, Runnable afterRecord,
+                  java.util.concurrent.Executor blocking) {
+        this.blocking = blocking;
         this.activeStore = activeStore;
         this.whyNone = whyNone;
         this.afterRecord = afterRecord;
@@ -44,6 +51,18 @@ final class StoreRecorder implements Recorder, FlowLog {
         if (!readings.isEmpty()) {
             store().append(readings);
             afterRecord.run();
+        }
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> recordAsync(List<Reading> readings) {
+        if (readings.isEmpty()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        try {
+            return store().appendAsync(readings, blocking).thenRun(afterRecord);
+        } catch (RecordException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
         }
     }
 

@@ -23,6 +23,7 @@ import org.understudy.api.spi.DeviceProfile;
 import org.understudy.api.spi.HttpInterceptor;
 import org.understudy.api.spi.HttpReply;
 import org.understudy.api.spi.HttpRequest;
+import org.understudy.api.spi.Observation;
 
 /**
  * One device connection. Requests are taken one at a time (reading pauses while one is answered).
@@ -30,6 +31,8 @@ import org.understudy.api.spi.HttpRequest;
  * never forwarded; everything else goes to {@link Exchange} on a blocking thread.
  */
 final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeviceHandler.class);
 
     private final ProfileDirectory profiles;
     private final Exchange exchange;
@@ -72,24 +75,38 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 request.method().name(), request.uri(), host, headers, ByteBufUtil.getBytes(request.content()));
         ctx.channel().config().setAutoRead(false);
         String profileId = profile.id();
-        try {
-            blocking.execute(() -> {
-                Answer a = exchange.handle(apiRequest, profileId, interceptor, started);
-                // a built reply mimics the backend's Connection: close; a forwarded reply's Connection header
-                // concerned our connection to the backend, not this one
-                boolean close = !keepAlive || a.built() && a.reply().headers().stream()
-                        .anyMatch(h -> h.getKey().equalsIgnoreCase("connection") && h.getValue().equalsIgnoreCase("close"));
-                if (a.stream() != null) {
-                    relay(ctx, a.stream(), close);
+        Observation observed = interceptor.observe(apiRequest);
+        if (started == null && exchange.canHandleAsync(observed)) {
+            // readings only: the store's writer commits them and the rest happens here, on this event loop
+            exchange.handleAsync(apiRequest, profileId, interceptor, observed, ctx.executor()).whenComplete((a, error) -> {
+                if (error != null) {
+                    LOG.error("request {} {} failed", apiRequest.method(), apiRequest.path(), error);
+                    answer(ctx, Replies.plain(500, "internal error"), true, true);
                 } else {
-                    answer(ctx, a.reply(), close, a.built());
+                    send(ctx, a, keepAlive);
                 }
             });
+            return;
+        }
+        try {
+            blocking.execute(() -> send(ctx, exchange.handle(apiRequest, profileId, interceptor, observed, started), keepAlive));
         } catch (RejectedExecutionException stopping) {
             if (started != null) {
                 started.abandon();
             }
             answer(ctx, Replies.plain(503, "shutting down"), true, true);
+        }
+    }
+
+    private void send(ChannelHandlerContext ctx, Answer a, boolean keepAlive) {
+        // a built reply mimics the backend's Connection: close; a forwarded reply's Connection header
+        // concerned our connection to the backend, not this one
+        boolean close = !keepAlive || a.built() && a.reply().headers().stream()
+                .anyMatch(h -> h.getKey().equalsIgnoreCase("connection") && h.getValue().equalsIgnoreCase("close"));
+        if (a.stream() != null) {
+            relay(ctx, a.stream(), close);
+        } else {
+            answer(ctx, a.reply(), close, a.built());
         }
     }
 

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,17 +47,55 @@ final class Exchange {
         this.clock = clock;
     }
 
-    /** {@code started}: the request already on its way to the backend while it arrived, else {@code null}. */
-    Answer handle(HttpRequest request, String profile, HttpInterceptor interceptor, StreamedRequest started) {
+    /**
+     * Whether a request can be handled on its event loop: its readings go to the store asynchronously,
+     * and nothing else in it needs a blocking write (no picture, no changed device, no backfill record).
+     */
+    boolean canHandleAsync(Observation o) {
+        return o.pictures().isEmpty() && !context.config().backfill()
+                && o.devices().stream().allMatch(d -> d.attributes().equals(knownDevices.get(d.id())));
+    }
+
+    /**
+     * Handles a request on the connection's event loop {@code loop}: records its readings (the store's
+     * writer commits them), then forwards or impersonates, never blocking. Completes on {@code loop}.
+     */
+    CompletableFuture<Answer> handleAsync(HttpRequest request, String profile, HttpInterceptor interceptor, Observation o,
+                                          Executor loop) {
         Instant deadline = request.receivedAt().plus(interceptor.replyDeadline()).minus(Forwarding.ANSWER_MARGIN);
-        boolean recorded = record(interceptor.observe(request), profile);
+        String upstream = request.host() + ":" + context.config().backendPort();
+        return context.recorder().recordAsync(o.readings()).handleAsync((ok, error) -> {
+            if (error != null) {
+                notRecorded.increment();
+                LOG.error("could not record what a {} device sent: {}", profile, error.getMessage());
+            }
+            return error == null || o.isEmpty();
+        }, loop).thenCompose(recorded -> (forwarding.worthTrying(upstream)
+                ? forwarding.forward(request, upstream, deadline, interceptor)
+                : CompletableFuture.<Answer>completedFuture(null))
+                .thenApplyAsync(fromBackend -> finish(request, profile, interceptor, recorded, fromBackend), loop));
+    }
+
+    /**
+     * Handles a request on a blocking thread: records what {@code o} found durably, then asks the backend
+     * ({@code started}: the request already on its way there while it arrived, else {@code null}).
+     */
+    Answer handle(HttpRequest request, String profile, HttpInterceptor interceptor, Observation o, StreamedRequest started) {
+        Instant deadline = request.receivedAt().plus(interceptor.replyDeadline()).minus(Forwarding.ANSWER_MARGIN);
+        boolean recorded = record(o, profile);
         String upstream = request.host() + ":" + context.config().backendPort();
         Answer answer = null;
         if (started != null) {
-            answer = forwarding.awaitReply(request, upstream, deadline, interceptor, started.reply());
+            answer = Forwarding.await(forwarding.answer(request, upstream, deadline, interceptor, started.reply()));
         } else if (forwarding.worthTrying(upstream)) {
-            answer = forwarding.forward(request, upstream, deadline, interceptor);
+            answer = Forwarding.await(forwarding.forward(request, upstream, deadline, interceptor));
         }
+        return finish(request, profile, interceptor, recorded, answer);
+    }
+
+    /** The backend's answer, or the profile's when there is none; counted, and its flow queued or written. */
+    private Answer finish(HttpRequest request, String profile, HttpInterceptor interceptor, boolean recorded, Answer fromBackend) {
+        Answer answer = fromBackend;
         if (answer == null) {
             answer = interceptor.impersonate(request)
                     .map(r -> new Answer(r, Flow.Outcome.IMPERSONATED, true))
@@ -72,10 +112,9 @@ final class Exchange {
         if (answer.stream() != null) {
             // recorded once the body went through, with its length (the bytes themselves are not kept)
             answer.stream().done().whenComplete((bytes, error) -> flows.queue(withReplyLength(flow, bytes == null ? -1 : bytes)));
-            return answer;
-        }
-        if (answer.outcome() == Flow.Outcome.IMPERSONATED && context.config().backfill()) {
+        } else if (answer.outcome() == Flow.Outcome.IMPERSONATED && context.config().backfill()) {
             // to be re-sent later it must survive a crash like the readings do: written before the reply
+            // (only on the blocking path: canHandleAsync keeps backfill off the event loops)
             try {
                 context.recorder().recordFlow(flow);
             } catch (RecordException e) {

@@ -80,41 +80,64 @@ final class Forwarding {
         return backend.stream(address, out, interceptor.replyDeadline().minus(ANSWER_MARGIN));
     }
 
-    /** Sends {@code request} whole and waits for the reply until {@code deadline}; {@code null} when none came. */
-    Answer forward(HttpRequest request, String upstream, Instant deadline, HttpInterceptor interceptor) {
-        Duration left = Duration.between(clock.instant(), deadline);
-        if (left.isNegative() || left.isZero()) {
-            return null;
+    /**
+     * Sends {@code request} whole; completes with the answer, or with {@code null} when no reply came by
+     * {@code deadline} (the profile answers then). Never blocks; completes on an event loop.
+     */
+    CompletableFuture<Answer> forward(HttpRequest request, String upstream, Instant deadline, HttpInterceptor interceptor) {
+        if (!clock.instant().isBefore(deadline)) {
+            return CompletableFuture.completedFuture(null);
         }
-        InetSocketAddress address;
-        try {
-            address = backend.resolve(request.host()).get(left.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (Exception e) {
-            return failed(request, upstream, e);
-        }
-        monitor(upstream, address);
-        left = Duration.between(clock.instant(), deadline);
-        return awaitReply(request, upstream, deadline, interceptor, backend.exchange(address, () -> toNetty(request), left));
+        CompletableFuture<BackendReply> pending = backend.resolve(request.host()).thenCompose(address -> {
+            monitor(upstream, address);
+            Duration left = Duration.between(clock.instant(), deadline);
+            return left.isNegative() || left.isZero()
+                    ? CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("no time left after resolving"))
+                    : backend.exchange(address, () -> toNetty(request), left);
+        });
+        return answer(request, upstream, deadline, interceptor, pending);
     }
 
-    /** Waits for the backend's reply until {@code deadline}; {@code null} when none came (the profile answers). */
-    Answer awaitReply(HttpRequest request, String upstream, Instant deadline, HttpInterceptor interceptor,
-                              CompletableFuture<BackendReply> pending) {
-        BackendReply backendReply;
+    /**
+     * The answer from a backend reply on its way ({@code null} when none comes by {@code deadline}: a
+     * reply coming later is discarded). Never blocks.
+     */
+    CompletableFuture<Answer> answer(HttpRequest request, String upstream, Instant deadline, HttpInterceptor interceptor,
+                                     CompletableFuture<BackendReply> pending) {
+        CompletableFuture<Answer> out = new CompletableFuture<>();
+        long left = Math.max(0, Duration.between(clock.instant(), deadline).toNanos()) + ANSWER_MARGIN.toNanos();
+        var timer = context.netty().eventLoops().next().schedule(() -> {
+            if (out.complete(null)) {
+                failed(request, upstream, new java.util.concurrent.TimeoutException("no reply by the deadline"));
+            }
+        }, left, TimeUnit.NANOSECONDS);
+        pending.whenComplete((reply, error) -> {
+            timer.cancel(false);
+            if (out.isDone()) {
+                if (reply != null) {
+                    reply.discard(); // too late: the profile answered
+                }
+                return;
+            }
+            out.complete(error != null ? failed(request, upstream, error) : toAnswer(request, upstream, interceptor, reply));
+        });
+        return out;
+    }
+
+    /** Waits for {@code answer} (it always completes by its deadline); for blocking threads. */
+    static Answer await(CompletableFuture<Answer> answer) {
         try {
-            long left = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
-            backendReply = pending.get(left + ANSWER_MARGIN.toNanos(), TimeUnit.NANOSECONDS);
+            return answer.get();
         } catch (InterruptedException e) {
-            pending.thenAccept(BackendReply::discard); // a reply that comes after all must not leak
             Thread.currentThread().interrupt();
             return null;
-        } catch (Exception e) {
-            pending.thenAccept(BackendReply::discard);
-            return failed(request, upstream, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.error("forwarding failed", e.getCause());
+            return null;
         }
+    }
+
+    private Answer toAnswer(HttpRequest request, String upstream, HttpInterceptor interceptor, BackendReply backendReply) {
         context.connectivity().reportSuccess(upstream);
         if (backendReply instanceof BackendReply.Streamed s) {
             // too large to be an upload's answer: relayed, not learned
@@ -133,8 +156,9 @@ final class Forwarding {
         return new Answer(reply, Flow.Outcome.FORWARDED, false);
     }
 
-    private Answer failed(HttpRequest request, String upstream, Exception e) {
-        String reason = e.getCause() != null ? e.getCause().toString() : e.toString();
+    private Answer failed(HttpRequest request, String upstream, Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        String reason = cause.getCause() != null ? cause.getCause().toString() : cause.toString();
         context.connectivity().reportFailure(upstream, reason);
         LOG.info("{} did not answer {} {} in time ({}); answering for it", upstream, request.method(), request.path(), reason);
         return null;

@@ -5,8 +5,10 @@ import java.util.Optional;
 
 /**
  * A profile's knowledge of its backend's HTTP protocol. The proxy calls it for every request to an
- * intercepted host. All methods are called on blocking threads, possibly concurrently: implementations
- * must be thread-safe, must not do network I/O and should take well under a millisecond.
+ * intercepted host, possibly concurrently, on event loops as well as blocking threads: implementations
+ * must be thread-safe and must never block (no network or disk I/O; hand such work, like saving what
+ * was learned, to {@link org.understudy.api.PluginScheduler#blocking()}), and should take well under a
+ * millisecond.
  */
 public interface HttpInterceptor {
 

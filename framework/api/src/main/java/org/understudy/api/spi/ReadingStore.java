@@ -22,6 +22,21 @@ public interface ReadingStore<C extends Record> extends Plugin<C> {
     /** Appends readings in order, durably; assigns each the next sequence. */
     void append(List<Reading> readings) throws RecordException;
 
+    /**
+     * Appends readings like {@link #append} without blocking the caller; the future completes when they
+     * are durable (on any thread) or fails with a {@link RecordException}. The default runs
+     * {@link #append} on {@code blocking}; a store with its own writer thread hands the write to it.
+     */
+    default java.util.concurrent.CompletableFuture<Void> appendAsync(List<Reading> readings, java.util.concurrent.Executor blocking) {
+        return java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                append(readings);
+            } catch (RecordException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, blocking);
+    }
+
     /** Stores content under its SHA-256, durably, and records its metadata. */
     Blob putBlob(String deviceId, String profile, Instant time, String contentType, byte[] content)
             throws RecordException;

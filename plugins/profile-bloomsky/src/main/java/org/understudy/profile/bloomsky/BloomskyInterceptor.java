@@ -30,8 +30,12 @@ final class BloomskyInterceptor implements HttpInterceptor {
     private final Path learnedFile;
     private final Clock clock;
     private volatile LearnedReply learned;
+    /** Where the learned reply is written: never on the caller's thread, which may be an event loop. */
+    private final java.util.concurrent.Executor saver;
+    private final java.util.concurrent.atomic.AtomicBoolean savePending = new java.util.concurrent.atomic.AtomicBoolean();
 
-    BloomskyInterceptor(BloomskyConfig config, Path dataDirectory, Clock clock) {
+    BloomskyInterceptor(BloomskyConfig config, Path dataDirectory, Clock clock, java.util.concurrent.Executor saver) {
+        this.saver = saver;
         this.config = config;
         this.location = config.hasLocation() ? new SunTimesToday.AtLocation(config) : null;
         this.learnedFile = dataDirectory.resolve("learned-reply.json");
@@ -71,9 +75,17 @@ final class BloomskyInterceptor implements HttpInterceptor {
             LearnedReply next = LearnedReply.from(reply.headers(), body, learned);
             if (!next.equals(learned)) { // the sun times change once a day: write only then
                 learned = next;
-                learned.save(learnedFile);
+                if (savePending.compareAndSet(false, true)) {
+                    saver.execute(this::save);
+                }
             }
         }
+    }
+
+    /** Writes the latest learned reply (one writer at a time: both would use the same temporary file). */
+    private synchronized void save() {
+        savePending.set(false);
+        learned.save(learnedFile);
     }
 
     @Override

@@ -34,7 +34,7 @@ public final class BloomskyProfile implements DeviceProfile<BloomskyConfig> {
     public void start(PluginContext<BloomskyConfig> context) {
         BloomskyConfig c = context.config();
         hosts = c.hosts().stream().map(HostPattern::of).toList();
-        interceptor = new BloomskyInterceptor(c, context.dataDirectory(), Clock.systemUTC());
+        interceptor = new BloomskyInterceptor(c, context.dataDirectory(), Clock.systemUTC(), context.scheduler().blocking());
     }
 
     @Override

@@ -42,7 +42,7 @@ class BloomskyInterceptorTest {
     }
 
     BloomskyInterceptor interceptor(BloomskyConfig c, Instant now) {
-        return new BloomskyInterceptor(c, data, Clock.fixed(now, ZoneOffset.UTC));
+        return new BloomskyInterceptor(c, data, Clock.fixed(now, ZoneOffset.UTC), Runnable::run);
     }
 
     @Test

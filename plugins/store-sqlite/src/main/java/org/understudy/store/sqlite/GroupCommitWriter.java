@@ -61,15 +61,23 @@ final class GroupCommitWriter implements Runnable {
         this.maxBatchReadings = maxBatchReadings;
     }
 
-    /** Queues a write and blocks until it is durable (or failed). */
-    void write(Write write) throws RecordException {
+    /**
+     * Queues a write; the future completes on the writer thread once it is durable, or fails with a
+     * {@link RecordException}.
+     */
+    CompletableFuture<Void> writeAsync(Write write) {
         if (stopping) {
-            throw new RecordException("the store is stopping");
+            return CompletableFuture.failedFuture(new RecordException("the store is stopping"));
         }
         Pending p = new Pending(write, new CompletableFuture<>());
         queue.add(p);
+        return p.done();
+    }
+
+    /** Queues a write and blocks until it is durable (or failed). */
+    void write(Write write) throws RecordException {
         try {
-            p.done().get();
+            writeAsync(write).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RecordException("interrupted while waiting for the commit; the write may or may not be durable");

@@ -249,7 +249,27 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         if (readings.isEmpty()) {
             return;
         }
-        write(new GroupCommitWriter.Write() {
+        write(appending(readings));
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> appendAsync(List<Reading> readings, java.util.concurrent.Executor blocking) {
+        if (readings.isEmpty()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        try {
+            return writer().writeAsync(appending(readings)).whenComplete((ok, e) -> {
+                if (e != null) {
+                    lastError = e.getMessage();
+                }
+            });
+        } catch (RecordException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static GroupCommitWriter.Write appending(List<Reading> readings) {
+        return new GroupCommitWriter.Write() {
             @Override
             public int readings() {
                 return readings.size();
@@ -261,7 +281,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
                     s.add(r);
                 }
             }
-        });
+        };
     }
 
     @Override
