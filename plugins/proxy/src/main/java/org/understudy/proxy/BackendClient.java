@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -91,10 +92,11 @@ final class BackendClient implements AutoCloseable {
      * {@code deadline}. {@code request} may be called twice: a kept
      * connection the backend closed meanwhile is retried once on a fresh one.
      */
-    CompletableFuture<BackendReply> exchange(InetSocketAddress backend, Supplier<FullHttpRequest> request, Duration deadline) {
-        CompletableFuture<BackendReply> reply = withDeadline(deadline);
-        Runnable fresh = () -> connectAndSend(backend, request.get(), reply, deadline);
-        Channel kept = pool.take(backend);
+    CompletableFuture<BackendReply> exchange(InetSocketAddress backend, Supplier<FullHttpRequest> request, Duration deadline,
+                                             EventLoop loop) {
+        CompletableFuture<BackendReply> reply = withDeadline(deadline, loop);
+        Runnable fresh = () -> connectAndSend(backend, request.get(), reply, deadline, loop);
+        Channel kept = pool.take(backend, loop);
         if (kept != null) {
             kept.pipeline().get(BackendConnection.class).send(kept, request.get(), reply, fresh);
         } else {
@@ -108,8 +110,8 @@ final class BackendClient implements AutoCloseable {
      * its body parts as they are written to the returned {@link StreamedRequest}, in order.
      */
     StreamedRequest stream(CompletableFuture<InetSocketAddress> address, io.netty.handler.codec.http.HttpRequest head,
-                           Duration deadline) {
-        CompletableFuture<BackendReply> reply = withDeadline(deadline);
+                           Duration deadline, EventLoop loop) {
+        CompletableFuture<BackendReply> reply = withDeadline(deadline, loop);
         StreamedRequest request = new StreamedRequest(reply);
         request.write(head);
         address.whenComplete((backend, unresolved) -> {
@@ -118,7 +120,7 @@ final class BackendClient implements AutoCloseable {
                 return;
             }
             BackendConnection connection = newConnection(backend);
-            ChannelFuture connect = connect(backend, connection, deadline);
+            ChannelFuture connect = connect(backend, connection, deadline, loop);
             connect.addListener(f -> {
                 if (f.isSuccess()) {
                     connection.expect(connect.channel(), reply, null);
@@ -131,9 +133,14 @@ final class BackendClient implements AutoCloseable {
         return request;
     }
 
-    private CompletableFuture<BackendReply> withDeadline(Duration deadline) {
+    /** One of the shared event loops, for callers that are not on one. */
+    EventLoop anyLoop() {
+        return netty.eventLoops().next();
+    }
+
+    private CompletableFuture<BackendReply> withDeadline(Duration deadline, EventLoop loop) {
         CompletableFuture<BackendReply> reply = new CompletableFuture<>();
-        var timeout = netty.eventLoops().next().schedule(
+        var timeout = loop.schedule(
                 () -> reply.completeExceptionally(new TimeoutException("no reply within " + deadline.toMillis() + " ms")),
                 deadline.toNanos(), TimeUnit.NANOSECONDS);
         reply.whenComplete((r, t) -> timeout.cancel(false));
@@ -145,9 +152,9 @@ final class BackendClient implements AutoCloseable {
     }
 
     private void connectAndSend(InetSocketAddress backend, FullHttpRequest request, CompletableFuture<BackendReply> reply,
-                                Duration deadline) {
+                                Duration deadline, EventLoop loop) {
         BackendConnection connection = newConnection(backend);
-        ChannelFuture connect = connect(backend, connection, deadline);
+        ChannelFuture connect = connect(backend, connection, deadline, loop);
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 connection.send(connect.channel(), request, reply, null);
@@ -158,8 +165,9 @@ final class BackendClient implements AutoCloseable {
         });
     }
 
-    private ChannelFuture connect(InetSocketAddress backend, BackendConnection connection, Duration deadline) {
-        ChannelFuture connect = new Bootstrap().group(netty.eventLoops()).channel(netty.socketChannelType())
+    /** A new connection on {@code loop}: the device's own, so that the two talk without crossing threads. */
+    private ChannelFuture connect(InetSocketAddress backend, BackendConnection connection, Duration deadline, EventLoop loop) {
+        ChannelFuture connect = new Bootstrap().group(loop).channel(netty.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(config.connectTimeout().toMillis(), deadline.toMillis()))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -109,7 +109,7 @@ final class Backfill {
         try {
             var address = backend.resolve(request.host()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             forwarding.monitor(upstream, address);
-            var pending = backend.exchange(address, () -> Forwarding.toNetty(request), timeout);
+            var pending = backend.exchange(address, () -> Forwarding.toNetty(request), timeout, backend.anyLoop());
             BackendReply reply;
             try {
                 reply = pending.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);

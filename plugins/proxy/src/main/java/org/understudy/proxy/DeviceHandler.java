@@ -78,7 +78,7 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Observation observed = interceptor.observe(apiRequest);
         if (started == null && exchange.canHandleAsync(observed)) {
             // readings only: the store's writer commits them and the rest happens here, on this event loop
-            exchange.handleAsync(apiRequest, profileId, interceptor, observed, ctx.executor()).whenComplete((a, error) -> {
+            exchange.handleAsync(apiRequest, profileId, interceptor, observed, ctx.channel().eventLoop()).whenComplete((a, error) -> {
                 if (error != null) {
                     LOG.error("request {} {} failed", apiRequest.method(), apiRequest.path(), error);
                     answer(ctx, Replies.plain(500, "internal error"), true, true);

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +60,7 @@ final class Exchange {
      * writer commits them), then forwards or impersonates, never blocking. Completes on {@code loop}.
      */
     CompletableFuture<Answer> handleAsync(HttpRequest request, String profile, HttpInterceptor interceptor, Observation o,
-                                          Executor loop) {
+                                          io.netty.channel.EventLoop loop) {
         Instant deadline = request.receivedAt().plus(interceptor.replyDeadline()).minus(Forwarding.ANSWER_MARGIN);
         String upstream = request.host() + ":" + context.config().backendPort();
         return context.recorder().recordAsync(o.readings()).handleAsync((ok, error) -> {
@@ -71,7 +70,7 @@ final class Exchange {
             }
             return error == null || o.isEmpty();
         }, loop).thenCompose(recorded -> (forwarding.worthTrying(upstream)
-                ? forwarding.forward(request, upstream, deadline, interceptor)
+                ? forwarding.forward(request, upstream, deadline, interceptor, loop)
                 : CompletableFuture.<Answer>completedFuture(null))
                 .thenApplyAsync(fromBackend -> finish(request, profile, interceptor, recorded, fromBackend), loop));
     }
@@ -86,9 +85,10 @@ final class Exchange {
         String upstream = request.host() + ":" + context.config().backendPort();
         Answer answer = null;
         if (started != null) {
-            answer = Forwarding.await(forwarding.answer(request, upstream, deadline, interceptor, started.reply()));
+            answer = Forwarding.await(forwarding.answer(request, upstream, deadline, interceptor, started.reply(),
+                    forwarding.anyLoop()));
         } else if (forwarding.worthTrying(upstream)) {
-            answer = Forwarding.await(forwarding.forward(request, upstream, deadline, interceptor));
+            answer = Forwarding.await(forwarding.forward(request, upstream, deadline, interceptor, forwarding.anyLoop()));
         }
         return finish(request, profile, interceptor, recorded, answer);
     }

@@ -1,6 +1,7 @@
 package org.understudy.proxy;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -50,6 +51,11 @@ final class Forwarding {
         this.clock = clock;
     }
 
+    /** One of the shared event loops, for work that does not start on one. */
+    EventLoop anyLoop() {
+        return backend.anyLoop();
+    }
+
     /** Whether requests for {@code upstream} should go to the backend now. */
     boolean worthTrying(String upstream) {
         return backend.canForward() && !context.connectivity().state(upstream).knownDown();
@@ -59,7 +65,8 @@ final class Forwarding {
      * Starts forwarding a request whose body is still arriving (on the device's event loop), unless its
      * backend is known down; {@code null} then, and the request is handled whole when it is complete.
      */
-    StreamedRequest startForward(io.netty.handler.codec.http.HttpRequest head, String host, HttpInterceptor interceptor) {
+    StreamedRequest startForward(io.netty.handler.codec.http.HttpRequest head, String host, HttpInterceptor interceptor,
+                                 EventLoop loop) {
         String upstream = host + ":" + context.config().backendPort();
         if (!worthTrying(upstream)) {
             return null;
@@ -77,14 +84,15 @@ final class Forwarding {
         } else {
             HttpUtil.setTransferEncodingChunked(out, true);
         }
-        return backend.stream(address, out, interceptor.replyDeadline().minus(ANSWER_MARGIN));
+        return backend.stream(address, out, interceptor.replyDeadline().minus(ANSWER_MARGIN), loop);
     }
 
     /**
      * Sends {@code request} whole; completes with the answer, or with {@code null} when no reply came by
      * {@code deadline} (the profile answers then). Never blocks; completes on an event loop.
      */
-    CompletableFuture<Answer> forward(HttpRequest request, String upstream, Instant deadline, HttpInterceptor interceptor) {
+    CompletableFuture<Answer> forward(HttpRequest request, String upstream, Instant deadline, HttpInterceptor interceptor,
+                                      EventLoop loop) {
         if (!clock.instant().isBefore(deadline)) {
             return CompletableFuture.completedFuture(null);
         }
@@ -93,9 +101,9 @@ final class Forwarding {
             Duration left = Duration.between(clock.instant(), deadline);
             return left.isNegative() || left.isZero()
                     ? CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("no time left after resolving"))
-                    : backend.exchange(address, () -> toNetty(request), left);
+                    : backend.exchange(address, () -> toNetty(request), left, loop);
         });
-        return answer(request, upstream, deadline, interceptor, pending);
+        return answer(request, upstream, deadline, interceptor, pending, loop);
     }
 
     /**
@@ -103,10 +111,10 @@ final class Forwarding {
      * reply coming later is discarded). Never blocks.
      */
     CompletableFuture<Answer> answer(HttpRequest request, String upstream, Instant deadline, HttpInterceptor interceptor,
-                                     CompletableFuture<BackendReply> pending) {
+                                     CompletableFuture<BackendReply> pending, EventLoop loop) {
         CompletableFuture<Answer> out = new CompletableFuture<>();
         long left = Math.max(0, Duration.between(clock.instant(), deadline).toNanos()) + ANSWER_MARGIN.toNanos();
-        var timer = context.netty().eventLoops().next().schedule(() -> {
+        var timer = loop.schedule(() -> {
             if (out.complete(null)) {
                 failed(request, upstream, new java.util.concurrent.TimeoutException("no reply by the deadline"));
             }

@@ -52,7 +52,7 @@ final class RequestTap extends ChannelInboundHandlerAdapter {
                 DeviceProfile<?> profile = host.isEmpty() ? null : profiles.interceptorOf(host).orElse(null);
                 HttpInterceptor interceptor = profile == null ? null : profile.httpInterceptor().orElse(null);
                 if (interceptor != null) {
-                    inFlight = forwarding.startForward(head, host, interceptor);
+                    inFlight = forwarding.startForward(head, host, interceptor, ctx.channel().eventLoop());
                 }
             }
         }

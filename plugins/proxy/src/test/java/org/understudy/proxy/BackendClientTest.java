@@ -114,7 +114,7 @@ class BackendClientTest {
 
     private static String ask(BackendClient client, ServerSocket backend) throws Exception {
         FullHttpResponse r = ((BackendReply.Whole) client.exchange(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                backend.getLocalPort()), BackendClientTest::request, Duration.ofSeconds(2)).get(3, TimeUnit.SECONDS)).response();
+                backend.getLocalPort()), BackendClientTest::request, Duration.ofSeconds(2), client.anyLoop()).get(3, TimeUnit.SECONDS)).response();
         try {
             return r.status().code() + ":" + r.content().toString(StandardCharsets.UTF_8);
         } finally {
