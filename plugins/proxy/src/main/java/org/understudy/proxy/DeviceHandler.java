@@ -112,7 +112,14 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /** The Host header without its port, normalised; empty when there is none. */
     static String hostOf(io.netty.handler.codec.http.HttpRequest request) {
-        return HostPattern.normalise(request.headers().get(HttpHeaderNames.HOST, "").replaceFirst(":\\d+$", ""));
+        String host = request.headers().get(HttpHeaderNames.HOST, "");
+        int colon = host.lastIndexOf(':');
+        // a port follows the last colon unless it is inside an IPv6 literal's brackets
+        if (colon > host.lastIndexOf(']') && colon + 1 < host.length()
+                && host.substring(colon + 1).chars().allMatch(c -> c >= '0' && c <= '9')) {
+            host = host.substring(0, colon);
+        }
+        return HostPattern.normalise(host);
     }
 
     /** A large backend reply: its head now, its body as it arrives; the next request once it is all sent. */

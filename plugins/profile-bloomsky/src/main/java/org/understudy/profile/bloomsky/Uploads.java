@@ -36,6 +36,7 @@ final class Uploads {
             new String[] {"Rain", "rain"},
             new String[] {"ChargerStatus", "charging"});
     private static final List<String> ATTRIBUTES = List.of("DeviceType", "FWVersion1", "FWVersion2", "HWVersion");
+    private static final java.util.regex.Pattern DEVICE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     private Uploads() {
     }
@@ -52,7 +53,7 @@ final class Uploads {
         JsonNode info = InfoParser.parse(request.rawQuery(), maxInfoLength).orElse(null);
         String pathId = request.path().length() > PATH.length() ? request.path().substring(PATH.length()) : "";
         String deviceId = info != null && info.hasNonNull("DeviceID") ? info.get("DeviceID").asText().trim() : pathId;
-        if (deviceId.isEmpty() || !deviceId.matches("[A-Za-z0-9_.:-]{1,64}")) {
+        if (!DEVICE_ID.matcher(deviceId).matches()) {
             return Observation.NONE;
         }
         Instant received = request.receivedAt();

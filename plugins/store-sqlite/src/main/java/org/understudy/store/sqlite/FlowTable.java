@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.understudy.api.model.Flow;
 import org.understudy.api.model.StoredFlow;
@@ -59,7 +58,11 @@ final class FlowTable {
 
     /** The content type a body was sent with, for storing it as a blob. */
     static String contentType(List<Map.Entry<String, String>> headers) {
-        return headers.stream().filter(h -> h.getKey().toLowerCase(Locale.ROOT).equals("content-type"))
-                .map(Map.Entry::getValue).findFirst().orElse("application/octet-stream");
+        for (Map.Entry<String, String> h : headers) {
+            if (h.getKey().equalsIgnoreCase("content-type")) {
+                return h.getValue();
+            }
+        }
+        return "application/octet-stream";
     }
 }
