@@ -63,16 +63,18 @@ final class Exchange {
                                           io.netty.channel.EventLoop loop) {
         Instant deadline = request.receivedAt().plus(interceptor.replyDeadline()).minus(Forwarding.ANSWER_MARGIN);
         String upstream = request.host() + ":" + context.config().backendPort();
-        return context.recorder().recordAsync(o.readings()).handleAsync((ok, error) -> {
+        // the backend is asked while the store commits: the device's wait is the longer of the two, not their sum
+        CompletableFuture<Answer> fromBackend = forwarding.worthTrying(upstream)
+                ? forwarding.forward(request, upstream, deadline, interceptor, loop)
+                : CompletableFuture.completedFuture(null);
+        CompletableFuture<Boolean> recorded = context.recorder().recordAsync(o.readings()).handle((ok, error) -> {
             if (error != null) {
                 notRecorded.increment();
                 LOG.error("could not record what a {} device sent: {}", profile, error.getMessage());
             }
             return error == null || o.isEmpty();
-        }, loop).thenCompose(recorded -> (forwarding.worthTrying(upstream)
-                ? forwarding.forward(request, upstream, deadline, interceptor, loop)
-                : CompletableFuture.<Answer>completedFuture(null))
-                .thenApplyAsync(fromBackend -> finish(request, profile, interceptor, recorded, fromBackend), loop));
+        });
+        return recorded.thenCombineAsync(fromBackend, (stored, answer) -> finish(request, profile, interceptor, stored, answer), loop);
     }
 
     /**
@@ -81,16 +83,16 @@ final class Exchange {
      */
     Answer handle(HttpRequest request, String profile, HttpInterceptor interceptor, Observation o, StreamedRequest started) {
         Instant deadline = request.receivedAt().plus(interceptor.replyDeadline()).minus(Forwarding.ANSWER_MARGIN);
-        boolean recorded = record(o, profile);
         String upstream = request.host() + ":" + context.config().backendPort();
-        Answer answer = null;
+        // asked first, answered while the store writes: the reply still waits for both
+        CompletableFuture<Answer> fromBackend = null;
         if (started != null) {
-            answer = Forwarding.await(forwarding.answer(request, upstream, deadline, interceptor, started.reply(),
-                    forwarding.anyLoop()));
+            fromBackend = forwarding.answer(request, upstream, deadline, interceptor, started.reply(), forwarding.anyLoop());
         } else if (forwarding.worthTrying(upstream)) {
-            answer = Forwarding.await(forwarding.forward(request, upstream, deadline, interceptor, forwarding.anyLoop()));
+            fromBackend = forwarding.forward(request, upstream, deadline, interceptor, forwarding.anyLoop());
         }
-        return finish(request, profile, interceptor, recorded, answer);
+        boolean recorded = record(o, profile);
+        return finish(request, profile, interceptor, recorded, fromBackend == null ? null : Forwarding.await(fromBackend));
     }
 
     /** The backend's answer, or the profile's when there is none; counted, and its flow queued or written. */
