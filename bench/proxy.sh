@@ -3,14 +3,16 @@
 # nginx answering like the Bloomsky backend), with a ~340-byte Bloomsky-style POST, every request's
 # reading recorded durably by Understudy; then the upstream is stopped and Understudy's offline
 # impersonation rate is measured (readings still durable).
-# Goals on the 2-core reference box: online >= 1.0x nginx, offline >= 20,000 replies/s.
+# Goals on the 2-core reference box: online >= 1.0x nginx, offline >= 20,000 replies/s. Understudy is
+# measured after a warm-up (the JIT compiles its hot paths; nginx needs none), as a gateway runs for days.
 #
-#   bench/proxy.sh [seconds] [connections]        (defaults 10 and 16)
+#   bench/proxy.sh [seconds] [connections] [warm-up seconds]     (defaults 10, 16 and 10)
 # Needs: the distribution built, nginx, wrk, dnsmasq, curl.
-# Last line: RESULT online_rps=... nginx_rps=... online_ratio=... offline_rps=... online_p50_ms=... nginx_p50_ms=...
+# Last line: RESULT online_rps=... nginx_rps=... online_ratio=... offline_rps=... online_p50_ms=... nginx_p50_ms=... warmup_s=...
 set -euo pipefail
 seconds=${1:-10}
 connections=${2:-16}
+warmup=${3:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
 dist="$root/distribution/target/understudy"
 [ -x "$dist/bin/understudy" ] || { echo "no distribution at $dist: run 'mvn -q package -DskipTests' first" >&2; exit 1; }
@@ -76,18 +78,20 @@ p50() { awk '$1 == "50%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, 
   printf "%.3f", (u == "us" ? v / 1000 : (u == "s" ? v * 1000 : v)) }'; }
 # wrk prints "Non-2xx or 3xx responses: N" when there were any; a run with failures is not a result
 check() { if grep -q 'Non-2xx' "$1"; then echo "$(basename "$1" .out): $(grep -h 'Non-2xx' "$1")" >&2; fi; }
-wrk -t2 -c"$connections" -d3s -s "$work/post.lua" "http://127.0.0.1:$us" >/dev/null 2>&1 || true   # warm-up
+# warm-up: the JIT compiles the hot paths (its compiler threads took a fifth of the CPU in a 3 s warm-up)
+wrk -t2 -c"$connections" -d"${warmup}s" -s "$work/post.lua" "http://127.0.0.1:$us" >/dev/null 2>&1 || true
 nginx_rps=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$peer" | tee "$work/nginx.out" | rps)
 online_rps=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$us" | tee "$work/online.out" | rps)
 # what one device waits when the box is not saturated: one connection, median latency
 nginx_p50=$(wrk -t1 -c1 -d3s --latency -s "$work/post.lua" "http://127.0.0.1:$peer" | tee "$work/nginx1.out" | p50)
 online_p50=$(wrk -t1 -c1 -d3s --latency -s "$work/post.lua" "http://127.0.0.1:$us" | tee "$work/online1.out" | p50)
 kill "$(cat "$work/upstream.pid")"; rm -f "$work/upstream.pid"; sleep 0.5
-wrk -t2 -c"$connections" -d2s -s "$work/post.lua" "http://127.0.0.1:$us" >/dev/null 2>&1 || true      # notice the outage
+# notice the outage, and warm up the impersonation path as the online one was
+wrk -t2 -c"$connections" -d"$(( warmup / 2 > 2 ? warmup / 2 : 2 ))s" -s "$work/post.lua" "http://127.0.0.1:$us" >/dev/null 2>&1 || true
 offline_rps=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$us" | tee "$work/offline.out" | rps)
 status=$(curl -s -u admin:bench "http://127.0.0.1:$web/api/status")
 stored=$(printf '%s' "$status" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(next(p for p in s["plugins"] if p["id"]=="store-sqlite")["status"]["committedWrites"])')
 echo "nginx $nginx_rps rps, understudy online $online_rps rps, offline $offline_rps rps; one connection p50: nginx $nginx_p50 ms, understudy $online_p50 ms; store commits covered $stored writes"
 for f in "$work"/nginx.out "$work"/online.out "$work"/nginx1.out "$work"/online1.out "$work"/offline.out; do check "$f"; done
 ratio=$(awk -v a="$online_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-echo "RESULT online_rps=$online_rps nginx_rps=$nginx_rps online_ratio=$ratio offline_rps=$offline_rps online_p50_ms=$online_p50 nginx_p50_ms=$nginx_p50"
+echo "RESULT online_rps=$online_rps nginx_rps=$nginx_rps online_ratio=$ratio offline_rps=$offline_rps online_p50_ms=$online_p50 nginx_p50_ms=$nginx_p50 warmup_s=$warmup"
