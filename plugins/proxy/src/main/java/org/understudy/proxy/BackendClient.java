@@ -41,7 +41,11 @@ final class BackendClient implements AutoCloseable {
 
     private record Resolved(InetSocketAddress address, long atNanos) {}
 
-    BackendClient(NettyTransport netty, ProxyConfig config) {
+    private final BodyBudget budget;
+
+    /** @param budget what copies of large relayed replies may hold in memory (see {@link ReplyStream}) */
+    BackendClient(NettyTransport netty, ProxyConfig config, BodyBudget budget) {
+        this.budget = budget;
         this.netty = netty;
         this.config = config;
         this.pool = new BackendPool(config.maxIdleBackendConnections());
@@ -148,7 +152,8 @@ final class BackendClient implements AutoCloseable {
     }
 
     private BackendConnection newConnection(InetSocketAddress backend) {
-        return new BackendConnection(ch -> pool.give(backend, ch), Math.min(config.streamRepliesAbove(), config.maxBodyBytes()));
+        return new BackendConnection(ch -> pool.give(backend, ch), Math.min(config.streamRepliesAbove(), config.maxBodyBytes()),
+                budget, config.maxBodyBytes());
     }
 
     private void connectAndSend(InetSocketAddress backend, FullHttpRequest request, CompletableFuture<BackendReply> reply,

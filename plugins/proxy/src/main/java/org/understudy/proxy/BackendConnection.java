@@ -48,9 +48,15 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     private CompositeByteBuf body;
     private ReplyStream stream;
 
-    BackendConnection(Consumer<Channel> reusable, int streamAbove) {
+    private final BodyBudget budget;
+    private final long keepUpTo;
+
+    /** @param keepUpTo a streamed reply up to this size is also kept, for its flow (within {@code budget}) */
+    BackendConnection(Consumer<Channel> reusable, int streamAbove, BodyBudget budget, long keepUpTo) {
         this.reusable = reusable;
         this.streamAbove = streamAbove;
+        this.budget = budget;
+        this.keepUpTo = keepUpTo;
     }
 
     /**
@@ -154,7 +160,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         CompletableFuture<BackendReply> reply = current;
         boolean keep = HttpUtil.isKeepAlive(head);
         Channel channel = ctx.channel();
-        ReplyStream s = new ReplyStream(head, channel, complete -> {
+        ReplyStream s = new ReplyStream(head, channel, budget, keepUpTo, complete -> {
             if (complete && keep) {
                 reusable.accept(channel);
             } else {

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The request bytes all device connections may hold in memory at once ({@code maxBufferedBodyBytes}).
+ * The body bytes all connections may hold in memory at once ({@code maxBufferedBodyBytes}): device
+ * requests, and the copies kept of large relayed replies.
  * A request body is held whole (the profile observes it and it is stored before the reply), so many
  * large uploads at once could exhaust the heap; past the budget a request is answered 503 with
  * Retry-After and its connection closed. Thread-safe.
@@ -36,7 +37,8 @@ final class BodyBudget {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    private boolean take(long bytes) {
+    /** Takes {@code bytes} from the budget if that many are left. */
+    boolean take(long bytes) {
         for (long now = available.get(); ; now = available.get()) {
             if (now < bytes) {
                 return false;
@@ -47,7 +49,8 @@ final class BodyBudget {
         }
     }
 
-    private void give(long bytes) {
+    /** Gives back what {@link #take} took. */
+    void give(long bytes) {
         available.addAndGet(bytes);
     }
 

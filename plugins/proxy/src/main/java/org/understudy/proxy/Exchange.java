@@ -113,7 +113,7 @@ final class Exchange {
         Flow flow = flow(request, profile, answer);
         if (answer.stream() != null) {
             // recorded once the body went through, with its length (the bytes themselves are not kept)
-            answer.stream().done().whenComplete((bytes, error) -> flows.queue(withReplyLength(flow, bytes == null ? -1 : bytes)));
+            answer.stream().done().whenComplete((relayed, error) -> flows.queue(withRelayedBody(flow, relayed)));
         } else if (answer.outcome() == Flow.Outcome.IMPERSONATED && context.config().backfill()) {
             // to be re-sent later it must survive a crash like the readings do: written before the reply
             // (only on the blocking path: canHandleAsync keeps backfill off the event loops)
@@ -158,8 +158,10 @@ final class Exchange {
                 new Flow.Body(answer.reply().body(), null, answer.reply().body().length));
     }
 
-    private static Flow withReplyLength(Flow f, long bytes) {
+    /** A streamed reply's flow: its body when it was kept (the store makes a blob of it), else its length. */
+    private static Flow withRelayedBody(Flow f, ReplyStream.Relayed relayed) {
+        Flow.Body body = relayed == null ? Flow.Body.EMPTY : new Flow.Body(relayed.body(), null, relayed.length());
         return new Flow(f.start(), f.duration(), f.profile(), f.client(), f.host(), f.method(), f.target(), f.status(), f.outcome(),
-                f.requestHeaders(), f.responseHeaders(), f.requestBody(), new Flow.Body(null, null, Math.max(0, bytes)));
+                f.requestHeaders(), f.responseHeaders(), f.requestBody(), body);
     }
 }

@@ -59,7 +59,8 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
     @Override
     public void start(PluginContext<ProxyConfig> context) throws Exception {
         ProxyConfig c = context.config();
-        BackendClient backend = context.own(new BackendClient(context.netty(), c));
+        BodyBudget bodies = new BodyBudget(c.maxBufferedBodyBytes(), c.maxBodyBytes());
+        BackendClient backend = context.own(new BackendClient(context.netty(), c, bodies));
         Forwarding forwarding = new Forwarding(context, backend, Clock.systemUTC());
         FlowWriter flows = new FlowWriter(context);
         Exchange ex = new Exchange(context, forwarding, flows, Clock.systemUTC());
@@ -68,7 +69,6 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         // every device connection and spliced backend: closed when the proxy stops, after its listeners
         ChannelGroup open = new DefaultChannelGroup("proxy", ImmediateEventExecutor.INSTANCE);
         context.own(() -> open.close().awaitUninterruptibly());
-        BodyBudget bodies = new BodyBudget(c.maxBufferedBodyBytes(), c.maxBodyBytes());
         listen(context, c.port(), open, ch -> {
             BodyBudget.Guard guard = bodies.guard();
             RequestTap tap = new RequestTap(context.profiles(), forwarding, c.streamRequestsAbove(), c.maxBodyBytes());

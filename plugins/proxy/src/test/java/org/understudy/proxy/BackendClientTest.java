@@ -126,7 +126,7 @@ class BackendClientTest {
         AtomicInteger accepted = new AtomicInteger();
         StringBuilder answers = new StringBuilder();
         try (ServerSocket server = backend(connectionHeader, repliesPerConnection, accepted);
-             BackendClient client = new BackendClient(netty, config(maxIdle))) {
+             BackendClient client = new BackendClient(netty, config(maxIdle), new BodyBudget(1 << 20, 1 << 20))) {
             for (int i = 0; i < requests; i++) {
                 answers.append(ask(client, server)).append(' ');
             }

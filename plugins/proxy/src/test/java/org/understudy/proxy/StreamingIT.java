@@ -37,6 +37,7 @@ class StreamingIT {
     static final String HOST = ProxyIT.HOST;
     static final int LARGE = 20 * 1024 * 1024;
     static final int CHUNKED = 3 * 1024 * 1024;
+    static final int MEDIUM = 1536 * 1024;
 
     @TempDir
     Path dir;
@@ -120,6 +121,10 @@ class StreamingIT {
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + LARGE + "\r\n\r\n")
                             .getBytes(StandardCharsets.ISO_8859_1));
                     out.write(pattern(LARGE));
+                } else if (path.equals("/api/medium")) {
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\nContent-Length: " + MEDIUM + "\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(pattern(MEDIUM));
                 } else if (path.equals("/api/chunked")) {
                     out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                     byte[] all = pattern(CHUNKED);
@@ -212,11 +217,20 @@ class StreamingIT {
             assertEquals("HTTP/1.1 200 OK", readHead(in, headers), "the same connection serves the next request");
             assertEquals("chunked", headers.get("transfer-encoding"));
             assertArrayEquals(pattern(CHUNKED), readBody(in, headers));
+
+            get(device.getOutputStream(), "/api/medium");
+            headers.clear();
+            assertEquals("HTTP/1.1 200 OK", readHead(in, headers));
+            assertArrayEquals(pattern(MEDIUM), readBody(in, headers));
         }
         Thread.sleep(600); // flows are written in batches
         var flows = runtime.store().orElseThrow().flowsAfter(0, HOST, Flow.Outcome.FORWARDED, 10);
         assertEquals(LARGE, flows.stream().filter(f -> f.flow().target().equals("/api/firmware")).findFirst().orElseThrow()
-                .flow().responseBody().size(), "recorded with its length");
+                .flow().responseBody().size(), "beyond maxBodyBytes: recorded with its length");
+        Flow.Body medium = flows.stream().filter(f -> f.flow().target().equals("/api/medium")).findFirst().orElseThrow()
+                .flow().responseBody();
+        assertArrayEquals(pattern(MEDIUM), runtime.store().orElseThrow().blobContent(medium.blobSha256()).orElseThrow(),
+                "streamed but within maxBodyBytes: kept as a blob");
     }
 
     @Test
