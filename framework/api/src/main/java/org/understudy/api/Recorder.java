@@ -12,8 +12,9 @@ import org.understudy.api.model.Reading;
  *
  * <p><b>Durability:</b> each method blocks until the data is durable on disk (as durable as the active
  * store makes it) and then returns; once it has returned, the data is never lost and will reach every
- * sink. Call it from a blocking-work thread ({@link PluginScheduler#blocking()}), never from an event
- * loop. Thread-safe; concurrent calls are group-committed by the store.
+ * sink. Call them from a blocking-work thread ({@link PluginScheduler#blocking()}), never from an event
+ * loop; the one exception is {@link #recordAsync}, which never blocks and tells durability through its
+ * future. Thread-safe; concurrent calls are group-committed by the store.
  */
 public interface Recorder {
 
