@@ -4,11 +4,12 @@
 #   (b) a forwarded name served from cache (both forward to the same "origin" dnsmasq and cache)
 # Goals on the 2-core reference box: (a) >= 1.2x dnsmasq, (b) >= 1.5x dnsmasq.
 #
-#   bench/dns.sh [seconds per run]        (default 10)
+#   bench/dns.sh [seconds per run] [warm-up seconds per name]        (defaults 10 and 10)
 # Needs: the distribution built (mvn -q package -DskipTests), dnsmasq, dnsperf, dig.
 # Last line: RESULT intercepted_qps=... intercepted_ratio=... cached_qps=... cached_ratio=...
 set -euo pipefail
 seconds=${1:-10}
+warmup=${2:-10}
 clients=${DNSPERF_CLIENTS:-8}
 threads=${DNSPERF_THREADS:-1}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,9 +76,9 @@ run() { # port queryfile -> qps
   dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "$seconds" -c "$clients" -T "$threads" -q 500 -t 2 2>&1 | tee -a "$work/dnsperf.log" \
     | awk '/Queries per second/ {print $4}'
 }
-# warm-up (JIT, caches), not counted
-dnsperf -s 127.0.0.1 -p "$us_port" -d "$work/intercepted.txt" -l 3 -c "$clients" >/dev/null 2>&1 || true
-dnsperf -s 127.0.0.1 -p "$us_port" -d "$work/cached.txt" -l 3 -c "$clients" >/dev/null 2>&1 || true
+# warm-up (JIT, caches), not counted: long enough for C2 to compile the hot paths, as in bench/proxy.sh
+dnsperf -s 127.0.0.1 -p "$us_port" -d "$work/intercepted.txt" -l "$warmup" -c "$clients" >/dev/null 2>&1 || true
+dnsperf -s 127.0.0.1 -p "$us_port" -d "$work/cached.txt" -l "$warmup" -c "$clients" >/dev/null 2>&1 || true
 a_peer=$(run "$peer_port" "$work/intercepted.txt"); a_us=$(run "$us_port" "$work/intercepted.txt")
 b_peer=$(run "$peer_port" "$work/cached.txt"); b_us=$(run "$us_port" "$work/cached.txt")
 echo "intercepted: understudy $a_us qps, dnsmasq $a_peer qps"
@@ -85,4 +86,4 @@ echo "cached:      understudy $b_us qps, dnsmasq $b_peer qps"
 lost=$(awk '/Queries lost/ {print $3}' "$work/dnsperf.log" | paste -sd' ')
 echo "queries lost per run (dnsmasq a, us a, dnsmasq b, us b): $lost"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-echo "RESULT intercepted_qps=$a_us intercepted_ratio=$(ratio "$a_us" "$a_peer") cached_qps=$b_us cached_ratio=$(ratio "$b_us" "$b_peer") dnsmasq_intercepted_qps=$a_peer dnsmasq_cached_qps=$b_peer"
+echo "RESULT intercepted_qps=$a_us intercepted_ratio=$(ratio "$a_us" "$a_peer") cached_qps=$b_us cached_ratio=$(ratio "$b_us" "$b_peer") dnsmasq_intercepted_qps=$a_peer dnsmasq_cached_qps=$b_peer warmup_s=$warmup"
