@@ -28,13 +28,20 @@ import java.util.concurrent.atomic.LongAdder;
 final class BodyBudget {
 
     private final AtomicLong available;
+    private final long total;
     private final long maxBodyBytes;
     final LongAdder refused = new LongAdder();
 
     /** @param maxBodyBytes larger bodies are not counted: the aggregator answers them 413 and drops them */
     BodyBudget(long bytes, long maxBodyBytes) {
         this.available = new AtomicLong(bytes);
+        this.total = bytes;
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** Body bytes held right now, for the status. */
+    long held() {
+        return total - available.get();
     }
 
     /** Takes {@code bytes} from the budget if that many are left. */

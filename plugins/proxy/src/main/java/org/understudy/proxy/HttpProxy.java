@@ -144,6 +144,7 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         out.put("unavailable", ex.unavailable.sum());
         out.put("notRecorded", ex.notRecorded.sum());
         BodyBudget bodies = bodyBudget;
+        out.put("bufferedBodyBytes", bodies == null ? 0 : bodies.held());
         out.put("refusedOverBodyBudget", bodies == null ? 0 : bodies.refused.sum());
         Backfill b = backfill;
         out.put("backfill", b == null ? "off" : b.status());

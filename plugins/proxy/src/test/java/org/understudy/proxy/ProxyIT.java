@@ -198,7 +198,11 @@ class ProxyIT {
                     .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             slow.getOutputStream().write(picture, 0, 1000);
             slow.getOutputStream().flush();
-            Thread.sleep(200);
+            long held = System.nanoTime() + 5_000_000_000L;
+            while (((Number) PluginStatus.of(runtime, "proxy").get("bufferedBodyBytes")).longValue() < 60_000
+                    && System.nanoTime() < held) {
+                Thread.sleep(10);
+            }
             var refused = StrictStation.post(port, HOST, target, picture);
             assertEquals(503, refused.status(), "a second one would pass the budget");
             assertEquals("5", refused.headers().get("retry-after"));
