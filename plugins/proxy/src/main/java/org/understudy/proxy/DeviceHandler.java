@@ -89,7 +89,20 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         try {
-            blocking.execute(() -> send(ctx, exchange.handle(apiRequest, profileId, interceptor, observed, started), keepAlive));
+            blocking.execute(() -> {
+                Answer a;
+                try {
+                    a = exchange.handle(apiRequest, profileId, interceptor, observed, started);
+                } catch (RuntimeException e) {
+                    if (started != null) {
+                        started.abandon();
+                    }
+                    LOG.error("request {} {} failed", apiRequest.method(), apiRequest.path(), e);
+                    answer(ctx, Replies.plain(500, "internal error"), true, true);
+                    return;
+                }
+                send(ctx, a, keepAlive);
+            });
         } catch (RejectedExecutionException stopping) {
             if (started != null) {
                 started.abandon();

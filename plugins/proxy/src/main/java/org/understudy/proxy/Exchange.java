@@ -97,6 +97,17 @@ final class Exchange {
 
     /** The backend's answer, or the profile's when there is none; counted, and its flow queued or written. */
     private Answer finish(HttpRequest request, String profile, HttpInterceptor interceptor, boolean recorded, Answer fromBackend) {
+        try {
+            return decide(request, profile, interceptor, recorded, fromBackend);
+        } catch (RuntimeException e) {
+            if (fromBackend != null && fromBackend.stream() != null) {
+                fromBackend.stream().abort(); // nobody will relay it: the backend connection is closed
+            }
+            throw e;
+        }
+    }
+
+    private Answer decide(HttpRequest request, String profile, HttpInterceptor interceptor, boolean recorded, Answer fromBackend) {
         Answer answer = fromBackend;
         if (answer == null) {
             answer = interceptor.impersonate(request)

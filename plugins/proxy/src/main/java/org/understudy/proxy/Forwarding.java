@@ -127,7 +127,12 @@ final class Forwarding {
                 }
                 return;
             }
-            out.complete(error != null ? failed(request, upstream, error) : toAnswer(request, upstream, interceptor, reply));
+            try {
+                out.complete(error != null ? failed(request, upstream, error) : toAnswer(request, upstream, interceptor, reply));
+            } catch (RuntimeException e) {
+                LOG.error("the backend's reply to {} {} could not be used", request.method(), request.path(), e);
+                out.complete(null);
+            }
         });
         return out;
     }
@@ -159,7 +164,11 @@ final class Forwarding {
             response.release();
         }
         if (reply.status() / 100 == 2) {
-            interceptor.learn(request, reply);
+            try {
+                interceptor.learn(request, reply);
+            } catch (RuntimeException e) { // a profile's mistake must not cost the device the backend's reply
+                LOG.error("the profile failed to learn from {} {}", request.method(), request.path(), e);
+            }
         }
         return new Answer(reply, Flow.Outcome.FORWARDED, false);
     }

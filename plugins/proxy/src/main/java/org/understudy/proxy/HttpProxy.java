@@ -72,7 +72,10 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         listen(context, c.port(), open, ch -> {
             BodyBudget.Guard guard = bodies.guard();
             RequestTap tap = new RequestTap(context.profiles(), forwarding, c.streamRequestsAbove(), c.maxBodyBytes());
-            ch.pipeline().addLast(new HttpServerCodec(c.maxHeaderBytes(), c.maxHeaderBytes(), 65536), guard, tap,
+            // FlowControlHandler: with reading paused while a request is answered, a pipelined next request the
+            // codec already decoded waits here instead of overtaking the answer
+            ch.pipeline().addLast(new HttpServerCodec(c.maxHeaderBytes(), c.maxHeaderBytes(), 65536),
+                    new io.netty.handler.flow.FlowControlHandler(), guard, tap,
                     new HttpObjectAggregator(c.maxBodyBytes()),
                     new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), Clock.systemUTC(), guard, tap));
         });

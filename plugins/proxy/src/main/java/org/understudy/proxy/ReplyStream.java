@@ -59,7 +59,11 @@ final class ReplyStream {
                 return;
             }
             this.device = device;
-            device.closeFuture().addListener(f -> backend.eventLoop().execute(() -> fail(new IOException("the device went away"))));
+            io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<Void>> gone =
+                    f -> backend.eventLoop().execute(() -> fail(new IOException("the device went away")));
+            device.closeFuture().addListener(gone);
+            // a kept-alive device connection may carry many streams: each listener goes with its stream
+            done.whenComplete((r, t) -> device.closeFuture().removeListener(gone));
             for (HttpContent c; (c = pending.poll()) != null;) {
                 write(c);
             }
@@ -74,6 +78,10 @@ final class ReplyStream {
     }
 
     void add(HttpContent content) {
+        if (done.isDone()) { // failed or aborted: nobody takes it any more
+            content.release();
+            return;
+        }
         int n = content.content().readableBytes();
         bytes += n;
         if (kept != null) {

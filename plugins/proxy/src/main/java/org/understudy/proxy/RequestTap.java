@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import org.understudy.api.ProfileDirectory;
 import org.understudy.api.spi.DeviceProfile;
 import org.understudy.api.spi.HttpInterceptor;
@@ -62,9 +61,6 @@ final class RequestTap extends ChannelInboundHandlerAdapter {
                 abandon(); // the aggregator refuses it: the backend must not get half of it
             } else {
                 inFlight.write(part.retainedDuplicate());
-                if (part instanceof LastHttpContent) {
-                    inFlight.finished();
-                }
             }
         }
         ctx.fireChannelRead(msg);

@@ -16,7 +16,7 @@ final class StreamedRequest {
     private final CompletableFuture<BackendReply> reply;
     private final ArrayDeque<HttpObject> waiting = new ArrayDeque<>();
     private Channel channel;
-    private boolean over;
+    private boolean abandoned;
 
     StreamedRequest(CompletableFuture<BackendReply> reply) {
         this.reply = reply;
@@ -36,7 +36,7 @@ final class StreamedRequest {
     void write(HttpObject part) {
         Channel ready;
         synchronized (this) {
-            if (over) {
+            if (abandoned) {
                 ReferenceCountUtil.release(part);
                 return;
             }
@@ -51,7 +51,7 @@ final class StreamedRequest {
 
     /** The connection is up (on its event loop): what waited goes out first, in order. */
     synchronized void connected(Channel ch) {
-        if (over) {
+        if (abandoned) {
             ch.close();
             return;
         }
@@ -62,14 +62,17 @@ final class StreamedRequest {
         channel = ch;
     }
 
-    /** The request will not be completed (the device went away, or the backend failed): the connection is closed. */
+    /**
+     * Nobody will use this exchange (the device went away, its request was refused, the backend failed):
+     * what waits is released, the connection closed, the reply failed (a reply already there is discarded).
+     */
     void abandon() {
         Channel open;
         synchronized (this) {
-            if (over) {
+            if (abandoned) {
                 return;
             }
-            over = true;
+            abandoned = true;
             for (HttpObject part; (part = waiting.poll()) != null;) {
                 ReferenceCountUtil.release(part);
             }
@@ -78,11 +81,8 @@ final class StreamedRequest {
         if (open != null) {
             open.close();
         }
-        reply.completeExceptionally(new java.io.IOException("the request was abandoned before it was complete"));
-    }
-
-    /** The request went out whole; only its reply is awaited now. */
-    synchronized void finished() {
-        over = true;
+        if (!reply.completeExceptionally(new java.io.IOException("the exchange was abandoned"))) {
+            reply.thenAccept(BackendReply::discard);
+        }
     }
 }

@@ -213,8 +213,32 @@ class ProxyIT {
                     java.nio.charset.StandardCharsets.ISO_8859_1)).readLine();
             assertEquals("HTTP/1.1 200 OK", statusLine, "the first completes");
         }
+        // given back once the answer is written, a moment after the device may already have read it
+        long back = System.nanoTime() + 5_000_000_000L;
+        while (((Number) PluginStatus.of(runtime, "proxy").get("bufferedBodyBytes")).longValue() > 0 && System.nanoTime() < back) {
+            Thread.sleep(10);
+        }
         assertEquals(200, StrictStation.post(port, HOST, target, picture).status(), "the budget is given back");
         assertEquals(1L, ((Number) PluginStatus.of(runtime, "proxy").get("refusedOverBodyBudget")).longValue());
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderOneAfterTheOther() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        String first = "POST /devc/skydevice/?Info=" + info(now) + " HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 0\r\n\r\n";
+        String second = "GET /not-an-upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: 0\r\n\r\n";
+        try (java.net.Socket device = new java.net.Socket("127.0.0.1", port)) {
+            device.setSoTimeout(5000);
+            // both in one write: the second is decoded while the first is still being answered
+            device.getOutputStream().write((first + second).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            device.getOutputStream().flush();
+            var in = new java.io.BufferedInputStream(device.getInputStream());
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            assertEquals("HTTP/1.1 200 OK", StreamingIT.readHead(in, headers), "the upload's answer first");
+            assertEquals(1480938629L, json.readTree(StreamingIT.readBody(in, headers)).get("SunsetTime").asLong());
+            headers.clear();
+            assertEquals("HTTP/1.1 421 Misdirected Request", StreamingIT.readHead(in, headers), "then the other's");
+        }
     }
 
     private int proxyConnections() {
