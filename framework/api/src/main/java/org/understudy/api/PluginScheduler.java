@@ -19,6 +19,13 @@ public interface PluginScheduler {
     ScheduledFuture<?> scheduleWithFixedDelay(Runnable task, Duration initialDelay, Duration delay);
 
     /**
+     * Runs {@code task} on a blocking thread every {@code delay}, first after {@code initialDelay}. Runs
+     * never overlap: while one is still going, a due run is skipped. Cancelling the returned future stops
+     * further runs.
+     */
+    ScheduledFuture<?> scheduleBlockingWithFixedDelay(Runnable task, Duration initialDelay, Duration delay);
+
+    /**
      * An executor for blocking work (disk, {@link Recorder} calls, blocking sockets). Tasks submitted
      * after the plugin stopped are rejected.
      */

@@ -42,8 +42,7 @@ final class ScopedConnectivity implements Connectivity, AutoCloseable {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("probe interval must be positive");
         }
-        ScheduledFuture<?> f = scheduler.scheduleWithFixedDelay(
-                () -> scheduler.blocking().execute(() -> tracker.probe(upstream, address, interval)),
+        ScheduledFuture<?> f = scheduler.scheduleBlockingWithFixedDelay(() -> tracker.probe(upstream, address, interval),
                 Duration.ZERO, interval);
         return remember(() -> f.cancel(false));
     }

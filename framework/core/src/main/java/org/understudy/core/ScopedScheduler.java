@@ -65,6 +65,24 @@ final class ScopedScheduler implements PluginScheduler, AutoCloseable {
     }
 
     @Override
+    public ScheduledFuture<?> scheduleBlockingWithFixedDelay(Runnable task, Duration initialDelay, Duration delay) {
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        Executor blocking = blocking();
+        // the timer only hands the task over: it must never wait for disk or network itself
+        return scheduleWithFixedDelay(() -> {
+            if (running.compareAndSet(false, true)) {
+                blocking.execute(() -> {
+                    try {
+                        task.run();
+                    } finally {
+                        running.set(false);
+                    }
+                });
+            }
+        }, initialDelay, delay);
+    }
+
+    @Override
     public Executor blocking() {
         return task -> {
             checkOpen();

@@ -36,4 +36,32 @@ class ScopedSchedulerTest {
             assertThrows(RejectedExecutionException.class, () -> scheduler.blocking().execute(() -> { }));
         }
     }
+
+    @Test
+    void periodicBlockingRunsNeverOverlapEvenWhenSlowerThanTheirDelay() throws Exception {
+        try (SharedThreads threads = new SharedThreads(4, () -> 1)) {
+            ScopedScheduler scheduler = new ScopedScheduler("test", getClass().getClassLoader(), threads);
+            java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            var periodic = scheduler.scheduleBlockingWithFixedDelay(() -> {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(100); // ten times its delay
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                running.decrementAndGet();
+                runs.incrementAndGet();
+            }, Duration.ZERO, Duration.ofMillis(10));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (runs.get() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            periodic.cancel(false);
+            assertEquals(true, runs.get() >= 3, runs.get() + " runs");
+            assertEquals(1, most.get(), "never two at once, with four blocking threads free");
+            scheduler.close();
+        }
+    }
 }
