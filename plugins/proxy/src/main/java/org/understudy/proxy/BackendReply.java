@@ -6,7 +6,16 @@ import io.netty.handler.codec.http.FullHttpResponse;
 sealed interface BackendReply {
 
     /** A reply up to {@code streamRepliesAbove} bytes, complete. */
-    record Whole(FullHttpResponse response) implements BackendReply {}
+    record Whole(FullHttpResponse response) implements BackendReply {
+        /** The reply as a value; the response's buffer is released. */
+        org.understudy.api.spi.HttpReply take() {
+            try {
+                return Replies.fromNetty(response);
+            } finally {
+                response.release();
+            }
+        }
+    }
 
     /** A larger reply: relay it with {@link ReplyStream#relayTo}, or {@link ReplyStream#abort} it. */
     record Streamed(ReplyStream stream) implements BackendReply {}

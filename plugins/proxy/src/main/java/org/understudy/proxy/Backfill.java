@@ -24,7 +24,7 @@ import org.understudy.api.spi.HttpRequest;
  * reply (any status) moves the cursor on and is recorded as a {@code BACKFILLED} flow; no reply leaves
  * the cursor where it is and the backend known down, so the same upload is tried again once the
  * probes see it back. An upload whose body was not kept is skipped and counted.
- * Runs on a blocking thread.
+ * Runs on a blocking thread, one run at a time (the scheduler never overlaps them).
  */
 final class Backfill {
 
@@ -32,36 +32,21 @@ final class Backfill {
     static final String CURSOR = "proxy-backfill";
 
     private final PluginContext<ProxyConfig> context;
-    private final BackendClient backend;
     private final Forwarding forwarding;
     private final Clock clock;
-    /** Ticks may come faster than a slow backend answers: one re-send at a time, never the same upload twice. */
-    private final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
     final LongAdder resent = new LongAdder();
     final LongAdder skipped = new LongAdder();
     private volatile String lastError;
     private volatile Instant lastResentAt;
 
-    Backfill(PluginContext<ProxyConfig> context, BackendClient backend, Forwarding forwarding, Clock clock) {
+    Backfill(PluginContext<ProxyConfig> context, Forwarding forwarding, Clock clock) {
         this.context = context;
-        this.backend = backend;
         this.forwarding = forwarding;
         this.clock = clock;
     }
 
     /** Re-sends the next upload if its backend is not known down. */
     void next() {
-        if (!busy.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            resendNext();
-        } finally {
-            busy.set(false);
-        }
-    }
-
-    private void resendNext() {
         try {
             long cursor = context.flowLog().cursor(CURSOR);
             List<StoredFlow> next = context.flowLog().after(cursor, null, Flow.Outcome.IMPERSONATED, 1);
@@ -70,8 +55,8 @@ final class Backfill {
             }
             StoredFlow stored = next.get(0);
             Flow upload = stored.flow();
-            String upstream = upload.host() + ":" + context.config().backendPort();
-            if (!backend.canForward() || context.connectivity().state(upstream).knownDown()) {
+            String upstream = forwarding.upstream(upload.host());
+            if (!forwarding.worthTrying(upstream)) {
                 return;
             }
             byte[] body;
@@ -106,32 +91,22 @@ final class Backfill {
 
     private HttpReply resend(HttpRequest request, String upstream) {
         Duration timeout = context.config().backfillTimeout();
+        var pending = forwarding.send(request, upstream, clock.instant().plus(timeout), forwarding.anyLoop());
         try {
-            var address = backend.resolve(request.host()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            forwarding.monitor(upstream, address);
-            var pending = backend.exchange(address, () -> Forwarding.toNetty(request), timeout, backend.anyLoop());
-            BackendReply reply;
-            try {
-                reply = pending.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException | TimeoutException e) {
-                pending.thenAccept(BackendReply::discard);
-                throw e;
-            }
+            BackendReply reply = pending.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             context.connectivity().reportSuccess(upstream);
             if (reply instanceof BackendReply.Whole whole) {
-                try {
-                    return Replies.fromNetty(whole.response());
-                } finally {
-                    whole.response().release();
-                }
+                return whole.take();
             }
             ReplyStream stream = ((BackendReply.Streamed) reply).stream();
             stream.abort(); // an upload's answer is small; a huge one is noted by its head only
             return Replies.headOf(stream.head);
         } catch (InterruptedException e) {
+            pending.thenAccept(BackendReply::discard);
             Thread.currentThread().interrupt();
             return null;
         } catch (ExecutionException | TimeoutException e) {
+            pending.thenAccept(BackendReply::discard);
             String reason = e.getCause() != null ? e.getCause().toString() : e.toString();
             context.connectivity().reportFailure(upstream, reason);
             lastError = upstream + " did not take a re-sent upload: " + reason;

@@ -1,20 +1,13 @@
 package org.understudy.proxy;
 
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.DateFormatter;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
+import org.understudy.api.spi.HttpReply;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -97,14 +90,10 @@ final class BodyBudget {
                 refusing = true;
                 refused.increment();
                 ReferenceCountUtil.release(msg);
-                FullHttpResponse busy = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        Unpooled.copiedBuffer("too many large requests at once; retry shortly\n", StandardCharsets.UTF_8));
-                busy.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-                busy.headers().set(HttpHeaderNames.CONTENT_LENGTH, busy.content().readableBytes());
-                busy.headers().set(HttpHeaderNames.RETRY_AFTER, "5");
-                busy.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new java.util.Date()));
-                busy.headers().set(HttpHeaderNames.CONNECTION, "close");
-                ctx.writeAndFlush(busy).addListener(ChannelFutureListener.CLOSE);
+                HttpReply busy = Replies.plain(503, "too many large requests at once; retry shortly",
+                        java.util.List.of(java.util.Map.entry("Retry-After", "5")));
+                // a plain reply is one full response: framing, Date and Connection: close from Replies
+                ctx.writeAndFlush(Replies.toNetty(busy, true, false).get(0)).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             held += bytes;

@@ -61,8 +61,8 @@ final class Exchange {
      */
     CompletableFuture<Answer> handleAsync(HttpRequest request, String profile, HttpInterceptor interceptor, Observation o,
                                           io.netty.channel.EventLoop loop) {
-        Instant deadline = request.receivedAt().plus(interceptor.replyDeadline()).minus(Forwarding.ANSWER_MARGIN);
-        String upstream = request.host() + ":" + context.config().backendPort();
+        Instant deadline = deadline(request, interceptor);
+        String upstream = forwarding.upstream(request.host());
         // the backend is asked while the store commits: the device's wait is the longer of the two, not their sum
         CompletableFuture<Answer> fromBackend = forwarding.worthTrying(upstream)
                 ? forwarding.forward(request, upstream, deadline, interceptor, loop)
@@ -82,8 +82,8 @@ final class Exchange {
      * ({@code started}: the request already on its way there while it arrived, else {@code null}).
      */
     Answer handle(HttpRequest request, String profile, HttpInterceptor interceptor, Observation o, StreamedRequest started) {
-        Instant deadline = request.receivedAt().plus(interceptor.replyDeadline()).minus(Forwarding.ANSWER_MARGIN);
-        String upstream = request.host() + ":" + context.config().backendPort();
+        Instant deadline = deadline(request, interceptor);
+        String upstream = forwarding.upstream(request.host());
         // asked first, answered while the store writes: the reply still waits for both
         CompletableFuture<Answer> fromBackend = null;
         if (started != null) {
@@ -93,6 +93,11 @@ final class Exchange {
         }
         boolean recorded = record(o, profile);
         return finish(request, profile, interceptor, recorded, fromBackend == null ? null : Forwarding.await(fromBackend));
+    }
+
+    /** When the backend's answer must be there: the device's deadline, less the time to write the answer. */
+    private static Instant deadline(HttpRequest request, HttpInterceptor interceptor) {
+        return request.receivedAt().plus(interceptor.replyDeadline()).minus(Forwarding.ANSWER_MARGIN);
     }
 
     /** The backend's answer, or the profile's when there is none; counted, and its flow queued or written. */

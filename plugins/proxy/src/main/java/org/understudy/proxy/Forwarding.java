@@ -4,7 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
@@ -56,6 +55,11 @@ final class Forwarding {
         return backend.anyLoop();
     }
 
+    /** The upstream a request for {@code host} goes to, as connectivity knows it: {@code host:backendPort}. */
+    String upstream(String host) {
+        return host + ":" + context.config().backendPort();
+    }
+
     /** Whether requests for {@code upstream} should go to the backend now. */
     boolean worthTrying(String upstream) {
         return backend.canForward() && !context.connectivity().state(upstream).knownDown();
@@ -67,18 +71,14 @@ final class Forwarding {
      */
     StreamedRequest startForward(io.netty.handler.codec.http.HttpRequest head, String host, HttpInterceptor interceptor,
                                  EventLoop loop) {
-        String upstream = host + ":" + context.config().backendPort();
+        String upstream = upstream(host);
         if (!worthTrying(upstream)) {
             return null;
         }
         var address = backend.resolve(host);
         address.thenAccept(a -> monitor(upstream, a));
         DefaultHttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, head.method(), head.uri());
-        head.headers().forEach(h -> {
-            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
-                out.headers().add(h.getKey(), h.getValue());
-            }
-        });
+        passOn(head.headers(), out.headers());
         if (HttpUtil.isContentLengthSet(head)) {
             HttpUtil.setContentLength(out, HttpUtil.getContentLength(head, 0L));
         } else {
@@ -96,14 +96,21 @@ final class Forwarding {
         if (!clock.instant().isBefore(deadline)) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<BackendReply> pending = backend.resolve(request.host()).thenCompose(address -> {
+        return answer(request, upstream, deadline, interceptor, send(request, upstream, deadline, loop), loop);
+    }
+
+    /**
+     * Sends {@code request} whole to its backend (resolved, then probed from now on), on a connection on
+     * {@code loop}; the reply fails when it has not come by {@code deadline}.
+     */
+    CompletableFuture<BackendReply> send(HttpRequest request, String upstream, Instant deadline, EventLoop loop) {
+        return backend.resolve(request.host()).thenCompose(address -> {
             monitor(upstream, address);
             Duration left = Duration.between(clock.instant(), deadline);
             return left.isNegative() || left.isZero()
                     ? CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("no time left after resolving"))
                     : backend.exchange(address, () -> toNetty(request), left, loop);
         });
-        return answer(request, upstream, deadline, interceptor, pending, loop);
     }
 
     /**
@@ -156,13 +163,7 @@ final class Forwarding {
             // too large to be an upload's answer: relayed, not learned
             return new Answer(Replies.headOf(s.stream().head), Flow.Outcome.FORWARDED, false, s.stream());
         }
-        FullHttpResponse response = ((BackendReply.Whole) backendReply).response();
-        HttpReply reply;
-        try {
-            reply = Replies.fromNetty(response);
-        } finally {
-            response.release();
-        }
+        HttpReply reply = ((BackendReply.Whole) backendReply).take();
         if (reply.status() / 100 == 2) {
             try {
                 interceptor.learn(request, reply);
@@ -182,21 +183,26 @@ final class Forwarding {
     }
 
     /** Has the runtime probe {@code upstream} from now on, so that its return is noticed. */
-    void monitor(String upstream, InetSocketAddress address) {
+    private void monitor(String upstream, InetSocketAddress address) {
         if (monitored.add(upstream)) {
             context.connectivity().monitor(upstream, address, context.config().probeInterval());
         }
     }
 
-    static DefaultFullHttpRequest toNetty(HttpRequest r) {
+    private static DefaultFullHttpRequest toNetty(HttpRequest r) {
         DefaultFullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(r.method()), r.target(),
                 Unpooled.wrappedBuffer(r.body()));
-        for (Map.Entry<String, String> h : r.headers()) {
-            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
-                out.headers().add(h.getKey(), h.getValue());
-            }
-        }
+        passOn(r.headers(), out.headers());
         out.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
         return out;
+    }
+
+    /** Copies the headers a backend should see: not the hop-by-hop ones, nor our own framing. */
+    private static void passOn(Iterable<Map.Entry<String, String>> from, io.netty.handler.codec.http.HttpHeaders to) {
+        for (Map.Entry<String, String> h : from) {
+            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                to.add(h.getKey(), h.getValue());
+            }
+        }
     }
 }

@@ -88,12 +88,10 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         for (int tlsPort : tlsPorts) {
             listen(context, tlsPort, open, ch -> ch.pipeline().addLast(new TlsPassThrough(context, backend, flows, open, Clock.systemUTC())));
         }
-        context.scheduler().scheduleWithFixedDelay(() -> context.scheduler().blocking().execute(flows::flush),
-                FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
+        context.scheduler().scheduleBlockingWithFixedDelay(flows::flush, FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
         if (c.backfill()) {
-            Backfill b = new Backfill(context, backend, forwarding, Clock.systemUTC());
-            context.scheduler().scheduleWithFixedDelay(() -> context.scheduler().blocking().execute(b::next),
-                    c.backfillInterval(), c.backfillInterval());
+            Backfill b = new Backfill(context, forwarding, Clock.systemUTC());
+            context.scheduler().scheduleBlockingWithFixedDelay(b::next, c.backfillInterval(), c.backfillInterval());
             backfill = b;
         }
         exchange = ex;

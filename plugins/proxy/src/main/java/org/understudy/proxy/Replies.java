@@ -35,8 +35,15 @@ final class Replies {
     }
 
     static HttpReply plain(int status, String text) {
-        return new HttpReply(status, List.of(Map.entry("Content-Type", "text/plain; charset=utf-8")),
-                (text + "\n").getBytes(StandardCharsets.UTF_8), false);
+        return plain(status, text, List.of());
+    }
+
+    /** A short text reply of the proxy's own, with {@code extra} headers (Retry-After, say). */
+    static HttpReply plain(int status, String text, List<Map.Entry<String, String>> extra) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>(1 + extra.size());
+        headers.add(Map.entry("Content-Type", "text/plain; charset=utf-8"));
+        headers.addAll(extra);
+        return new HttpReply(status, headers, (text + "\n").getBytes(StandardCharsets.UTF_8), false);
     }
 
     static HttpReply fromNetty(FullHttpResponse r) {
