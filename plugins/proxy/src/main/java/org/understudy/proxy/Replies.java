@@ -75,6 +75,9 @@ final class Replies {
         if (!HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head)) {
             HttpUtil.setTransferEncodingChunked(head, true);
         }
+        if (!head.headers().contains(HttpHeaderNames.DATE)) { // as for whole replies: devices may rely on it
+            head.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
+        }
         connection(head.headers(), keepAlive);
         return head;
     }

@@ -233,11 +233,10 @@ class ProxyIT {
             device.getOutputStream().write((first + second).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             device.getOutputStream().flush();
             var in = new java.io.BufferedInputStream(device.getInputStream());
-            Map<String, String> headers = new java.util.LinkedHashMap<>();
-            assertEquals("HTTP/1.1 200 OK", StreamingIT.readHead(in, headers), "the upload's answer first");
-            assertEquals(1480938629L, json.readTree(StreamingIT.readBody(in, headers)).get("SunsetTime").asLong());
-            headers.clear();
-            assertEquals("HTTP/1.1 421 Misdirected Request", StreamingIT.readHead(in, headers), "then the other's");
+            var upload = StrictStation.read(in);
+            assertEquals(200, upload.status(), "the upload's answer first");
+            assertEquals(1480938629L, json.readTree(upload.body()).get("SunsetTime").asLong());
+            assertEquals(421, StrictStation.read(in).status(), "then the other's");
         }
     }
 

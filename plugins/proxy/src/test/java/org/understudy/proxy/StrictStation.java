@@ -56,6 +56,11 @@ public final class StrictStation {
         }
     }
 
+    /** Reads one reply from a connection the caller holds (kept alive, pipelined); strict as the others. */
+    static Response read(InputStream in) throws IOException {
+        return read(in, System.nanoTime());
+    }
+
     private static Response read(InputStream in, long t0) throws IOException {
         String statusLine = line(in);
         if (!statusLine.matches("HTTP/1\\.1 \\d{3} .*")) {
