@@ -3,7 +3,6 @@ package org.understudy.sink.influxdb;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.understudy.core.testing.TestPorts;
 
 /** A real influxd 1.x on 127.0.0.1 with its own data directories, for tests and benchmarks. */
 final class Influxd implements AutoCloseable {
@@ -24,8 +24,8 @@ final class Influxd implements AutoCloseable {
 
     Influxd(Path dir) throws IOException {
         this.dir = dir;
-        this.port = freePort();
-        int rpc = freePort();
+        this.port = TestPorts.freeTcpPort();
+        int rpc = TestPorts.freeTcpPort();
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("influxdb.conf"), String.join("\n",
                 "reporting-disabled = true", "bind-address = \"127.0.0.1:" + rpc + "\"",
@@ -38,11 +38,6 @@ final class Influxd implements AutoCloseable {
                 "[subscriber]", "  enabled = false", ""));
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     String url() {
         return "http://127.0.0.1:" + port;

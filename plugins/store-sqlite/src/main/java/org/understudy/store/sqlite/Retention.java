@@ -84,7 +84,7 @@ final class Retention {
     }
 
     Run apply(Connection c, Instant now) throws SQLException {
-        long protectedAbove = lowestCursor(c, now);
+        long protectedAbove = lowestCursor(c);
         long readings = 0;
         List<String> profiles = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DISTINCT profile FROM reading")) {
@@ -126,7 +126,7 @@ final class Retention {
      * The lowest sink cursor: readings above it are not delivered everywhere yet. A sink that was removed
      * keeps its cursor (and so its readings) until the disk budget needs the space.
      */
-    private long lowestCursor(Connection c, Instant now) throws SQLException {
+    private static long lowestCursor(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT min(seq) FROM sink_cursor")) {
             return rs.next() && rs.getObject(1) != null ? rs.getLong(1) : Long.MAX_VALUE;
         }

@@ -53,11 +53,9 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
     private CountDownLatch writerDone;
     private Path marker;
     private volatile String lastError;
-    private volatile boolean indexQueued;
     private volatile Retention retention;
     private volatile Retention.Run lastRetention;
     private static final long RETENTION_FIRST_DELAY_SECONDS = 10;
-    private java.util.concurrent.Executor indexer;
 
     @Override
     public String id() {
@@ -82,7 +80,6 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         marker = dir.resolve(CLEAN_MARKER);
         boolean crashed = Files.exists(database) && !Files.exists(marker);
         Files.deleteIfExists(marker);
-        indexer = context.scheduler().blocking();
         blobs = new BlobFiles(dir.resolve(config.blobDirectory()));
         int temps = blobs.cleanTemporaryFiles();
         if (temps > 0) {
@@ -121,9 +118,9 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         });
         writerDone = done;
         writer = w;
-        context.scheduler().scheduleWithFixedDelay(this::indexPending, config.indexInterval(), config.indexInterval());
+        context.scheduler().scheduleBlockingWithFixedDelay(this::writeIndex, config.indexInterval(), config.indexInterval());
         retention = new Retention(config, dir, dir.resolve(config.blobDirectory()));
-        context.scheduler().scheduleWithFixedDelay(() -> indexer.execute(this::applyRetention),
+        context.scheduler().scheduleBlockingWithFixedDelay(this::applyRetention,
                 Duration.ofSeconds(RETENTION_FIRST_DELAY_SECONDS), config.retentionInterval());
         LOG.info("store open: {} (last sequence {})", database, lastSequence());
     }
@@ -183,32 +180,27 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         }
     }
 
-    /** Queues an index write when samples are waiting (runs on the timer; the write blocks a blocking thread). */
-    private void indexPending() {
+    /** Writes the waiting samples into the query index (periodically, on a blocking thread, one run at a time). */
+    private void writeIndex() {
         GroupCommitWriter w = writer;
-        if (w == null || indexQueued) {
+        if (w == null) {
             return;
         }
-        indexQueued = true;
-        indexer.execute(() -> {
-            try {
-                w.write(new GroupCommitWriter.Write() {
-                    @Override
-                    public void apply(Statements s) throws SQLException {
-                        s.samples().flushPending();
-                    }
+        try {
+            w.write(new GroupCommitWriter.Write() {
+                @Override
+                public void apply(Statements s) throws SQLException {
+                    s.samples().flushPending();
+                }
 
-                    @Override
-                    public void committed(Statements s) {
-                        s.samples().flushed();
-                    }
-                });
-            } catch (RecordException e) {
-                lastError = "query index not updated: " + e.getMessage();
-            } finally {
-                indexQueued = false;
-            }
-        });
+                @Override
+                public void committed(Statements s) {
+                    s.samples().flushed();
+                }
+            });
+        } catch (RecordException e) {
+            lastError = "query index not updated: " + e.getMessage();
+        }
     }
 
     /** Runs retention now (also called by the timer); returns what it did. */
