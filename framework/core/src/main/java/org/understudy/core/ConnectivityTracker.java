@@ -32,11 +32,17 @@ final class ConnectivityTracker {
     }
 
     UpstreamState state(String upstream) {
-        return states.getOrDefault(upstream, new UpstreamState(upstream, Status.UNKNOWN, null, null));
+        UpstreamState known = states.get(upstream);
+        return known != null ? known : new UpstreamState(upstream, Status.UNKNOWN, null, null);
     }
 
     void report(String upstream, boolean reachable, String reason) {
         Status status = reachable ? Status.UP : Status.DOWN;
+        UpstreamState known = states.get(upstream);
+        if (reachable && known != null && known.status() == Status.UP) {
+            // the DNS server and the proxy report every answer: no write, no contention when nothing changes
+            return;
+        }
         UpstreamState[] changed = new UpstreamState[1];
         states.compute(upstream, (key, old) -> {
             if (old != null && old.status() == status) {

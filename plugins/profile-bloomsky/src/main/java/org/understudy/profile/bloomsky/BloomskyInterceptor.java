@@ -33,6 +33,7 @@ final class BloomskyInterceptor implements HttpInterceptor {
     /** Where the learned reply is written: never on the caller's thread, which may be an event loop. */
     private final java.util.concurrent.Executor saver;
     private final java.util.concurrent.atomic.AtomicBoolean savePending = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Object saveLock = new Object();
 
     BloomskyInterceptor(BloomskyConfig config, Path dataDirectory, Clock clock, java.util.concurrent.Executor saver) {
         this.saver = saver;
@@ -82,10 +83,15 @@ final class BloomskyInterceptor implements HttpInterceptor {
         }
     }
 
-    /** Writes the latest learned reply (one writer at a time: both would use the same temporary file). */
-    private synchronized void save() {
-        savePending.set(false);
-        learned.save(learnedFile);
+    /**
+     * Writes the latest learned reply, one writer at a time (they would share the temporary file); under a
+     * lock of its own, so that {@code learn} on an event loop never waits for the disk.
+     */
+    private void save() {
+        synchronized (saveLock) {
+            savePending.set(false);
+            learned.save(learnedFile);
+        }
     }
 
     @Override
