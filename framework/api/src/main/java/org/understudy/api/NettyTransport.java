@@ -24,4 +24,12 @@ public interface NettyTransport {
 
     /** The TCP client channel class that matches {@link #eventLoops()}. */
     Class<? extends SocketChannel> socketChannelType();
+
+    /**
+     * Whether the event loops use the platform's native transport (Linux epoll) rather than NIO. Channel
+     * options of the native transport ({@code io.netty.channel.unix.UnixChannelOption},
+     * {@code io.netty.channel.epoll.EpollChannelOption}) apply only then; with NIO use
+     * {@code io.netty.channel.socket.nio.NioChannelOption}.
+     */
+    boolean nativeTransport();
 }

@@ -266,6 +266,11 @@ public final class PluginRuntime implements AutoCloseable {
         return settingsErrors;
     }
 
+    /** The event loops' transport (native epoll or NIO) and why, for the status report. */
+    String transport() {
+        return threads.transport();
+    }
+
     /** The recorder plugins get: writes into the active store. */
     public Recorder recorder() {
         return recorder;

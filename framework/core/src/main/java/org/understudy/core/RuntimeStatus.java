@@ -40,6 +40,7 @@ final class RuntimeStatus {
             }
         }
         out.put("selected", selected);
+        out.put("transport", runtime.transport());
         if (!runtime.settingsErrors().isEmpty()) {
             out.put("settingsErrors", runtime.settingsErrors());
         }

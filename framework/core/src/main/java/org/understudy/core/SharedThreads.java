@@ -1,7 +1,14 @@
 package org.understudy.core;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -19,16 +26,34 @@ import org.understudy.api.NettyTransport;
 /**
  * The threads the runtime owns and lends to plugins: one timer thread, a bounded pool for blocking
  * work and, created on first use, the Netty event loops. All are shut down by {@link #close()}.
+ *
+ * <p>The event loops use Linux's native epoll where Netty ships it for the platform (x86_64, aarch64):
+ * it batches datagram reads and writes (recvmmsg/sendmmsg) that NIO does one system call at a time.
+ * Elsewhere (a 32-bit ARM Pi) they use NIO. The choice is made once, at construction.
  */
 final class SharedThreads implements NettyTransport, AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SharedThreads.class);
 
     private final ScheduledThreadPoolExecutor timer;
     private final ThreadPoolExecutor blocking;
     private final java.util.function.IntSupplier eventLoopThreads;
+    private final boolean epoll;
+    private final String transportReason;
     private volatile EventLoopGroup eventLoops;
 
     /** @param eventLoopThreads read when the event loops are first needed; 0 = one per core */
     SharedThreads(int blockingThreads, java.util.function.IntSupplier eventLoopThreads) {
+        this(blockingThreads, eventLoopThreads, true);
+    }
+
+    /** @param nativeTransport false forces NIO even where epoll is available */
+    SharedThreads(int blockingThreads, java.util.function.IntSupplier eventLoopThreads, boolean nativeTransport) {
+        boolean available = nativeTransport && epollAvailable();
+        this.epoll = available;
+        this.transportReason = available ? "native epoll"
+                : !nativeTransport ? "NIO (native transport disabled)"
+                : "NIO (native epoll unavailable: " + epollUnavailability() + ")";
         this.timer = new ScheduledThreadPoolExecutor(1, named("understudy-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
         this.blocking = new ThreadPoolExecutor(blockingThreads, blockingThreads, 30, TimeUnit.SECONDS,
@@ -64,8 +89,10 @@ final class SharedThreads implements NettyTransport, AutoCloseable {
                 if (group == null) {
                     int configured = eventLoopThreads.getAsInt();
                     int n = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
-                    group = new NioEventLoopGroup(n, named("understudy-netty"));
+                    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+                    group = new MultiThreadIoEventLoopGroup(n, named("understudy-netty"), io);
                     eventLoops = group;
+                    LOG.info("{} event loops on {}", n, transportReason);
                 }
             }
         }
@@ -94,17 +121,44 @@ final class SharedThreads implements NettyTransport, AutoCloseable {
 
     @Override
     public Class<? extends DatagramChannel> datagramChannelType() {
-        return NioDatagramChannel.class;
+        return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
 
     @Override
     public Class<? extends ServerSocketChannel> serverChannelType() {
-        return NioServerSocketChannel.class;
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
     @Override
     public Class<? extends SocketChannel> socketChannelType() {
-        return NioSocketChannel.class;
+        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    @Override
+    public boolean nativeTransport() {
+        return epoll;
+    }
+
+    /** Which transport the event loops use and why, for the status report. */
+    String transport() {
+        return transportReason;
+    }
+
+    private static boolean epollAvailable() {
+        try {
+            return Epoll.isAvailable();
+        } catch (LinkageError noClasses) {
+            return false;
+        }
+    }
+
+    private static String epollUnavailability() {
+        try {
+            Throwable cause = Epoll.unavailabilityCause();
+            return cause == null ? "unknown" : String.valueOf(cause.getMessage());
+        } catch (LinkageError noClasses) {
+            return "the epoll classes are not installed";
+        }
     }
 
     @Override

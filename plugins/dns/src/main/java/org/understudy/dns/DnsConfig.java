@@ -34,13 +34,16 @@ public record DnsConfig(
         @Description("Number of queries kept in the query log.") int queryLogSize,
         @Description("Maximum simultaneous TCP connections.") int maxTcpConnections,
         @Description("A TCP connection idle for this long is closed.") Duration tcpIdleTimeout,
-        @Description("EDNS(0) UDP payload size advertised to clients and upstreams.") int ednsUdpSize) {
+        @Description("EDNS(0) UDP payload size advertised to clients and upstreams.") int ednsUdpSize,
+        @Description("UDP sockets per listen address, each on its own event loop (SO_REUSEPORT spreads clients over "
+                + "them); 0 = one per event loop. One socket answers far more queries than a LAN asks and leaves the "
+                + "other cores to the proxy.") int udpSockets) {
 
     public static final DnsConfig DEFAULTS = new DnsConfig("127.0.0.1", 53, "self", "", Duration.ofSeconds(5),
             "dns.rules", Duration.ofSeconds(1), List.of(), Duration.ofMillis(800), Duration.ofMillis(2500),
             Duration.ofMillis(400), 10_000, Duration.ofDays(1), Duration.ofHours(1), true, Duration.ZERO,
             Duration.ofSeconds(30), List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
-            "169.254.0.0/16", "fe80::/10", "fc00::/7"), 200, 400, 1000, 64, Duration.ofSeconds(10), 1232);
+            "169.254.0.0/16", "fe80::/10", "fc00::/7"), 200, 400, 1000, 64, Duration.ofSeconds(10), 1232, 1);
 
     public DnsConfig {
         if (port < 1 || port > 65535) {
@@ -76,6 +79,7 @@ public record DnsConfig(
         require(maxTcpConnections >= 1, "maxTcpConnections must be at least 1, got " + maxTcpConnections);
         positive(tcpIdleTimeout, "tcpIdleTimeout", false);
         require(ednsUdpSize >= 512 && ednsUdpSize <= 4096, "ednsUdpSize must be between 512 and 4096, got " + ednsUdpSize);
+        require(udpSockets >= 0 && udpSockets <= 64, "udpSockets must be between 0 (one per event loop) and 64, got " + udpSockets);
     }
 
     private static void require(boolean ok, String message) {

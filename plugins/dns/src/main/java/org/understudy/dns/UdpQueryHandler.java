@@ -1,6 +1,6 @@
 package org.understudy.dns;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -34,7 +34,10 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         boolean[] reading = {true};
         try {
             processor.process(query, packet.sender(), packet.recipient().getAddress(), false, response -> {
-                DatagramPacket out = new DatagramPacket(Unpooled.wrappedBuffer(response), packet.sender());
+                // a pooled direct buffer: a heap one would be copied into a freshly allocated (and zeroed)
+                // direct buffer by the native transport for every answer
+                ByteBuf content = ctx.alloc().directBuffer(response.length).writeBytes(response);
+                DatagramPacket out = new DatagramPacket(content, packet.sender());
                 if (reading[0] && ctx.executor().inEventLoop()) {
                     ctx.write(out, ctx.voidPromise());
                 } else {

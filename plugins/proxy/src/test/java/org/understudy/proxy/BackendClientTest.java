@@ -57,6 +57,11 @@ class BackendClientTest {
         public Class<? extends SocketChannel> socketChannelType() {
             return NioSocketChannel.class;
         }
+
+        @Override
+        public boolean nativeTransport() {
+            return false;
+        }
     };
 
     @AfterEach
