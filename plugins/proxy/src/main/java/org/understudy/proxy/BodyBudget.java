@@ -78,7 +78,8 @@ final class BodyBudget {
             if (msg instanceof HttpRequest head) {
                 release(); // requests are taken one at a time: a previous one is over (even one refused 413)
                 countChunks = HttpUtil.isTransferEncodingChunked(head);
-                bytes = countChunks ? 0 : Math.max(0, HttpUtil.getContentLength(head, 0L));
+                // a malformed head (an unreadable Content-Length, say) is answered 400 further on: nothing to count
+                bytes = countChunks || head.decoderResult().isFailure() ? 0 : Math.max(0, HttpUtil.getContentLength(head, 0L));
             }
             if (msg instanceof HttpContent chunk && countChunks) {
                 bytes += chunk.content().readableBytes(); // no declared length: counted as it arrives

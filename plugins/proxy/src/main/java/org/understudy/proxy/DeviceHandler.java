@@ -53,8 +53,13 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (request.decoderResult().isFailure()) {
-            answer(ctx, Replies.plain(400, "malformed request"), true, false);
+        String malformed = request.decoderResult().isFailure() ? "malformed request" : malformed(request);
+        if (malformed != null) {
+            StreamedRequest started = tap.take();
+            if (started != null) {
+                started.abandon();
+            }
+            answer(ctx, Replies.plain(400, malformed), true, false);
             return;
         }
         StreamedRequest started = tap.take();
@@ -121,6 +126,28 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else {
             answer(ctx, a.reply(), close, a.built());
         }
+    }
+
+    /** Longest method accepted (the registered ones have at most 17 letters). */
+    static final int MAX_METHOD_LENGTH = 32;
+
+    /** What RFC 9112 makes a bad request that Netty's decoder lets through, or {@code null}. */
+    static String malformed(io.netty.handler.codec.http.HttpRequest request) {
+        io.netty.handler.codec.http.HttpVersion v = request.protocolVersion();
+        if (v.majorVersion() != 1 || v.minorVersion() > 1 || !v.protocolName().equals("HTTP")) {
+            return "unsupported HTTP version " + v.text();
+        }
+        if (request.method().name().length() > MAX_METHOD_LENGTH) {
+            return "method longer than " + MAX_METHOD_LENGTH + " characters";
+        }
+        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
+        if (hosts > 1) {
+            return "more than one Host header";
+        }
+        if (hosts == 0 && v.minorVersion() == 1) {
+            return "an HTTP/1.1 request needs a Host header";
+        }
+        return null;
     }
 
     /** The Host header without its port, normalised; empty when there is none. */

@@ -8,7 +8,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.time.Clock;
@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.api.PluginContext;
@@ -35,7 +35,8 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
 
     private static final Duration FLOW_FLUSH_INTERVAL = Duration.ofMillis(250);
 
-    private final AtomicInteger connections = new AtomicInteger();
+    private final LongAdder timedOut = new LongAdder();
+    private volatile ConnectionLimits limits;
     private volatile Exchange exchange;
     private volatile Backfill backfill;
     private volatile BodyBudget bodyBudget;
@@ -69,14 +70,26 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         // every device connection and spliced backend: closed when the proxy stops, after its listeners
         ChannelGroup open = new DefaultChannelGroup("proxy", ImmediateEventExecutor.INSTANCE);
         context.own(() -> open.close().awaitUninterruptibly());
-        listen(context, c.port(), open, ch -> {
+        ConnectionLimits admission = new ConnectionLimits(c.maxConnections(), c.maxConnectionsPerClient());
+        limits = admission;
+        listen(context, c.port(), open, admission, (ch, deadline) -> {
             BodyBudget.Guard guard = bodies.guard();
             RequestTap tap = new RequestTap(context.profiles(), forwarding, c.streamRequestsAbove(), c.maxBodyBytes());
             // FlowControlHandler: with reading paused while a request is answered, a pipelined next request the
             // codec already decoded waits here instead of overtaking the answer
-            ch.pipeline().addLast(new HttpServerCodec(c.maxHeaderBytes(), c.maxHeaderBytes(), 65536),
-                    new io.netty.handler.flow.FlowControlHandler(), guard, tap,
-                    new HttpObjectAggregator(c.maxBodyBytes()),
+            ch.pipeline().addLast(deadline.raw, new HttpResponseEncoder(), new DeviceRequestDecoder(c.maxHeaderBytes(), c.maxBodyBytes()),
+                    new io.netty.handler.flow.FlowControlHandler(), deadline.decoded, guard, tap,
+                    new HttpObjectAggregator(c.maxBodyBytes()) {
+                        @Override
+                        protected void handleOversizedMessage(io.netty.channel.ChannelHandlerContext ctx,
+                                                              io.netty.handler.codec.http.HttpMessage oversized) {
+                            // the proxy's own 413 (framing and Date like every reply of ours), then close: the rest of
+                            // the body is not read
+                            ctx.channel().writeAndFlush(Replies.toNetty(Replies.plain(413, "request body larger than "
+                                    + c.maxBodyBytes() + " bytes"), true, false).get(0))
+                                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                        }
+                    },
                     new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), Clock.systemUTC(), guard, tap));
         });
         bodyBudget = bodies;
@@ -86,7 +99,8 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         }
         // ports as declared by the profiles running now: a profile started later needs a proxy restart
         for (int tlsPort : tlsPorts) {
-            listen(context, tlsPort, open, ch -> ch.pipeline().addLast(new TlsPassThrough(context, backend, flows, open, Clock.systemUTC())));
+            listen(context, tlsPort, open, admission, (ch, deadline) -> ch.pipeline().addLast(deadline.raw,
+                    new TlsPassThrough(context, backend, flows, open, deadline, Clock.systemUTC())));
         }
         context.scheduler().scheduleBlockingWithFixedDelay(flows::flush, FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
         if (c.backfill()) {
@@ -101,11 +115,11 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
 
     /**
      * One listener on the runtime's event loops. What every device connection gets, whatever its protocol:
-     * membership of {@code open}, the shared {@code maxConnections} limit and the idle timeout; then
-     * {@code protocol} adds the rest of the pipeline.
+     * membership of {@code open}, admission ({@code maxConnections}, per client), the idle timeout and a
+     * request deadline; then {@code protocol} adds the rest of the pipeline, the deadline's handlers included.
      */
-    private void listen(PluginContext<ProxyConfig> context, int port, ChannelGroup open, Consumer<Channel> protocol)
-            throws InterruptedException {
+    private void listen(PluginContext<ProxyConfig> context, int port, ChannelGroup open, ConnectionLimits admission,
+                        BiConsumer<Channel, RequestDeadline> protocol) throws InterruptedException {
         ProxyConfig c = context.config();
         Channel server = new ServerBootstrap().group(context.netty().eventLoops())
                 .channel(context.netty().serverChannelType())
@@ -114,16 +128,27 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         open.add(ch);
-                        ch.closeFuture().addListener(f -> connections.decrementAndGet());
-                        if (connections.incrementAndGet() > c.maxConnections()) {
+                        if (!admission.admit(ch)) {
                             ch.close();
                             return;
                         }
                         ch.pipeline().addLast(new IdleStateHandler(0, 0, c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-                        protocol.accept(ch);
+                        protocol.accept(ch, new RequestDeadline(ConnectionLimits.of(ch), c.requestHeaderTimeout(),
+                                c.minRequestBodyRate(), HttpProxy::requestTimedOut, timedOut));
                     }
                 }).bind(c.host(), port).sync().channel();
         context.own(() -> server.close().sync());
+    }
+
+    /** A request too slow to arrive: 408, then the connection closes (a TLS connection is just closed). */
+    private static void requestTimedOut(io.netty.channel.ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        if (ch.pipeline().get(HttpResponseEncoder.class) == null) {
+            ch.close();
+            return;
+        }
+        var reply = Replies.toNetty(Replies.plain(408, "request took too long to arrive"), true, false);
+        ch.writeAndFlush(reply.get(0)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
     }
 
     @Override
@@ -139,7 +164,14 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("listening", listening);
-        out.put("connections", connections.get());
+        ConnectionLimits admission = limits;
+        out.put("connections", admission == null ? 0 : admission.open());
+        if (admission != null) {
+            out.put("refusedPerClient", admission.refusedPerClient.sum());
+            out.put("refusedFull", admission.refusedFull.sum());
+            out.put("evictedWaiting", admission.evicted.sum());
+        }
+        out.put("requestTimeouts", timedOut.sum());
         out.put("forwarded", ex.forwarded.sum());
         out.put("impersonated", ex.impersonated.sum());
         out.put("unavailable", ex.unavailable.sum());

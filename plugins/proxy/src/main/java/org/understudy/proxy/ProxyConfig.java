@@ -29,8 +29,15 @@ public record ProxyConfig(
         @Description("Request bodies declared larger than this (or of unknown length) go on to the backend while they "
                 + "arrive; smaller ones once complete. Either way the whole request is stored before the reply.")
         int streamRequestsAbove,
-        @Description("A connection idle (or a client this slow) for this long is closed.") Duration idleTimeout,
-        @Description("Most device connections at once, HTTP and TLS pass-through together; more are closed at once.") int maxConnections,
+        @Description("A connection idle for this long is closed.") Duration idleTimeout,
+        @Description("Most device connections at once, HTTP and TLS pass-through together. When full, a new connection "
+                + "closes the one waiting longest for a request (idle, or still sending its headers); if none waits, "
+                + "the new one is closed.") int maxConnections,
+        @Description("Most connections one client address may hold at once; more are closed at once.") int maxConnectionsPerClient,
+        @Description("How long a request line and its headers (or a TLS ClientHello) may take to arrive from their first "
+                + "byte; a client this slow gets 408 and is closed.") Duration requestHeaderTimeout,
+        @Description("Slowest average rate, in bytes per second, at which a request body may arrive once its headers "
+                + "are in (the first requestHeaderTimeout free); a slower client gets 408 and is closed.") int minRequestBodyRate,
         @Description("Shortest time a backend's resolved address is reused (local resolvers often answer TTL 0).") Duration minResolveTtl,
         @Description("Idle connections kept open per backend for the next request (0 = a new connection each time; "
                 + "a backend answering Connection: close is never kept).") int maxIdleBackendConnections,
@@ -43,7 +50,7 @@ public record ProxyConfig(
         Duration backfillTimeout) {
 
     public static final ProxyConfig DEFAULTS = new ProxyConfig("127.0.0.1", 80, 443, List.of(), 80, Duration.ofSeconds(2),
-            Duration.ofSeconds(10), 16 * 1024, 8 * 1024 * 1024, 32L * 1024 * 1024, 1024 * 1024, 64 * 1024, Duration.ofSeconds(30), 256, Duration.ofSeconds(30),
+            Duration.ofSeconds(10), 16 * 1024, 8 * 1024 * 1024, 32L * 1024 * 1024, 1024 * 1024, 64 * 1024, Duration.ofSeconds(30), 256, 32, Duration.ofSeconds(10), 1024, Duration.ofSeconds(30),
             8, Duration.ofSeconds(15), false, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
     public ProxyConfig {
@@ -63,6 +70,10 @@ public record ProxyConfig(
         require(maxBufferedBodyBytes >= maxBodyBytes, "maxBufferedBodyBytes must be at least maxBodyBytes (" + maxBodyBytes
                 + "), got " + maxBufferedBodyBytes);
         require(maxConnections >= 1, "maxConnections must be at least 1, got " + maxConnections);
+        require(maxConnectionsPerClient >= 1, "maxConnectionsPerClient must be at least 1, got " + maxConnectionsPerClient);
+        require(requestHeaderTimeout != null && !requestHeaderTimeout.isNegative() && !requestHeaderTimeout.isZero(),
+                "requestHeaderTimeout must be positive");
+        require(minRequestBodyRate >= 1, "minRequestBodyRate must be at least 1 byte per second, got " + minRequestBodyRate);
         require(minResolveTtl != null && !minResolveTtl.isNegative(), "minResolveTtl must not be negative");
         require(maxIdleBackendConnections >= 0, "maxIdleBackendConnections must not be negative, got " + maxIdleBackendConnections);
         for (Duration d : new Duration[] {backendKeepAlive, backfillInterval, backfillTimeout}) {

@@ -44,7 +44,7 @@ final class RequestTap extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest head) {
             abandon(); // a previous request that never completed
             sent = 0;
-            long length = HttpUtil.getContentLength(head, -1L);
+            long length = head.decoderResult().isFailure() ? 0 : HttpUtil.getContentLength(head, -1L);
             boolean large = HttpUtil.isTransferEncodingChunked(head) ? length < 0 : length > streamAbove;
             if (large && length <= maxBodyBytes && head.decoderResult().isSuccess()) {
                 String host = DeviceHandler.hostOf(head);

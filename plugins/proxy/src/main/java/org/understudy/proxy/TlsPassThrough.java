@@ -41,13 +41,17 @@ final class TlsPassThrough extends AbstractSniHandler<Channel> {
     private final ChannelGroup open;
     private final Clock clock;
     private final Instant start;
+    private final RequestDeadline deadline;
     private String profile = "";
 
     /**
      * @param flows where the connection's flow is queued, batched with the HTTP flows
      * @param open every channel of the proxy, closed when it stops; the backend side is added to it
+     * @param deadline the ClientHello's deadline, done once the SNI is read
      */
-    TlsPassThrough(PluginContext<ProxyConfig> context, BackendClient backend, FlowWriter flows, ChannelGroup open, Clock clock) {
+    TlsPassThrough(PluginContext<ProxyConfig> context, BackendClient backend, FlowWriter flows, ChannelGroup open,
+                   RequestDeadline deadline, Clock clock) {
+        this.deadline = deadline;
         this.context = context;
         this.backend = backend;
         this.flows = flows;
@@ -58,6 +62,7 @@ final class TlsPassThrough extends AbstractSniHandler<Channel> {
 
     @Override
     protected Future<Channel> lookup(ChannelHandlerContext ctx, String hostname) {
+        deadline.done(); // the ClientHello is in: from now on the connection is busy, not waiting
         Promise<Channel> promise = ctx.executor().newPromise();
         DeviceProfile<?> owner = hostname == null ? null : context.profiles().passThroughOf(hostname).orElse(null);
         if (owner == null) {

@@ -106,7 +106,8 @@ class BackendClientTest {
     private static ProxyConfig config(int maxIdle) {
         ProxyConfig d = ProxyConfig.DEFAULTS;
         return new ProxyConfig(d.host(), d.port(), d.tlsPort(), d.resolvers(), d.backendPort(), d.connectTimeout(), d.probeInterval(),
-                d.maxHeaderBytes(), d.maxBodyBytes(), d.maxBufferedBodyBytes(), d.streamRepliesAbove(), d.streamRequestsAbove(), d.idleTimeout(), d.maxConnections(), d.minResolveTtl(), maxIdle,
+                d.maxHeaderBytes(), d.maxBodyBytes(), d.maxBufferedBodyBytes(), d.streamRepliesAbove(), d.streamRequestsAbove(), d.idleTimeout(), d.maxConnections(),
+                d.maxConnectionsPerClient(), d.requestHeaderTimeout(), d.minRequestBodyRate(), d.minResolveTtl(), maxIdle,
                 Duration.ofSeconds(5), false, d.backfillInterval(), d.backfillTimeout());
     }
 

@@ -1,5 +1,6 @@
 package org.understudy.proxy;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,28 +128,34 @@ class ProxyIT {
         assertEquals(421, StrictStation.post(port, "bskybackend.bloomsky.com.evil.org", "/devc/skydevice/", new byte[0]).status());
         assertEquals(0, backend.received.size(), "nothing was forwarded");
         assertEquals(400, StrictStation.raw(port, "THIS IS NOT HTTP\r\n\r\n").status());
-        assertEquals(421, StrictStation.raw(port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n").status(), "no Host");
+        assertEquals(400, StrictStation.raw(port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n").status(), "HTTP/1.1 without Host");
+        assertEquals(421, StrictStation.raw(port, "GET / HTTP/1.0\r\n\r\n").status(), "HTTP/1.0 without Host: no profile can serve it");
     }
 
     @Test
-    void connectionsBeyondTheLimitAreClosed() throws Exception {
+    void aFullProxyMakesRoomByClosingAWaitingConnectionNeverABusyOne() throws Exception {
         runtime.configure("understudy.proxy", Map.of("port", String.valueOf(port), "resolvers", "127.0.0.1:" + dnsmasq.port(),
                 "backendPort", String.valueOf(backendPort), "tlsPort", "0", "maxConnections", "1"));
-        try (java.net.Socket first = new java.net.Socket("127.0.0.1", port)) {
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (proxyConnections() < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(1, proxyConnections(), "the first connection is held");
+        try (java.net.Socket waiting = new java.net.Socket("127.0.0.1", port)) {
+            waiting.setSoTimeout(5000);
+            await().until(() -> proxyConnections() == 1);
+            // full: the new connection is served, the one that was only waiting for a request made room
+            assertEquals(421, StrictStation.post(port, "example.com", "/", new byte[0]).status());
+            assertEquals(-1, waiting.getInputStream().read(), "the waiting connection was closed");
+        }
+        await().until(() -> proxyConnections() == 0);
+        try (java.net.Socket busy = new java.net.Socket("127.0.0.1", port)) {
+            // a request whose body is still arriving is busy, not waiting: it keeps its place
+            busy.getOutputStream().write(("POST /devc/skydevice/ HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: 10\r\n\r\n12345")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            busy.getOutputStream().flush();
+            await().until(() -> proxyConnections() == 1);
             try (java.net.Socket second = new java.net.Socket("127.0.0.1", port)) {
                 second.setSoTimeout(5000);
                 assertEquals(-1, second.getInputStream().read(), "a connection over maxConnections is closed at once");
             }
         }
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (proxyConnections() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await().until(() -> proxyConnections() == 0);
         assertEquals(421, StrictStation.post(port, "example.com", "/", new byte[0]).status(), "served again once under the limit");
     }
 

@@ -1,0 +1,179 @@
+package org.understudy.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Who may hold the proxy's device connections. Every connection counts against {@code maxConnections} and
+ * against its client address's {@code maxConnectionsPerClient}. A connection that is waiting for a request
+ * (idle between requests, or still receiving a request line and headers) may be evicted to make room: when
+ * the proxy is full, a new connection closes the longest-waiting one, preferring one whose address holds
+ * several connections. So connections that trickle a byte now and then, or merely stay open, can never
+ * lock a device out: a device that sends its request at once always gets a slot. A connection whose request
+ * has arrived and is being answered (or a spliced TLS connection) is never evicted. Thread-safe.
+ */
+final class ConnectionLimits {
+
+    /** How many of the oldest waiting connections are looked at for one that shares its address. */
+    private static final int EVICTION_SCAN = 64;
+    private static final AttributeKey<Tracked> TRACKED = AttributeKey.valueOf(ConnectionLimits.class, "tracked");
+
+    private final int maxConnections;
+    private final int maxPerClient;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    /** Connections waiting for a request, oldest first (keys are a sequence taken when the wait began). */
+    private final ConcurrentSkipListMap<Long, Tracked> waiting = new ConcurrentSkipListMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    final LongAdder refusedPerClient = new LongAdder();
+    final LongAdder refusedFull = new LongAdder();
+    final LongAdder evicted = new LongAdder();
+
+    ConnectionLimits(int maxConnections, int maxPerClient) {
+        this.maxConnections = maxConnections;
+        this.maxPerClient = maxPerClient;
+    }
+
+    /** Connections open now. */
+    int open() {
+        return open.get();
+    }
+
+    /** The tracking of a channel admitted by {@link #admit}, or {@code null}. */
+    static Tracked of(Channel channel) {
+        return channel.attr(TRACKED).get();
+    }
+
+    /**
+     * Admits a new connection (waiting for its first request), evicting a waiting one when the proxy is full;
+     * or refuses it. A refused channel is left to the caller to close; an admitted one is released when it
+     * closes.
+     *
+     * @return whether the connection may stay
+     */
+    boolean admit(Channel channel) {
+        InetAddress client = channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        AtomicInteger mine = client == null ? new AtomicInteger(1) : perClient.compute(client, (k, count) -> {
+            AtomicInteger c = count == null ? new AtomicInteger() : count;
+            c.incrementAndGet();
+            return c;
+        });
+        if (mine.get() > maxPerClient) {
+            release(client, mine);
+            refusedPerClient.increment();
+            return false;
+        }
+        if (!takeSlot()) {
+            release(client, mine);
+            refusedFull.increment();
+            return false;
+        }
+        Tracked t = new Tracked(channel, mine);
+        channel.attr(TRACKED).set(t);
+        channel.closeFuture().addListener(f -> {
+            t.busy();
+            t.uncount();
+            release(client, mine);
+        });
+        t.waiting();
+        return true;
+    }
+
+    /** Counts one more connection if there is room, making room by evicting a waiting one if need be. */
+    private boolean takeSlot() {
+        while (true) {
+            int now = open.get();
+            if (now < maxConnections) {
+                if (open.compareAndSet(now, now + 1)) {
+                    return true;
+                }
+            } else if (!evictOne()) {
+                return false;
+            }
+        }
+    }
+
+    private void release(InetAddress client, AtomicInteger count) {
+        if (client == null) {
+            return;
+        }
+        perClient.compute(client, (k, c) -> c == null || c.decrementAndGet() <= 0 ? null : c);
+    }
+
+    /** Closes the longest-waiting connection, preferring one whose address has others open. */
+    private boolean evictOne() {
+        Tracked oldest = null;
+        Tracked shared = null;
+        int looked = 0;
+        for (Iterator<Tracked> it = waiting.values().iterator(); it.hasNext() && looked < EVICTION_SCAN; looked++) {
+            Tracked t = it.next();
+            if (oldest == null) {
+                oldest = t;
+            }
+            if (t.clientConnections.get() > 1) {
+                shared = t;
+                break;
+            }
+        }
+        for (Tracked victim : new Tracked[] {shared, oldest}) {
+            if (victim != null && victim.claimForEviction()) {
+                evicted.increment();
+                victim.uncount(); // its slot is free now, not once its close completes
+                victim.channel.close();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One admitted connection: waiting for a request (evictable) or busy with one. */
+    final class Tracked {
+        final Channel channel;
+        private final AtomicInteger clientConnections;
+        /** The key in {@link #waiting} while waiting, else -1. Changed on the channel's event loop or by eviction. */
+        private final AtomicLong key = new AtomicLong(-1);
+        private final java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        private Tracked(Channel channel, AtomicInteger clientConnections) {
+            this.channel = channel;
+            this.clientConnections = clientConnections;
+        }
+
+        /** The connection waits for its next request: it may be evicted. */
+        void waiting() {
+            long k = sequence.incrementAndGet();
+            if (key.compareAndSet(-1, k)) {
+                waiting.put(k, this);
+            }
+        }
+
+        /** A request arrived (or a TLS connection is spliced): it is not evictable until {@link #waiting}. */
+        void busy() {
+            long k = key.getAndSet(-1);
+            if (k >= 0) {
+                waiting.remove(k, this);
+            }
+        }
+
+        /** Gives its slot back, once. */
+        void uncount() {
+            if (counted.compareAndSet(true, false)) {
+                open.decrementAndGet();
+            }
+        }
+
+        private boolean claimForEviction() {
+            long k = key.get();
+            return k >= 0 && key.compareAndSet(k, -1) && waiting.remove(k, this);
+        }
+    }
+}
