@@ -117,7 +117,9 @@ class GatewayProcessIT {
             }, "the admin web listens on 127.0.0.1 only");
             assertTrue(Files.exists(data.resolve("admin-password.hash")), "UNDERSTUDY_DATA is the data directory");
             assertFalse(Files.readString(data.resolve("admin-password.hash")).contains(password), "only a hash is kept");
-            assertTrue(Files.readString(data.resolve("log/understudy.0.log")).contains("Understudy started"));
+            String log = Files.readString(data.resolve("log/understudy.0.log"));
+            assertTrue(log.contains("Understudy started"));
+            assertFalse(log.contains(password), "the generated password is printed on the console only, never in a log file");
 
             Duration stop = gateway.terminate();
             assertTrue(stop.compareTo(Duration.ofSeconds(3)) < 0, "SIGTERM shutdown took " + stop);
@@ -149,6 +151,14 @@ class GatewayProcessIT {
             assertEquals(200, client.get("/system/console/bundles", true).statusCode());
             assertFalse(gateway.output().contains("Generated admin password"));
             assertFalse(Files.exists(home.resolve("data/admin-password.hash")));
+            String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString("admin:guess".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (int i = 0; i < 5; i++) {
+                assertEquals(401, client.get("/api/status", wrong).statusCode());
+            }
+            var throttled = client.get("/system/console/bundles", wrong);
+            assertEquals(429, throttled.statusCode(), "guessing is throttled per address, the Web Console too");
+            assertTrue(throttled.headers().firstValue("Retry-After").isPresent());
+            assertEquals(429, client.get("/api/status", true).statusCode(), "even the right password waits out the lockout");
             gateway.terminate();
         }
     }

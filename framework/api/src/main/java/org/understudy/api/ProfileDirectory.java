@@ -15,6 +15,14 @@ public interface ProfileDirectory {
     /** The running profile that intercepts {@code hostname} (HTTP traffic and DNS answers), if any. */
     Optional<DeviceProfile<?>> interceptorOf(String hostname);
 
+    /**
+     * Whether a profile that claims {@code hostname} is being (re)started right now: a request for it should be
+     * answered "retry shortly" (503 with Retry-After), not refused as unclaimed.
+     */
+    default boolean starting(String hostname) {
+        return false;
+    }
+
     /** The running profile that declares TLS pass-through for {@code hostname} (by SNI), if any. */
     Optional<DeviceProfile<?>> passThroughOf(String hostname);
 

@@ -36,6 +36,25 @@ public final class ConfigBinder {
         }
     }
 
+    /** The environment variable that overrides component {@code c}, or {@code null}. */
+    static String envVariable(RecordComponent c, Map<String, String> implicitEnv) {
+        org.understudy.api.EnvOverride env = c.getAnnotation(org.understudy.api.EnvOverride.class);
+        return env != null ? env.value() : implicitEnv.get(c.getName());
+    }
+
+    /** The overrides in force now: component name to the variable and its value, for the console and status. */
+    public Map<String, String> overridesInForce(Class<? extends Record> type, Map<String, String> implicitEnv) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            String variable = envVariable(c, implicitEnv);
+            String value = variable == null ? null : environment.apply(variable);
+            if (value != null && !value.isBlank()) {
+                out.put(c.getName(), variable + "=" + value);
+            }
+        }
+        return out;
+    }
+
     public <C extends Record> Result<C> bind(Class<C> type, C defaults, Map<String, ?> properties) {
         return bind(type, defaults, properties, Map.of());
     }
@@ -46,6 +65,26 @@ public final class ConfigBinder {
      */
     public <C extends Record> Result<C> bind(Class<C> type, C defaults, Map<String, ?> properties,
                                              Map<String, String> implicitEnv) {
+        List<String> overridden = new ArrayList<>();
+        Result<C> effective = bind(type, defaults, properties, implicitEnv, true, overridden);
+        if (!effective.valid() || overridden.isEmpty()) {
+            return effective;
+        }
+        // An environment variable hides the configured value only while it is set: a configuration that could not
+        // be applied without it is refused now, not found out at the next start without the variable.
+        Result<C> configured = bind(type, defaults, properties, implicitEnv, false, new ArrayList<>());
+        if (configured.valid()) {
+            return effective;
+        }
+        List<String> errors = new ArrayList<>();
+        for (String e : configured.errors()) {
+            errors.add(e + " (" + String.join(", ", overridden) + " overrides it for now, but the configured value must be valid too)");
+        }
+        return new Result<>(null, List.copyOf(errors), effective.warnings());
+    }
+
+    private <C extends Record> Result<C> bind(Class<C> type, C defaults, Map<String, ?> properties,
+                                              Map<String, String> implicitEnv, boolean useEnv, List<String> overridden) {
         RecordComponent[] components = type.getRecordComponents();
         Object[] values = new Object[components.length];
         List<String> errors = new ArrayList<>();
@@ -61,11 +100,13 @@ public final class ConfigBinder {
             ConfigSchema.FieldType fieldType = ConfigSchema.fieldType(c);
             Object raw = properties.get(c.getName());
             String source = "property '" + c.getName() + "'";
-            org.understudy.api.EnvOverride env = c.getAnnotation(org.understudy.api.EnvOverride.class);
-            String variable = env != null ? env.value() : implicitEnv.get(c.getName());
-            if (variable != null) {
+            String variable = envVariable(c, implicitEnv);
+            if (variable != null && useEnv) {
                 String fromEnv = environment.apply(variable);
                 if (fromEnv != null && !fromEnv.isBlank()) {
+                    if (raw != null) {
+                        overridden.add(variable);
+                    }
                     raw = fromEnv;
                     source = "environment variable " + variable + " (for '" + c.getName() + "')";
                 }

@@ -18,6 +18,8 @@ final class ManagedPlugin {
     volatile String error;
     volatile List<String> configErrors = List.of();
     volatile List<String> configWarnings = List.of();
+    /** The last configuration rejected (to report a rejection once however often it is offered), else null. */
+    java.util.Map<String, Object> rejected;
     volatile Record config;
     volatile Instant since;
     volatile Plugin<Record> instance;

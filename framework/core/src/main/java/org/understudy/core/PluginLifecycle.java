@@ -181,8 +181,12 @@ final class PluginLifecycle {
             }
             LOG.info("reconfigured plugin {} in place", p.id());
         } else {
+            if (p.instance instanceof DeviceProfile<?> profile) {
+                profiles.restarting(profile);
+            }
             stop(p, PluginState.STOPPED);
             start(p, config);
+            profiles.settled(p.id());
         }
     }
 

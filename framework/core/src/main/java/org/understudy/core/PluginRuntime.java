@@ -33,9 +33,12 @@ public final class PluginRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginRuntime.class);
     private static final long CALL_TIMEOUT_SECONDS = 60;
-    /** Start order by kind: the store before what records into it, profiles before DNS and proxy. */
-    private static final List<PluginKind> START_ORDER = List.of(PluginKind.READING_STORE, PluginKind.SINK,
-            PluginKind.DEVICE_PROFILE, PluginKind.DNS_SERVER, PluginKind.TRAFFIC_PROXY);
+    /**
+     * Start order by kind: the store before what records into it, profiles before DNS and proxy, sinks last
+     * (they only read the store, and the devices should be served as early as possible).
+     */
+    private static final List<PluginKind> START_ORDER = List.of(PluginKind.READING_STORE, PluginKind.DEVICE_PROFILE,
+            PluginKind.DNS_SERVER, PluginKind.TRAFFIC_PROXY, PluginKind.SINK);
 
     /** Told when plugin implementations appear and disappear (the OSGi host registers config forms). */
     public interface Listener {
@@ -62,6 +65,9 @@ public final class PluginRuntime implements AutoCloseable {
     private volatile RuntimeSettings settings = RuntimeSettings.DEFAULTS;
     private volatile List<String> settingsErrors = List.of();
     private volatile boolean closed;
+    /** While true, discovered plugins are registered but none is started (the host is still finding them). */
+    private boolean holding;
+    private volatile boolean settled = true;
     private Thread lifecycleOwner;
 
     /**
@@ -106,6 +112,35 @@ public final class PluginRuntime implements AutoCloseable {
      */
     public void configurationSource(Function<String, Map<String, Object>> source) {
         this.configurationSource = source;
+    }
+
+    /**
+     * Registers plugins found from now on without starting any, until {@link #startHeld()}: a host that finds
+     * its plugins one by one (the bundles present at start) calls it first, so that everything then starts in
+     * kind order (store, sinks, profiles, then DNS and proxy), and the proxy never serves before the profiles
+     * are registered.
+     */
+    public void holdStarts() {
+        call(() -> {
+            holding = true;
+            settled = false;
+            return null;
+        });
+    }
+
+    /** Starts what was held by {@link #holdStarts()}; from now on plugins start as they are found. */
+    public void startHeld() {
+        call(() -> {
+            holding = false;
+            reconcile();
+            settled = true;
+            return null;
+        });
+    }
+
+    /** False while plugins found at start are still held back ({@link #holdStarts()}). */
+    public boolean startupSettled() {
+        return settled;
     }
 
     /** Adds discovered implementations and starts what should run. */
@@ -203,13 +238,18 @@ public final class PluginRuntime implements AutoCloseable {
             ManagedPlugin p = target.get();
             ConfigBinder.Result<Record> r = bind(p, props);
             if (!r.valid()) {
+                // reported once per distinct configuration, however often it is offered again
+                if (!props.equals(p.rejected)) {
+                    LOG.error("rejected configuration {}: {}; the previous configuration stays in force", pid, r.errors());
+                }
+                p.rejected = props;
                 p.configErrors = r.errors();
-                LOG.error("rejected configuration {}: {}; the previous configuration stays in force", pid, r.errors());
                 if (p.config == null) {
                     p.state = PluginState.FAILED;
                 }
                 return r;
             }
+            p.rejected = null;
             configurations.put(pid, props);
             p.configWarnings = r.warnings();
             r.warnings().forEach(w -> LOG.warn("configuration {}: {}", pid, w));
@@ -223,6 +263,69 @@ public final class PluginRuntime implements AutoCloseable {
             reconcile();
             return r;
         });
+    }
+
+    /**
+     * Checks a configuration without applying it (the Web Console validates a form this way before it is
+     * stored). A rejection is recorded like one of {@link #configure}: in the status and, once, in the log.
+     *
+     * @return why it cannot be applied; empty when it can (or when no plugin with that pid is installed)
+     */
+    public List<String> check(String pid, Map<String, ?> properties) {
+        Map<String, Object> props = properties == null ? Map.of() : Map.copyOf(properties);
+        return call(() -> {
+            ConfigBinder.Result<?> r;
+            ManagedPlugin p = null;
+            if (RuntimeSettings.PID.equals(pid)) {
+                r = binder.bind(RuntimeSettings.class, RuntimeSettings.DEFAULTS, props);
+            } else {
+                p = plugins.stream().filter(m -> !m.duplicate && m.schema != null && m.discovered.pid().equals(pid))
+                        .findFirst().orElse(null);
+                if (p == null) {
+                    return List.<String>of();
+                }
+                r = bind(p, props);
+            }
+            if (!r.valid() && p != null) {
+                if (!props.equals(p.rejected)) {
+                    LOG.error("rejected configuration {}: {}; the previous configuration stays in force", pid, r.errors());
+                }
+                p.rejected = props;
+                p.configErrors = r.errors();
+            }
+            return r.errors();
+        });
+    }
+
+    /**
+     * What the Web Console should say about {@code pid} besides its fields: a human title, why the last
+     * configuration offered was rejected (empty if it was not), and the environment variables overriding
+     * fields now (field name to {@code VARIABLE=value}).
+     */
+    public record ConfigNotes(String title, List<String> rejected, Map<String, String> overrides) {}
+
+    /** The {@link ConfigNotes} of {@code pid}; cheap, safe from any thread. */
+    public ConfigNotes notes(String pid) {
+        if (RuntimeSettings.PID.equals(pid)) {
+            return new ConfigNotes("Understudy runtime", settingsErrors, Map.of());
+        }
+        for (ManagedPlugin p : plugins) {
+            if (!p.duplicate && p.schema != null && p.discovered.pid().equals(pid)) {
+                return new ConfigNotes("Understudy " + kindLabel(p.kind()) + ": " + p.id(), p.configErrors,
+                        binder.overridesInForce(p.prototype().configType(), ConfigSchema.listenerEnvironment(p.kind())));
+            }
+        }
+        return new ConfigNotes(pid, List.of(), Map.of());
+    }
+
+    private static String kindLabel(PluginKind kind) {
+        return switch (kind) {
+            case DNS_SERVER -> "DNS server";
+            case TRAFFIC_PROXY -> "traffic proxy";
+            case READING_STORE -> "reading store";
+            case SINK -> "sink";
+            case DEVICE_PROFILE -> "device profile";
+        };
     }
 
     /** The last configuration dictionary that was accepted for {@code pid}, if any. */
@@ -296,13 +399,29 @@ public final class PluginRuntime implements AutoCloseable {
                 configurations.remove(pid);
             }
         }
-        ConfigBinder.Result<Record> r = bind(p, configurations.getOrDefault(pid, Map.of()));
-        p.configErrors = r.errors();
+        Map<String, Object> configured = configurations.getOrDefault(pid, Map.of());
+        ConfigBinder.Result<Record> r = bind(p, configured);
         p.configWarnings = r.warnings();
-        p.config = r.config();
-        if (!r.valid()) {
+        if (r.valid()) {
+            p.configErrors = List.of();
+            p.config = r.config();
+            return;
+        }
+        // A stored configuration this version cannot apply (saved under an environment override, or by an older
+        // version): the plugin runs on its defaults until a valid one is saved, and says so once; the stored one
+        // is left as it is, for the user to correct.
+        configurations.remove(pid);
+        p.rejected = configured;
+        p.configErrors = r.errors();
+        ConfigBinder.Result<Record> defaults = bind(p, Map.of());
+        p.config = defaults.config();
+        if (defaults.valid()) {
+            LOG.error("plugin {}: stored configuration rejected ({}); running on its defaults until a valid one is saved",
+                    p.id(), r.errors());
+        } else {
             p.state = PluginState.FAILED;
-            LOG.error("plugin {}: configuration rejected: {}", p.id(), r.errors());
+            LOG.error("plugin {}: configuration rejected: {}", p.id(), defaults.errors());
+            p.configErrors = defaults.errors();
         }
     }
 
@@ -334,6 +453,9 @@ public final class PluginRuntime implements AutoCloseable {
     }
 
     private void reconcile() {
+        if (holding) {
+            return;
+        }
         List<ManagedPlugin> toStop = plugins.stream().filter(p -> p.running() && !wanted(p)).toList();
         stopInOrder(toStop, PluginState.STANDBY);
         for (ManagedPlugin p : plugins) {

@@ -66,9 +66,27 @@ final class ProfileRegistry implements ProfileDirectory {
     private volatile List<HostPattern> allIntercepted = List.of();
     private volatile List<Integer> allPassThroughPorts = List.of();
     private final Map<DeviceProfile<?>, List<Integer>> passThroughPorts = new LinkedHashMap<>();
+    /** Claims of profiles being restarted, by profile id: their hosts are answered "retry shortly" meanwhile. */
+    private final Map<String, List<HostPattern>> restarting = new LinkedHashMap<>();
+    private volatile Map<String, List<HostPattern>> restartingNow = Map.of();
+
+    /** A running profile is about to be restarted: its claims are withdrawn but remembered as starting. */
+    synchronized void restarting(DeviceProfile<?> profile) {
+        restarting.put(profile.id(), List.copyOf(profile.interceptedHosts()));
+        restartingNow = Map.copyOf(restarting);
+        remove(profile);
+    }
+
+    /** The profile with {@code id} is not starting any more (it runs, or it failed). */
+    synchronized void settled(String id) {
+        if (restarting.remove(id) != null) {
+            restartingNow = Map.copyOf(restarting);
+        }
+    }
 
     /** Adds or refreshes a running profile's claims (called on the lifecycle thread). */
     synchronized void put(DeviceProfile<?> profile) {
+        settled(profile.id());
         intercepted.put(profile, List.copyOf(profile.interceptedHosts()));
         passThrough.put(profile, List.copyOf(profile.passThroughHosts()));
         passThroughPorts.put(profile, List.copyOf(profile.passThroughPorts()));
@@ -104,6 +122,16 @@ final class ProfileRegistry implements ProfileDirectory {
     @Override
     public Optional<DeviceProfile<?>> passThroughOf(String hostname) {
         return hostname == null ? Optional.empty() : passThroughIndex.find(hostname);
+    }
+
+    @Override
+    public boolean starting(String hostname) {
+        Map<String, List<HostPattern>> now = restartingNow;
+        if (now.isEmpty() || hostname == null) {
+            return false;
+        }
+        String host = HostPattern.normalise(hostname);
+        return now.values().stream().flatMap(List::stream).anyMatch(p -> p.matches(host));
     }
 
     @Override

@@ -40,6 +40,9 @@ final class RuntimeStatus {
             }
         }
         out.put("selected", selected);
+        List<String> notReady = notReady();
+        out.put("ready", notReady.isEmpty());
+        out.put("notReady", notReady);
         out.put("transport", runtime.transport());
         if (!runtime.settingsErrors().isEmpty()) {
             out.put("settingsErrors", runtime.settingsErrors());
@@ -54,6 +57,33 @@ final class RuntimeStatus {
         out.put("plugins", plugins);
         out.put("upstreams", runtime.connectivity().snapshot());
         return out;
+    }
+
+    /**
+     * Why the gateway is not serving yet, empty when it is: plugins found at start are still held back, or the
+     * selected store, DNS server or proxy is not active.
+     */
+    private List<String> notReady() {
+        List<String> reasons = new ArrayList<>();
+        if (!runtime.startupSettled()) {
+            reasons.add("plugins are still being installed");
+        }
+        for (PluginKind kind : PluginKind.values()) {
+            if (!kind.singleActive()) {
+                continue;
+            }
+            String id = runtime.selected(kind).orElse(null);
+            ManagedPlugin p = id == null ? null : runtime.plugins().stream()
+                    .filter(m -> m.kind() == kind && m.id().equals(id)).findFirst().orElse(null);
+            if (p == null) {
+                reasons.add(kind.selectorProperty() + ": " + (id == null ? "none installed" : "'" + id + "' is not installed"));
+            } else if (p.state != PluginState.ACTIVE) {
+                reasons.add(kind.selectorProperty() + " '" + id + "' is " + p.state
+                        + (p.error == null && p.configErrors.isEmpty() ? "" : ": " + String.join("; ",
+                        java.util.stream.Stream.concat(java.util.stream.Stream.ofNullable(p.error), p.configErrors.stream()).toList())));
+            }
+        }
+        return reasons;
     }
 
     private static Map<String, Object> entry(ManagedPlugin p) {

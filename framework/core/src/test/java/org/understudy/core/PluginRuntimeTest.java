@@ -221,4 +221,29 @@ class PluginRuntimeTest {
         assertEquals("stored:udp-a", Udp.ask(moved));
         assertTrue(Udp.free(port), "the configuration it left with is not used");
     }
+
+    @Test
+    void aConfiguredValueMustBeValidEvenWhileTheEnvironmentOverridesIt() throws Exception {
+        int fromEnv = Udp.freePort();
+        env.put("TEST_DNS_PORT", String.valueOf(fromEnv));
+        var r = runtime.configure("understudy.udp-a", Map.of("port", "99999", "prefix", "env"));
+        assertFalse(r.valid(), "port=99999 would break the next start without the variable");
+        assertTrue(r.errors().get(0).contains("TEST_DNS_PORT overrides it for now"), r.errors().toString());
+        assertTrue(String.valueOf(plugin("udp-a").get("error")).contains("configuration rejected"));
+        assertEquals("ACTIVE", plugin("udp-a").get("state"), "the previous configuration stays in force");
+    }
+
+    @Test
+    void aStoredConfigurationThatCannotBeAppliedRunsTheDefaultsAndSaysSoOnce() throws Exception {
+        List<DiscoveredPlugin> found = testPlugins();
+        runtime.remove(found.get(0).origin());
+        runtime.configurationSource(pid -> pid.equals("understudy.udp-a") ? Map.of("port", "99999") : null);
+        runtime.add(testPlugins());
+        Map<String, Object> a = plugin("udp-a");
+        assertTrue(String.valueOf(a.get("error")).contains("99999"), String.valueOf(a.get("error")));
+        assertEquals("45353", ((Map<?, ?>) a.get("config")).get("port"), "running on its defaults");
+        // ConfigAdmin offers the stored dictionary again: rejected again, nothing to put back, no loop
+        assertFalse(runtime.configure("understudy.udp-a", Map.of("port", "99999")).valid());
+        assertTrue(runtime.acceptedConfiguration("understudy.udp-a").isEmpty(), "the rejected one is never 'accepted'");
+    }
 }

@@ -20,6 +20,7 @@ final class LauncherConfig {
     /** Environment variables that override launcher properties. */
     static final Map<String, String> ENVIRONMENT = Map.of(
             "UNDERSTUDY_DATA", "understudy.data",
+            "UNDERSTUDY_CACHE", "understudy.cache",
             "UNDERSTUDY_WEB_HOST", "org.apache.felix.http.host",
             "UNDERSTUDY_WEB_PORT", "org.osgi.service.http.port",
             "UNDERSTUDY_ADMIN_USER", "understudy.admin.user",
@@ -29,6 +30,7 @@ final class LauncherConfig {
             "org.apache.felix.http.host", "127.0.0.1",
             "org.osgi.service.http.port", "8080",
             "understudy.data", "data",
+            "understudy.cache", "cache",
             "understudy.conf", "conf",
             "understudy.bundles", "bundles",
             "understudy.system", "system",
@@ -63,7 +65,7 @@ final class LauncherConfig {
             throw new IllegalArgumentException("admin web port must be a number from 0 to 65535"
                     + " (org.osgi.service.http.port or UNDERSTUDY_WEB_PORT), got '" + port + "'");
         }
-        for (String key : new String[] {"understudy.data", "understudy.conf", "understudy.bundles", "understudy.system"}) {
+        for (String key : new String[] {"understudy.data", "understudy.cache", "understudy.conf", "understudy.bundles", "understudy.system"}) {
             props.put(key, home.resolve(props.get(key)).toAbsolutePath().normalize().toString());
         }
         props.put("understudy.home", home.toString());

@@ -23,6 +23,13 @@ final class LogSetup {
 
     static final int FILE_LIMIT_BYTES = 10 * 1024 * 1024;
     static final int FILE_COUNT = 5;
+    /**
+     * The logger whose lines go to the console only, never to a log file: a generated admin password is
+     * printed there once (a service's console is its journal).
+     */
+    static final String CONSOLE_ONLY = "understudy.console";
+    /** Held so that the JDK keeps the console-only logger's configuration (it holds loggers weakly). */
+    private static Logger consoleOnly;
 
     private LogSetup() {
     }
@@ -54,6 +61,9 @@ final class LogSetup {
         file.setLevel(level);
         root.addHandler(console);
         root.addHandler(file);
+        consoleOnly = Logger.getLogger(CONSOLE_ONLY);
+        consoleOnly.setUseParentHandlers(false);
+        consoleOnly.addHandler(console);
         // Jetty is chatty at INFO about its internals.
         Logger.getLogger("org.eclipse.jetty").setLevel(level.intValue() < Level.INFO.intValue() ? level : Level.WARNING);
     }

@@ -1,7 +1,6 @@
 package org.understudy.launcher;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * Boots Understudy: Felix with the infrastructure bundles of {@code system/} (the runtime bundle last),
  * in the foreground, until SIGTERM/SIGINT or a framework stop. The Felix cache is cleaned at every start
  * and everything is installed afresh from {@code system/} and {@code bundles/}, so a restart can never
- * activate a bundle twice; configuration lives outside the cache in {@code data/config}.
+ * activate a bundle twice; configuration lives outside the cache in {@code data/config}. The cache is
+ * {@code understudy.cache} ({@code cache/} of the installation, {@code UNDERSTUDY_CACHE}), not in the data
+ * directory.
  */
 public final class Main {
 
@@ -57,21 +58,18 @@ public final class Main {
         List<Bundle> bundles = installSystemBundles(framework, config.path("understudy.system"), log);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(framework, log), "understudy-shutdown"));
         framework.start();
+        // The admin web (Jetty, Web Console) starts last, after the runtime: DNS and the proxy serve the
+        // devices while it is still coming up, rather than a second later.
+        List<Bundle> web = bundles.stream().filter(Main::isAdminWeb).toList();
         for (Bundle b : bundles) {
-            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                try {
-                    b.start();
-                } catch (BundleException e) {
-                    log.error("system bundle {} failed to start: {}", b.getSymbolicName(), e.getMessage());
-                    if (RUNTIME_BUNDLE.equals(b.getSymbolicName())) {
-                        log.error("the Understudy runtime cannot start; stopping");
-                        framework.stop();
-                        framework.waitForStop(SHUTDOWN_TIMEOUT.toMillis());
-                        System.exit(1);
-                    }
-                }
+            if (!web.contains(b) && !startBundle(b, log)) {
+                framework.stop();
+                framework.waitForStop(SHUTDOWN_TIMEOUT.toMillis());
+                System.exit(1);
             }
         }
+        awaitDevicesServed(framework, log);
+        web.forEach(b -> startBundle(b, log));
         log.info("Understudy started in {} ms: admin web on http://{}:{}/system/console, status at /api/status",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), config.get("org.apache.felix.http.host"),
                 config.get("org.osgi.service.http.port"));
@@ -79,10 +77,62 @@ public final class Main {
         log.info("framework stopped ({})", end.getType() == FrameworkEvent.STOPPED ? "clean" : "event " + end.getType());
     }
 
+    /** How long the admin web waits for the runtime to have started the plugins found at start. */
+    static final Duration WEB_START_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * Waits until the runtime says the plugins found at start are started (a marker service), at most
+     * {@link #WEB_START_WAIT}: on a small box the admin web's start would otherwise take the cores the DNS
+     * server and the proxy need to come up.
+     */
+    private static void awaitDevicesServed(Framework framework, Logger log) throws InterruptedException {
+        long deadline = System.nanoTime() + WEB_START_WAIT.toNanos();
+        String filter = "(understudy.startup.settled=true)";
+        try {
+            while (framework.getBundleContext().getServiceReferences((String) null, filter) == null) {
+                if (System.nanoTime() > deadline) {
+                    log.warn("plugins still starting after {} s; starting the admin web anyway", WEB_START_WAIT.toSeconds());
+                    return;
+                }
+                Thread.sleep(10);
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Bundles of the admin web, started after the runtime. */
+    static boolean isAdminWeb(Bundle b) {
+        String name = String.valueOf(b.getSymbolicName());
+        return name.startsWith("org.apache.felix.http.jetty") || name.startsWith("org.apache.felix.webconsole")
+                || name.startsWith("org.apache.felix.inventory");
+    }
+
+    /** Starts a system bundle (not a fragment); false when it is the runtime and it failed. */
+    private static boolean startBundle(Bundle b, Logger log) {
+        if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+            return true;
+        }
+        try {
+            b.start();
+            return true;
+        } catch (BundleException e) {
+            log.error("system bundle {} failed to start: {}", b.getSymbolicName(), e.getMessage());
+            if (RUNTIME_BUNDLE.equals(b.getSymbolicName())) {
+                log.error("the Understudy runtime cannot start; stopping");
+                return false;
+            }
+            return true;
+        }
+    }
+
     static Framework newFramework(LauncherConfig config) {
         Map<String, Object> props = new HashMap<>(config.all());
         Path data = config.path("understudy.data");
-        props.put(Constants.FRAMEWORK_STORAGE, data.resolve("felix-cache").toString());
+        // the framework's cache (14 MB of unpacked bundles, rebuilt at every start) stays out of the data
+        // directory: on a small data partition it alone could leave the store no room
+        // (its felix/ folder: bin/understudy keeps its class archive beside it, which Felix's clean must not take)
+        props.put(Constants.FRAMEWORK_STORAGE, config.path("understudy.cache").resolve("felix").toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SLF4J_PACKAGES);
         props.put("felix.cm.dir", data.resolve("config").toString());
@@ -110,8 +160,9 @@ public final class Main {
         });
         List<Bundle> installed = new ArrayList<>();
         for (Path jar : jars) {
-            try (InputStream in = Files.newInputStream(jar)) {
-                installed.add(framework.getBundleContext().installBundle("understudy:system/" + jar.getFileName(), in));
+            try {
+                // by reference: the jar is used where it lies, not copied into the framework's cache at every start
+                installed.add(framework.getBundleContext().installBundle("reference:" + jar.toUri()));
             } catch (BundleException e) {
                 log.error("cannot install system bundle {}: {}", jar.getFileName(), e.getMessage());
             }

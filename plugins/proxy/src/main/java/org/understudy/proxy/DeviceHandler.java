@@ -71,6 +71,12 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (started != null) {
                 started.abandon();
             }
+            if (!host.isEmpty() && profiles.starting(host)) {
+                // its profile is restarting: the device should come back in a moment, not be told "not here"
+                answer(ctx, Replies.plain(503, "the profile serving " + host + " is starting; retry shortly",
+                        List.of(Map.entry("Retry-After", "1"))), true, false);
+                return;
+            }
             answer(ctx, Replies.plain(421, "no device profile serves " + (host.isEmpty() ? "this request" : host)), true, false);
             return;
         }

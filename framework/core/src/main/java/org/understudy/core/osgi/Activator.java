@@ -3,6 +3,7 @@ package org.understudy.core.osgi;
 import java.nio.file.Files;
 
 import java.time.Clock;
+import java.util.Hashtable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import org.understudy.core.ConfigSchema;
 import org.understudy.core.PluginRuntime;
 import org.understudy.core.RuntimeSettings;
 import org.understudy.core.web.AdminCredentials;
+import org.understudy.core.web.AdminGate;
 
 /**
  * Boots the runtime inside Felix: configuration (conf/ files and ConfigAdmin), the plugin extender, the
@@ -33,6 +35,9 @@ public final class Activator implements BundleActivator {
     private BundlePluginScanner scanner;
     private ScheduledExecutorService watchers;
     private WebEndpoints web;
+    private volatile org.osgi.framework.ServiceRegistration<?> settledMarker;
+    /** Service property of the marker registered once the plugins found at start are started. */
+    public static final String STARTUP_SETTLED = "understudy.startup.settled";
 
     @Override
     public void start(BundleContext context) throws Exception {
@@ -66,15 +71,29 @@ public final class Activator implements BundleActivator {
 
         AdminCredentials credentials = AdminCredentials.load(host.adminUser(), host.adminPassword(),
                 System.getenv(AdminCredentials.ENV_PASSWORD), host.data());
-        web = new WebEndpoints(context, runtime, credentials);
+        web = new WebEndpoints(context, runtime, new AdminGate(credentials, host.loginThrottle()));
         web.open();
 
+        // the plugins of bundles/ are all installed before any starts, so they start in kind order
+        runtime.holdStarts();
         scanner = new BundlePluginScanner(context, runtime);
         scanner.open();
 
         BundleDeployer deployer = new BundleDeployer(context, host.bundles());
         runtime.addStatusEntries(deployer::failures);
-        watchers.scheduleWithFixedDelay(deployer, 0, host.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        watchers.execute(() -> {
+            try {
+                deployer.run();
+            } finally {
+                runtime.startHeld();
+                // tells the launcher that the devices are served: it starts the admin web only now
+                Hashtable<String, Object> props = new Hashtable<>();
+                props.put(STARTUP_SETTLED, Boolean.TRUE);
+                settledMarker = context.registerService(Object.class, new Object(), props);
+            }
+        });
+        watchers.scheduleWithFixedDelay(deployer, host.pollInterval().toMillis(), host.pollInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
         LOG.info("Understudy {} runtime started (data {}, conf {}, bundles {})", context.getBundle().getVersion(),
                 host.data(), host.conf(), host.bundles());
     }
@@ -93,6 +112,13 @@ public final class Activator implements BundleActivator {
 
     @Override
     public void stop(BundleContext context) throws Exception {
+        if (settledMarker != null) {
+            try {
+                settledMarker.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // unregistered by the framework
+            }
+        }
         if (watchers != null) {
             watchers.shutdownNow();
             watchers.awaitTermination(2, TimeUnit.SECONDS);

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Deploys the plugin jars of the {@code bundles/} directory: a new jar is installed and started, a
  * changed one updated (its plugins restart with their configuration kept), a deleted one uninstalled.
  * A file is acted on once its size and modification time stayed the same for one scan, so a jar being
- * copied is never read half-written. A jar that cannot be deployed is reported with its reason and
+ * copied is never read half-written; the jars present at the first scan are deployed at once (a half-written
+ * one fails its manifest check and is deployed when it changes again). A jar that cannot be deployed is reported with its reason and
  * retried when any jar changes.
  */
 final class BundleDeployer implements Runnable {
@@ -39,6 +40,8 @@ final class BundleDeployer implements Runnable {
     private final Map<String, Stamp> lastScan = new HashMap<>();
     private final Map<String, Stamp> deployed = new HashMap<>();
     private final Map<String, String> errors = new ConcurrentHashMap<>();
+    /** The first scan deploys what is there at start at once; later ones wait for a jar to be stable. */
+    private boolean firstScan = true;
 
     BundleDeployer(BundleContext context, Path directory) {
         this.context = context;
@@ -80,7 +83,7 @@ final class BundleDeployer implements Runnable {
         boolean changed = false;
         for (Map.Entry<String, Stamp> e : now.entrySet()) {
             String name = e.getKey();
-            boolean stable = e.getValue().equals(lastScan.get(name));
+            boolean stable = firstScan || e.getValue().equals(lastScan.get(name));
             if (stable && !e.getValue().equals(deployed.get(name))) {
                 deploy(name, deployed.containsKey(name));
                 deployed.put(name, e.getValue());
@@ -96,6 +99,7 @@ final class BundleDeployer implements Runnable {
         }
         lastScan.clear();
         lastScan.putAll(now);
+        firstScan = false;
         if (changed) {
             retryUnresolved();
         }

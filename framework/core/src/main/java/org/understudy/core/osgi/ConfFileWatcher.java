@@ -99,7 +99,7 @@ final class ConfFileWatcher implements Runnable {
         props.stringPropertyNames().forEach(k -> dictionary.put(k, props.getProperty(k).trim()));
         dictionary.put(SOURCE_PROPERTY, confDirectory.getFileName() + "/" + file.getFileName());
         try {
-            Configuration c = configAdmin.getConfiguration(pid, "?");
+            Configuration c = configAdmin.getConfiguration(pid, null);
             c.update(dictionary);
             LOG.info("applied {} to configuration {}", file.getFileName(), pid);
         } catch (IOException e) {
@@ -112,7 +112,7 @@ final class ConfFileWatcher implements Runnable {
 
     private boolean deleteConfiguration(String pid) {
         try {
-            Configuration c = configAdmin.getConfiguration(pid, "?");
+            Configuration c = configAdmin.getConfiguration(pid, null);
             if (c.getProperties() != null) {
                 c.delete();
             }

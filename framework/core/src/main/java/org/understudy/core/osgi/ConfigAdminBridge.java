@@ -13,7 +13,6 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.cm.ConfigurationException;
 import org.osgi.service.cm.ManagedService;
 import org.osgi.service.metatype.MetaTypeProvider;
 import org.osgi.service.metatype.ObjectClassDefinition;
@@ -50,6 +49,11 @@ final class ConfigAdminBridge implements PluginRuntime.Listener {
             Configuration[] all = configAdmin.listConfigurations("(service.pid=understudy.*)");
             if (all != null) {
                 for (Configuration c : all) {
+                    if ("?".equals(c.getBundleLocation())) {
+                        // stored by an earlier version with the multi-location "?", which the Web Console shows as
+                        // an error on every form: unbound now, bound to the runtime when it registers the pid
+                        c.setBundleLocation(null);
+                    }
                     if (c.getProperties() != null) {
                         runtime.configure(c.getPid(), toMap(c.getProperties()));
                     }
@@ -114,33 +118,35 @@ final class ConfigAdminBridge implements PluginRuntime.Listener {
 
     private final class PidService implements ManagedService, MetaTypeProvider {
         private final String pid;
-        private final SchemaDefinition definition;
+        private final ConfigSchema schema;
 
         PidService(String pid, ConfigSchema schema) {
             this.pid = pid;
-            this.definition = new SchemaDefinition(pid, schema);
+            this.schema = schema;
         }
 
         @Override
-        public void updated(Dictionary<String, ?> properties) throws ConfigurationException {
-            ConfigBinder.Result<?> result = runtime.configure(pid, properties == null ? null : toMap(properties));
+        public void updated(Dictionary<String, ?> properties) {
+            Map<String, Object> offered = properties == null ? null : toMap(properties);
+            ConfigBinder.Result<?> result = runtime.configure(pid, offered);
             if (!result.valid() && !result.errors().isEmpty()) {
-                revert();
-                throw new ConfigurationException(null, String.join("; ", result.errors()));
+                revert(offered); // the runtime has reported it (status and one log line)
             }
         }
 
-        private void revert() {
+        /**
+         * Puts the last accepted configuration back into ConfigAdmin, so what is persisted is valid. Only when
+         * there is one that differs: putting back the rejected one would be offered again, rejected again, for
+         * ever; and without an accepted one the user's stored values stay, for them to correct.
+         */
+        private void revert(Map<String, Object> rejected) {
+            var accepted = runtime.acceptedConfiguration(pid);
+            if (accepted.isEmpty() || accepted.get().isEmpty() || withoutMeta(accepted.get()).equals(withoutMeta(rejected))) {
+                return;
+            }
             try {
-                Configuration stored = configAdmin.getConfiguration(pid, "?");
-                var accepted = runtime.acceptedConfiguration(pid);
-                if (accepted.isPresent() && !accepted.get().isEmpty()) {
-                    stored.update(new Hashtable<>(accepted.get()));
-                    LOG.warn("configuration {} put back to the last accepted values", pid);
-                } else {
-                    stored.delete();
-                    LOG.warn("configuration {} removed: defaults stay in force", pid);
-                }
+                configAdmin.getConfiguration(pid, null).update(new Hashtable<>(accepted.get()));
+                LOG.warn("configuration {} put back to the last accepted values", pid);
             } catch (IOException e) {
                 LOG.error("cannot put configuration {} back", pid, e);
             }
@@ -148,13 +154,27 @@ final class ConfigAdminBridge implements PluginRuntime.Listener {
 
         @Override
         public ObjectClassDefinition getObjectClassDefinition(String id, String locale) {
-            return pid.equals(id) ? definition : null;
+            // built at each request: the last rejection and the environment overrides are shown as they are now
+            return pid.equals(id) ? new SchemaDefinition(pid, schema, runtime.notes(pid)) : null;
         }
 
         @Override
         public String[] getLocales() {
             return null;
         }
+    }
+
+    /** A configuration without ConfigAdmin's own keys (service.pid, ...), for comparing what the user set. */
+    private static Map<String, Object> withoutMeta(Map<String, Object> properties) {
+        Map<String, Object> out = new HashMap<>();
+        if (properties != null) {
+            properties.forEach((k, v) -> {
+                if (!k.startsWith("service.") && !k.startsWith("felix.")) {
+                    out.put(k, v);
+                }
+            });
+        }
+        return out;
     }
 
     static Map<String, Object> toMap(Dictionary<String, ?> dictionary) {

@@ -8,14 +8,17 @@ import org.understudy.core.ConfigSchema.Field;
 final class FieldDefinition implements AttributeDefinition {
 
     private final Field field;
+    private final String overriddenBy;
 
-    FieldDefinition(Field field) {
+    /** @param overriddenBy {@code VARIABLE=value} when the environment overrides the field now, else null */
+    FieldDefinition(Field field, String overriddenBy) {
         this.field = field;
+        this.overriddenBy = overriddenBy;
     }
 
     @Override
     public String getName() {
-        return field.name();
+        return overriddenBy == null ? field.name() : field.name() + " (overridden: " + overriddenBy + ")";
     }
 
     @Override
@@ -31,7 +34,10 @@ final class FieldDefinition implements AttributeDefinition {
         } else if (field.type() == ConfigSchema.FieldType.STRING_LIST) {
             text += " (comma-separated list)";
         }
-        if (field.env() != null) {
+        if (overriddenBy != null) {
+            text += " NOT IN FORCE: overridden now by the environment (" + overriddenBy + "); this value applies once "
+                    + field.env() + " is unset.";
+        } else if (field.env() != null) {
             text += " Overridden by the environment variable " + field.env() + " when it is set.";
         }
         return text;

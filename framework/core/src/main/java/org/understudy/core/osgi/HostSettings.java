@@ -14,9 +14,13 @@ import java.util.function.Function;
  * @param pollInterval {@code understudy.poll.interval}: how often conf/ and bundles/ are scanned
  * @param adminUser {@code understudy.admin.user}: the admin user name
  * @param adminPassword {@code understudy.admin.password}: plain or hashed admin password, or null
+ * @param loginMaxFailures {@code understudy.admin.maxFailures}: wrong passwords from one address (within 5
+ *     minutes) before it is locked out
+ * @param loginLockout {@code understudy.admin.lockout}: the first lockout; it doubles at each further one, up
+ *     to 15 minutes
  */
 record HostSettings(Path data, Path conf, Path bundles, Duration pollInterval, String adminUser,
-                    String adminPassword) {
+                    String adminPassword, int loginMaxFailures, Duration loginLockout) {
 
     static HostSettings from(Function<String, String> property) {
         Path home = Path.of(orDefault(property.apply("understudy.home"), ".")).toAbsolutePath().normalize();
@@ -26,7 +30,15 @@ record HostSettings(Path data, Path conf, Path bundles, Duration pollInterval, S
                 resolve(home, property.apply("understudy.bundles"), "bundles"),
                 Duration.ofMillis(Long.parseLong(orDefault(property.apply("understudy.poll.interval"), "500"))),
                 orDefault(property.apply("understudy.admin.user"), "admin"),
-                property.apply("understudy.admin.password"));
+                property.apply("understudy.admin.password"),
+                Integer.parseInt(orDefault(property.apply("understudy.admin.maxFailures"), "5")),
+                org.understudy.api.Durations.parse(orDefault(property.apply("understudy.admin.lockout"), "30s")));
+    }
+
+    /** The admin login's throttle as configured. */
+    org.understudy.core.web.LoginThrottle loginThrottle() {
+        return new org.understudy.core.web.LoginThrottle(loginMaxFailures, Duration.ofMinutes(5), loginLockout,
+                Duration.ofMinutes(15), java.time.Clock.systemUTC());
     }
 
     private static Path resolve(Path home, String value, String fallback) {

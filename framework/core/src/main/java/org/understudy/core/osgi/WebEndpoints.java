@@ -1,13 +1,16 @@
 package org.understudy.core.osgi;
 
+import jakarta.servlet.Filter;
 import jakarta.servlet.Servlet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Hashtable;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.core.PluginRuntime;
-import org.understudy.core.web.AdminCredentials;
+import org.understudy.core.web.AdminGate;
 import org.understudy.core.web.ApiServlet;
 
 /** Registers the REST API servlet (Servlet Whiteboard) and, when the Web Console is there, its guard. */
@@ -17,30 +20,33 @@ final class WebEndpoints {
 
     private final BundleContext context;
     private final PluginRuntime runtime;
-    private final AdminCredentials credentials;
-    private ServiceRegistration<?> api;
-    private ServiceRegistration<?> consoleGuard;
+    private final AdminGate gate;
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
-    WebEndpoints(BundleContext context, PluginRuntime runtime, AdminCredentials credentials) {
+    WebEndpoints(BundleContext context, PluginRuntime runtime, AdminGate gate) {
         this.context = context;
         this.runtime = runtime;
-        this.credentials = credentials;
+        this.gate = gate;
     }
 
     void open() {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.servlet.pattern", "/api/*");
         props.put("osgi.http.whiteboard.servlet.name", "understudy-api");
-        api = context.registerService(Servlet.class, new ApiServlet(runtime, credentials), props);
+        registrations.add(context.registerService(Servlet.class, new ApiServlet(runtime, gate), props));
         try {
-            consoleGuard = ConsoleGuard.register(context, credentials);
+            registrations.addAll(ConsoleGuard.register(context, gate, runtime));
+            Hashtable<String, Object> filter = new Hashtable<>();
+            filter.put("osgi.http.whiteboard.filter.pattern", new String[] {"/configMgr", "/configMgr/*"});
+            filter.put("osgi.http.whiteboard.context.select", "(osgi.http.whiteboard.context.name=org.apache.felix.webconsole)");
+            registrations.add(context.registerService(Filter.class, new ConsoleFormMessages(), filter));
         } catch (NoClassDefFoundError noConsole) {
             LOG.info("Felix Web Console is not installed; only /api is served");
         }
     }
 
     void close() {
-        for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {api, consoleGuard}) {
+        for (ServiceRegistration<?> r : registrations) {
             if (r != null) {
                 try {
                     r.unregister();

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class AdminCredentials {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminCredentials.class);
+    /** Lines for the console only, never a log file (the launcher routes this logger so). */
+    private static final Logger CONSOLE = LoggerFactory.getLogger("understudy.console");
     public static final String ENV_PASSWORD = "UNDERSTUDY_ADMIN_PASSWORD";
     static final String HASH_FILE = "admin-password.hash";
     private static final int MAX_CACHED = 32;
@@ -82,8 +84,10 @@ public final class AdminCredentials {
                 // the file system has no POSIX permissions; the hash alone is still safe to keep
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            LOG.warn("Generated admin password for user '{}': {}  (shown only this once; only its hash is kept in {}."
-                    + " Set {} or understudy.admin.password to choose your own.)", user, password, file, ENV_PASSWORD);
+            CONSOLE.warn("Generated admin password for user '{}': {}  (shown only this once, on the console; only its hash is"
+                    + " kept in {}. Set {} or understudy.admin.password to choose your own.)", user, password, file, ENV_PASSWORD);
+            LOG.warn("Generated an admin password for user '{}': printed once on the console (a service's journal), never"
+                    + " in a log file; only its hash is kept in {}", user, file);
             return hashed(user, hash);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or store the admin password hash in " + file, e);

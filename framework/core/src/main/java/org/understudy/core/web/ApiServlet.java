@@ -16,21 +16,24 @@ public final class ApiServlet extends HttpServlet {
     static final String REALM = "Basic realm=\"Understudy\", charset=\"UTF-8\"";
 
     private final transient PluginRuntime runtime;
-    private final transient AdminCredentials credentials;
+    private final transient AdminGate gate;
     private final transient ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final transient ReadingsApi readings;
 
-    public ApiServlet(PluginRuntime runtime, AdminCredentials credentials) {
+    public ApiServlet(PluginRuntime runtime, AdminGate gate) {
         this.runtime = runtime;
-        this.credentials = credentials;
+        this.gate = gate;
         this.readings = new ReadingsApi(runtime);
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (credentials.authenticate(request.getHeader("Authorization")) == null) {
-            response.setHeader("WWW-Authenticate", REALM);
-            send(response, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "authentication required"));
+        AdminGate.Verdict verdict = gate.check(request);
+        if (!verdict.allowed()) {
+            AdminGate.refuse(verdict, response);
+            send(response, verdict.status(), Map.of("error", verdict.status() == 429
+                    ? "too many failed logins from this address; retry in " + verdict.retryAfterSeconds() + " s"
+                    : "authentication required"));
             return;
         }
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();

@@ -13,21 +13,20 @@ public final class ConsoleSecurityProvider implements SecurityProvider {
 
     public static final String ID = "understudy";
 
-    private final AdminCredentials credentials;
+    private final AdminGate gate;
 
-    public ConsoleSecurityProvider(AdminCredentials credentials) {
-        this.credentials = credentials;
+    public ConsoleSecurityProvider(AdminGate gate) {
+        this.gate = gate;
     }
 
     @Override
     public Object authenticate(HttpServletRequest request, HttpServletResponse response) {
-        String user = credentials.authenticate(request.getHeader("Authorization"));
-        if (user == null) {
-            response.setHeader("WWW-Authenticate", ApiServlet.REALM);
-            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        AdminGate.Verdict verdict = gate.check(request);
+        if (!verdict.allowed()) {
+            AdminGate.refuse(verdict, response);
             response.setContentLength(0);
         }
-        return user;
+        return verdict.user();
     }
 
     @Override
