@@ -19,7 +19,9 @@ import org.understudy.api.model.Reading;
 public interface Recorder {
 
     /**
-     * Records readings, in order.
+     * Records readings, in order. One measurement is one reading: a reading equal to the last one recorded for
+     * its device (same profile, time, metrics and tags), as a device repeating a measurement sends it, is
+     * durable already and is not recorded again.
      *
      * @throws RecordException nothing was recorded (no store running, disk full, read-only, ...)
      */

@@ -374,6 +374,11 @@ public final class PluginRuntime implements AutoCloseable {
         return threads.transport();
     }
 
+    /** Readings not recorded because they repeated their device's last one. */
+    long repeatedReadings() {
+        return recorder.repeats.skipped.sum();
+    }
+
     /** The recorder plugins get: writes into the active store. */
     public Recorder recorder() {
         return recorder;

@@ -44,6 +44,7 @@ final class RuntimeStatus {
         out.put("ready", notReady.isEmpty());
         out.put("notReady", notReady);
         out.put("transport", runtime.transport());
+        out.put("repeatedReadingsNotRecorded", runtime.repeatedReadings());
         if (!runtime.settingsErrors().isEmpty()) {
             out.put("settingsErrors", runtime.settingsErrors());
         }

@@ -25,6 +25,8 @@ final class StoreRecorder implements Recorder, FlowLog {
     private final Runnable afterRecord;
 
     private final java.util.concurrent.Executor blocking;
+    /** One measurement, one reading: repeats of the last durable one are not recorded again. */
+    final RepeatedMeasurements repeats = new RepeatedMeasurements();
 
     /**
      * @param afterRecord told after readings were recorded (wakes the sinks)
@@ -48,19 +50,25 @@ final class StoreRecorder implements Recorder, FlowLog {
 
     @Override
     public void record(List<Reading> readings) throws RecordException {
-        if (!readings.isEmpty()) {
-            store().append(readings);
+        List<Reading> fresh = repeats.withoutRepeats(readings);
+        if (!fresh.isEmpty()) {
+            store().append(fresh);
+            repeats.durable(fresh);
             afterRecord.run();
         }
     }
 
     @Override
     public java.util.concurrent.CompletableFuture<Void> recordAsync(List<Reading> readings) {
-        if (readings.isEmpty()) {
+        List<Reading> fresh = repeats.withoutRepeats(readings);
+        if (fresh.isEmpty()) {
             return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
         try {
-            return store().appendAsync(readings, blocking).thenRun(afterRecord);
+            return store().appendAsync(fresh, blocking).thenRun(() -> {
+                repeats.durable(fresh);
+                afterRecord.run();
+            });
         } catch (RecordException e) {
             return java.util.concurrent.CompletableFuture.failedFuture(e);
         }

@@ -30,6 +30,7 @@ final class BloomskyInterceptor implements HttpInterceptor {
     private final Path learnedFile;
     private final Clock clock;
     private volatile LearnedReply learned;
+    final InvalidValues invalidValues = new InvalidValues();
     /** Where the learned reply is written: never on the caller's thread, which may be an event loop. */
     private final java.util.concurrent.Executor saver;
     private final java.util.concurrent.atomic.AtomicBoolean savePending = new java.util.concurrent.atomic.AtomicBoolean();
@@ -52,7 +53,7 @@ final class BloomskyInterceptor implements HttpInterceptor {
     @Override
     public Observation observe(HttpRequest request) {
         try {
-            return Uploads.observe(request, config.maxInfoLength());
+            return Uploads.observe(request, config.maxInfoLength(), invalidValues);
         } catch (RuntimeException e) {
             return Observation.NONE; // bad input from a device is never an error of ours
         }

@@ -54,6 +54,13 @@ public final class BloomskyProfile implements DeviceProfile<BloomskyConfig> {
 
     @Override
     public Map<String, Object> status() {
-        return Map.of("hosts", hosts.stream().map(HostPattern::pattern).toList());
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("hosts", hosts.stream().map(HostPattern::pattern).toList());
+        BloomskyInterceptor i = interceptor;
+        if (i != null) {
+            out.put("invalidValues", i.invalidValues.count.sum());
+            out.put("lastInvalidValue", i.invalidValues.last.get());
+        }
+        return out;
     }
 }

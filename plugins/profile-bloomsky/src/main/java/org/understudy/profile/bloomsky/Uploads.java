@@ -14,8 +14,9 @@ import org.understudy.api.spi.Observation;
 
 /**
  * What a station upload contains (PROTOCOLS.md 1.1): the {@code Info} metadata of every POST to
- * {@code /devc/skydevice/} or {@code /devc/skydevice/<DeviceID>} becomes a reading; a JPEG body becomes a
- * picture of that station; the firmware and hardware versions describe the device.
+ * {@code /devc/skydevice/} or {@code /devc/skydevice/<DeviceID>} becomes a reading (the cycle's three requests
+ * repeat the same one, which the runtime records once); a JPEG body becomes a picture of that station at the
+ * measurement's time; the firmware and hardware versions describe the device.
  */
 final class Uploads {
 
@@ -46,7 +47,7 @@ final class Uploads {
                 || path.startsWith(PATH) && path.indexOf('/', PATH.length()) < 0;
     }
 
-    static Observation observe(HttpRequest request, int maxInfoLength) {
+    static Observation observe(HttpRequest request, int maxInfoLength, InvalidValues invalid) {
         if (!"POST".equals(request.method()) || !isStationPath(request.path())) {
             return Observation.NONE;
         }
@@ -64,14 +65,22 @@ final class Uploads {
             Map<String, MetricValue> metrics = new LinkedHashMap<>();
             for (String[] n : NUMBERS) {
                 JsonNode v = info.get(n[0]);
-                if (v != null && v.isNumber() && Double.isFinite(v.asDouble())) {
-                    metrics.put(n[1], MetricValue.of(v.asDouble(), n[2]));
+                Double number = v == null || v.isNull() ? null : number(v);
+                if (number != null) {
+                    metrics.put(n[1], MetricValue.of(number, n[2]));
+                } else if (v != null && !v.isNull()) {
+                    invalid.seen(deviceId, n[0], v.toString());
                 }
             }
             for (String[] f : FLAGS) {
                 JsonNode v = info.get(f[0]);
-                if (v != null && (v.isNumber() || v.isBoolean())) {
-                    metrics.put(f[1], MetricValue.of(v.isBoolean() ? v.asBoolean() : v.asInt() != 0));
+                Double number = v == null || v.isNull() || v.isBoolean() ? null : number(v);
+                if (v != null && v.isBoolean()) {
+                    metrics.put(f[1], MetricValue.of(v.asBoolean()));
+                } else if (number != null && (number == 0 || number == 1)) {
+                    metrics.put(f[1], MetricValue.of(number != 0));
+                } else if (v != null && !v.isNull()) {
+                    invalid.seen(deviceId, f[0], v.toString());
                 }
             }
             if (!metrics.isEmpty()) {
@@ -88,6 +97,27 @@ final class Uploads {
         List<Observation.Picture> pictures = isJpeg(request.body())
                 ? List.of(new Observation.Picture(deviceId, measured, "image/jpeg", request.body())) : List.of();
         return new Observation(readings, pictures, devices);
+    }
+
+    /**
+     * A field's number: a JSON number, or a text holding one ({@code "16.33"}, as a lenient firmware might
+     * send); {@code null} for anything else ({@code "hot"}, an object, a non-finite value), which is not
+     * stored as a metric but counted and shown in the profile's status (the raw upload stays in its flow).
+     */
+    private static Double number(JsonNode v) {
+        double d;
+        if (v.isNumber()) {
+            d = v.asDouble();
+        } else if (v.isTextual()) {
+            try {
+                d = Double.parseDouble(v.asText().trim());
+            } catch (NumberFormatException notANumber) {
+                return null;
+            }
+        } else {
+            return null;
+        }
+        return Double.isFinite(d) ? d : null;
     }
 
     /** The station's TS when it is plausible, else when we received the upload. */

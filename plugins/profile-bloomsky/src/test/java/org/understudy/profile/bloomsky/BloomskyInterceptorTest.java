@@ -168,4 +168,18 @@ class BloomskyInterceptorTest {
         n.fieldNames().forEachRemaining(names::add);
         return names;
     }
+
+    @Test
+    void aWronglyTypedValueIsLeftOutCountedAndShownTheRestIsKept() {
+        BloomskyInterceptor i = interceptor(BloomskyConfig.DEFAULTS, RECEIVED);
+        String info = INFO.replace("\"Temperature\":16.33", "\"Temperature\":\"hot\"")
+                .replace("\"Humidity\":34", "\"Humidity\":\"34.5\"").replace("\"Rain\":0", "\"Rain\":7");
+        var r = i.observe(post("/devc/skydevice/?Info=" + info, new byte[0])).readings().get(0);
+        assertEquals(null, r.metrics().get("temperature"), "\"hot\" is no temperature");
+        assertEquals(MetricValue.of(34.5, "%"), r.metrics().get("humidity"), "a number sent as text is still the number");
+        assertEquals(null, r.metrics().get("rain"), "a flag is 0 or 1");
+        assertEquals(MetricValue.of(669, "hPa"), r.metrics().get("pressure"), "the rest of the reading is kept");
+        assertEquals(2L, i.invalidValues.count.sum());
+        assertEquals("94A1A2733B1A Rain=7", i.invalidValues.last.get());
+    }
 }
