@@ -5,24 +5,20 @@
 # Goals on the 2-core reference box: (a) >= 1.2x dnsmasq, (b) >= 1.5x dnsmasq.
 #
 #   bench/dns.sh [seconds per run] [warm-up seconds per name]        (defaults 10 and 10)
-# Needs: the distribution built (mvn -q package -DskipTests), dnsmasq, dnsperf, dig.
+# Builds the distribution if needed and installs dnsmasq, dnsperf and dig if missing.
 # Last line: RESULT intercepted_qps=... intercepted_ratio=... cached_qps=... cached_ratio=...
 set -euo pipefail
 seconds=${1:-10}
 warmup=${2:-10}
 clients=${DNSPERF_CLIENTS:-8}
 threads=${DNSPERF_THREADS:-1}
-root=$(cd "$(dirname "$0")/.." && pwd)
-dist="$root/distribution/target/understudy"
-[ -x "$dist/bin/understudy" ] || { echo "no distribution at $dist: run 'mvn -q package -DskipTests' first" >&2; exit 1; }
-for tool in dnsmasq dnsperf dig curl; do
-  command -v "$tool" >/dev/null || { echo "$tool is needed (apt-get install dnsmasq-base dnsperf dnsutils curl)" >&2; exit 1; }
-done
+. "$(dirname "$0")/lib.sh"
+need_packages dnsmasq-base dnsperf dnsutils curl python3
+need_distribution
 work=$(mktemp -d /tmp/understudy-dnsbench.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-. "$(dirname "$0")/ports.sh"
 origin_port=$(freeport); peer_port=$(freeport); us_port=$(freeport); web_port=$(freeport)
 intercepted=bskybackend.bloomsky.com
 cached=cached.bench.test

@@ -13,12 +13,9 @@ set -euo pipefail
 seconds=${1:-10}
 connections=${2:-16}
 warmup=${3:-10}
-root=$(cd "$(dirname "$0")/.." && pwd)
-dist="$root/distribution/target/understudy"
-[ -x "$dist/bin/understudy" ] || { echo "no distribution at $dist: run 'mvn -q package -DskipTests' first" >&2; exit 1; }
-for tool in nginx wrk dnsmasq curl; do
-  command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 1; }
-done
+. "$(dirname "$0")/lib.sh"
+need_packages nginx-light wrk dnsmasq-base curl python3
+need_distribution
 work=$(mktemp -d /tmp/understudy-proxybench.XXXXXX)
 pids=()
 cleanup() {
@@ -28,7 +25,6 @@ cleanup() {
   wait 2>/dev/null || true; rm -rf "$work"
 }
 trap cleanup EXIT
-. "$(dirname "$0")/ports.sh"
 up=$(freeport); peer=$(freeport); us=$(freeport); web=$(freeport); dns=$(freeport)
 host=bskybackend.bloomsky.com
 reply='{"ResponseValue":200,"Message":0,"SunsetTime":1480938629,"TS":1480908995,"SunriseTime":1480900578}'

@@ -3,14 +3,15 @@
 # real influxd 1.x on loopback, every point counted back in InfluxDB. Goal: >= 150,000 points/s.
 #
 #   bench/sink.sh [readings] [batch size]      (defaults 300000 and 10000)
-# Needs: influxd (apt-get install influxdb), mvn -q install -DskipTests.
+# Installs influxdb if missing and the sink module (with what it depends on) into the local Maven repository.
 # Last line: RESULT influx_drain_points_per_s=... points=... counted=... batch=...
 set -euo pipefail
 readings=${1:-300000}
 batch=${2:-10000}
-root=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 module="$root/plugins/sink-influxdb"
-command -v influxd >/dev/null || { echo "influxd is needed (apt-get install influxdb)" >&2; exit 1; }
+need_packages influxdb curl
+need_installed plugins/sink-influxdb
 (cd "$root" && mvn -B -q test-compile -pl plugins/sink-influxdb)
 cp_file=$(mktemp)
 (cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)

@@ -5,14 +5,14 @@
 # Goals on the 2-core reference box: >= 50,000 durable readings/s, year query <= 50 ms, 0 lost.
 #
 #   bench/store.sh [seconds] [writer threads]      (defaults 10 and 64)
-# Needs: mvn -q install -DskipTests (the store module's classes and test classes).
+# Installs the store module (with what it depends on) into the local Maven repository first.
 # Last line: RESULT durable_readings_per_s=... query_year_ms=... query_year_raw_ms=... crash_cycles=20 lost=...
 set -euo pipefail
 seconds=${1:-10}
 threads=${2:-64}
-root=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 module="$root/plugins/store-sqlite"
-[ -d "$module/target/test-classes" ] || (cd "$root" && mvn -B -q install -DskipTests -pl plugins/store-sqlite -am)
+need_installed plugins/store-sqlite
 (cd "$root" && mvn -B -q test-compile -pl plugins/store-sqlite)
 cp_file=$(mktemp)
 (cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)

@@ -30,6 +30,9 @@ final class LogSetup {
     static final String CONSOLE_ONLY = "understudy.console";
     /** Held so that the JDK keeps the console-only logger's configuration (it holds loggers weakly). */
     private static Logger consoleOnly;
+    /** Loggers quieted to WARNING unless DEBUG is asked for. */
+    static final java.util.List<String> CHATTY = java.util.List.of("org.eclipse.jetty", "org.apache.felix.webconsole");
+    private static final java.util.List<Logger> HELD = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private LogSetup() {
     }
@@ -64,8 +67,14 @@ final class LogSetup {
         consoleOnly = Logger.getLogger(CONSOLE_ONLY);
         consoleOnly.setUseParentHandlers(false);
         consoleOnly.addHandler(console);
-        // Jetty is chatty at INFO about its internals.
-        Logger.getLogger("org.eclipse.jetty").setLevel(level.intValue() < Level.INFO.intValue() ? level : Level.WARNING);
+        // Jetty and the Web Console are chatty at INFO about their internals, in lines that read like trouble to a
+        // newcomer ("Not all requirements met for the Web Console" while its guard is being registered).
+        Level quiet = level.intValue() < Level.INFO.intValue() ? level : Level.WARNING;
+        for (String chatty : CHATTY) {
+            Logger l = Logger.getLogger(chatty);
+            l.setLevel(quiet);
+            HELD.add(l);
+        }
     }
 
     private static final class OneLine extends Formatter {

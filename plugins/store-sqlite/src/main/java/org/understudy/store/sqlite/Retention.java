@@ -29,6 +29,7 @@ final class Retention {
 
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
     private static final int SHED_CHUNK = 5000;
+    private static final int MIN_SHED_CHUNK = 100;
     private static final Duration ORPHAN_MIN_AGE = Duration.ofHours(1);
 
     /** What one run did. */
@@ -104,7 +105,7 @@ final class Retention {
         long droppedUndelivered = 0;
         long droppedBlobs = 0;
         while (overBudget(c)) {
-            long[] chunk = oldestChunk(c, protectedAbove); // {last seq, readings, undelivered among them}
+            long[] chunk = oldestChunk(c, protectedAbove, shedSize(c)); // {last seq, readings, undelivered among them}
             long dropped = chunk[1] == 0 ? 0 : deleteReadings(c, "seq <= ?", chunk[0]);
             long b = update(c, "DELETE FROM blob WHERE rowid IN (SELECT rowid FROM blob ORDER BY time LIMIT ?)", SHED_CHUNK / 10);
             if (dropped == 0 && b == 0) {
@@ -132,11 +133,31 @@ final class Retention {
         }
     }
 
-    /** The oldest {@value #SHED_CHUNK} readings: their last sequence, how many, how many not yet delivered. */
-    private static long[] oldestChunk(Connection c, long protectedAbove) throws SQLException {
+    /**
+     * How many of the oldest readings to shed next: about as many as the excess over the budget holds (at the
+     * average size of a reading with its index entries), at least {@value #MIN_SHED_CHUNK}, at most
+     * {@value #SHED_CHUNK}; a fixed chunk could drop far more than the budget needs, all of it on a small budget.
+     */
+    private long shedSize(Connection c) throws SQLException {
+        long readings;
+        try (Statement s = c.createStatement()) {
+            readings = single(s, "SELECT count(*) FROM reading");
+        }
+        long used = usedBytes(c);
+        long excess = config.diskBudgetBytes() > 0 ? used - config.diskBudgetBytes() : 0;
+        if (readings == 0 || used == 0 || excess <= 0) {
+            return SHED_CHUNK; // under minFreeBytes: the file system's free space cannot be apportioned
+        }
+        long perReading = Math.max(1, used / readings);
+        return Math.max(MIN_SHED_CHUNK, Math.min(SHED_CHUNK, excess / perReading + MIN_SHED_CHUNK));
+    }
+
+    /** The oldest {@code limit} readings: their last sequence, how many, how many not yet delivered. */
+    private static long[] oldestChunk(Connection c, long protectedAbove, long limit) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT coalesce(max(seq), 0), count(*), coalesce(sum(seq > ?), 0)"
-                + " FROM (SELECT seq FROM reading ORDER BY seq LIMIT " + SHED_CHUNK + ")")) {
+                + " FROM (SELECT seq FROM reading ORDER BY seq LIMIT ?)")) {
             p.setLong(1, protectedAbove);
+            p.setLong(2, limit);
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
                 return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};

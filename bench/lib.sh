@@ -1,0 +1,36 @@
+# Sourced by the benches: finds the project and installs or builds what a bench needs, so that each runs on a
+# fresh Debian machine right after the README's build command (installing needs root or sudo).
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+dist="$root/distribution/target/understudy"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# need_packages PACKAGE...: installs the Debian packages that are missing (servers are never started by it).
+need_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ ! -x /usr/sbin/policy-rc.d ]; then
+    # never let Debian start the servers we install, on every interface
+    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+    as_root chmod 755 /usr/sbin/policy-rc.d
+  fi
+  echo "installing ${missing[*]}" >&2
+  as_root apt-get update -q >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+
+# need_distribution: the unpacked distribution, built if it is not there.
+need_distribution() {
+  [ -x "$dist/bin/understudy" ] || (cd "$root" && mvn -B -q package -DskipTests)
+}
+
+# need_installed MODULE: the module and what it depends on, installed in the local Maven repository (a bench
+# that runs a module's test classes resolves its dependencies from there).
+need_installed() {
+  (cd "$root" && mvn -B -q install -DskipTests -pl "$1" -am)
+}
+
+. "$root/bench/ports.sh"
