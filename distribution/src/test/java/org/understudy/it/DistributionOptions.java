@@ -29,6 +29,12 @@ final class DistributionOptions {
     private DistributionOptions() {
     }
 
+    static boolean isFragment(Path jar) throws IOException {
+        try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar.toFile())) {
+            return f.getManifest() != null && f.getManifest().getMainAttributes().getValue("Fragment-Host") != null;
+        }
+    }
+
     static Path dist() {
         return Path.of(System.getProperty("understudy.dist", "target/understudy")).toAbsolutePath();
     }
@@ -72,7 +78,8 @@ final class DistributionOptions {
                     "org.slf4j.helpers;version=2.0.17", "org.slf4j.spi;version=2.0.17",
                     "org.slf4j;version=1.7.36", "org.slf4j.helpers;version=1.7.36"));
             for (Path jar : systemBundles()) {
-                options.add(bundle(jar.toUri().toString()));
+                // fragments (the native epoll libraries) attach to their host; they cannot be started
+                options.add(isFragment(jar) ? bundle(jar.toUri().toString()).noStart() : bundle(jar.toUri().toString()));
             }
             options.add(junitBundles());
             options.add(cleanCaches(true));

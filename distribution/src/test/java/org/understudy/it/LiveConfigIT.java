@@ -69,7 +69,8 @@ public class LiveConfigIT extends GatewayTestSupport {
         assertTrue(fields.get("port").getDescription(), fields.get("port").getDescription().startsWith("UDP port on 127.0.0.1."));
         assertTrue(fields.get("port").getDescription().contains("UNDERSTUDY_DNS_PORT"));
         assertEquals("50ms", fields.get("tick").getDefaultValue()[0]);
-        assertEquals("Test UDP echo: answers every datagram with prefix:id:version.", form.getDescription());
+        assertEquals("Test UDP echo: answers every datagram with prefix:id:version. (pid understudy.udp-echo)", form.getDescription());
+        assertEquals("a human title, not the pid", "Understudy DNS server: udp-echo", form.getName());
 
         // save the form through the Web Console over HTTP, as a browser does
         var saved = client.postForm("/system/console/configMgr/understudy.udp-echo", form(Map.of(
@@ -84,10 +85,14 @@ public class LiveConfigIT extends GatewayTestSupport {
                     stored.anyMatch(p -> p.getFileName().toString().startsWith("udp-echo")));
         }
 
-        // an invalid value from the console is rejected, the previous configuration stays in force
-        client.postForm("/system/console/configMgr/understudy.udp-echo", form(Map.of(
+        // an invalid value from the console is refused before it is stored, with the reason as the answer (the
+        // console's error dialog shows it over the form); the previous configuration stays in force
+        var refused = client.postForm("/system/console/configMgr/understudy.udp-echo", form(Map.of(
                 "apply", "true", "action", "ajaxConfigManager", "propertylist", "port,prefix,tick",
                 "port", "99999", "prefix", "bad", "tick", "50ms")));
+        assertEquals(400, refused.statusCode());
+        assertEquals("Not saved: port must be between 1 and 65535, got 99999", refused.body());
+
         JsonNode rejected = client.awaitPlugin("udp-echo", Duration.ofSeconds(WAIT_SECONDS),
                 p -> p.isPresent() && p.get().get("error").asText().contains("65535"), "reporting the rejection");
         assertEquals("configuration rejected: port must be between 1 and 65535, got 99999", rejected.get("error").asText());

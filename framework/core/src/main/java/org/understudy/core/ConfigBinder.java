@@ -78,7 +78,8 @@ public final class ConfigBinder {
         }
         List<String> errors = new ArrayList<>();
         for (String e : configured.errors()) {
-            errors.add(e + " (" + String.join(", ", overridden) + " overrides it for now, but the configured value must be valid too)");
+            errors.add(e + " (" + String.join(", ", overridden) + " override" + (overridden.size() == 1 ? "s" : "")
+                    + " it for now, but a saved value must be valid too)");
         }
         return new Result<>(null, List.copyOf(errors), effective.warnings());
     }

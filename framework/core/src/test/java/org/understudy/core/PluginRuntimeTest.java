@@ -228,7 +228,7 @@ class PluginRuntimeTest {
         env.put("TEST_DNS_PORT", String.valueOf(fromEnv));
         var r = runtime.configure("understudy.udp-a", Map.of("port", "99999", "prefix", "env"));
         assertFalse(r.valid(), "port=99999 would break the next start without the variable");
-        assertTrue(r.errors().get(0).contains("TEST_DNS_PORT overrides it for now"), r.errors().toString());
+        assertTrue(r.errors().get(0).contains("TEST_DNS_PORT overrides it for now, but a saved value must be valid too"), r.errors().toString());
         assertTrue(String.valueOf(plugin("udp-a").get("error")).contains("configuration rejected"));
         assertEquals("ACTIVE", plugin("udp-a").get("state"), "the previous configuration stays in force");
     }
