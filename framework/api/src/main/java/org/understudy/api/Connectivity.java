@@ -14,6 +14,9 @@ public interface Connectivity {
     /** The current state; {@link UpstreamState.Status#UNKNOWN} for an upstream never reported. */
     UpstreamState state(String upstream);
 
+    /** Every upstream reported or probed so far, by key. */
+    java.util.List<UpstreamState> all();
+
     /** A real exchange with the upstream succeeded: it is {@code UP}. */
     void reportSuccess(String upstream);
 

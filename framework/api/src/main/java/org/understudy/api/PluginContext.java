@@ -34,6 +34,12 @@ public interface PluginContext<C extends Record> {
     /** Recorded flows read back in order, with durable cursors. */
     FlowLog flowLog();
 
+    /** What is stored, read back (devices, latest readings): the same read side the REST API uses. */
+    QueryService queries();
+
+    /** The gateway this plugin runs in: version, start time. */
+    GatewayInfo gateway();
+
     /** Per-upstream connectivity state, shared by all plugins. */
     Connectivity connectivity();
 

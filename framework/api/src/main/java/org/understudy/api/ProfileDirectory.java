@@ -29,6 +29,11 @@ public interface ProfileDirectory {
     /** The TLS ports, besides the proxy's own, on which running profiles want pass-through. */
     List<Integer> passThroughPorts();
 
+    /** How the running profile {@code profileId} describes its metric {@code metric}, if it does. */
+    default Optional<org.understudy.api.model.MetricInfo> metricInfo(String profileId, String metric) {
+        return Optional.empty();
+    }
+
     /** Every hostname pattern intercepted by a running profile. */
     List<HostPattern> interceptedHosts();
 

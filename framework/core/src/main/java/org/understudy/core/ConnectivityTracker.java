@@ -84,6 +84,11 @@ final class ConnectivityTracker {
     }
 
     /** Snapshot for the status API. */
+    /** Every upstream known, by key. */
+    List<UpstreamState> all() {
+        return List.copyOf(new TreeMap<>(states).values());
+    }
+
     List<Map<String, Object>> snapshot() {
         List<Map<String, Object>> out = new ArrayList<>();
         new TreeMap<>(states).values().forEach(s -> {

@@ -27,10 +27,13 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
     private final ScopedConnectivity connectivity;
     private final SharedThreads netty;
     private final ProfileDirectory profiles;
+    private final org.understudy.api.GatewayInfo gateway;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
 
     PluginContextImpl(String pluginId, C config, Path dataDirectory, Path confDirectory, StoreRecorder recorder, ScopedScheduler scheduler,
-                      ScopedConnectivity connectivity, SharedThreads netty, ProfileDirectory profiles) {
+                      ScopedConnectivity connectivity, SharedThreads netty, ProfileDirectory profiles,
+                      org.understudy.api.GatewayInfo gateway) {
+        this.gateway = gateway;
         this.pluginId = pluginId;
         this.config = config;
         this.dataDirectory = dataDirectory;
@@ -74,6 +77,16 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
     @Override
     public FlowLog flowLog() {
         return recorder;
+    }
+
+    @Override
+    public org.understudy.api.QueryService queries() {
+        return recorder;
+    }
+
+    @Override
+    public org.understudy.api.GatewayInfo gateway() {
+        return gateway;
     }
 
     @Override

@@ -27,10 +27,12 @@ final class PluginLifecycle {
     private final Clock clock;
     private final Supplier<Duration> stopTimeout;
     private final SinkRunners sinks;
+    private final Supplier<org.understudy.api.GatewayInfo> gateway;
 
     PluginLifecycle(Path dataDirectory, Path confDirectory, SharedThreads threads, ConnectivityTracker connectivity,
                     ProfileRegistry profiles, StoreRecorder recorder, Clock clock, Supplier<Duration> stopTimeout,
-                    SinkRunners sinks) {
+                    SinkRunners sinks, Supplier<org.understudy.api.GatewayInfo> gateway) {
+        this.gateway = gateway;
         this.dataDirectory = dataDirectory;
         this.confDirectory = confDirectory;
         this.threads = threads;
@@ -55,7 +57,7 @@ final class PluginLifecycle {
             Files.createDirectories(dir);
             ScopedScheduler scheduler = new ScopedScheduler(p.id(), loader, threads);
             context = new PluginContextImpl<>(p.id(), config, dir, confDirectory, recorder, scheduler,
-                    new ScopedConnectivity(connectivity, scheduler), threads, profiles);
+                    new ScopedConnectivity(connectivity, scheduler), threads, profiles, gateway.get());
             Thread current = Thread.currentThread();
             ClassLoader previous = current.getContextClassLoader();
             current.setContextClassLoader(loader);

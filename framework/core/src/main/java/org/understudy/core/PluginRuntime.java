@@ -91,9 +91,10 @@ public final class PluginRuntime implements AutoCloseable {
         this.sinks = new SinkRunners(this::store, this::settings, clock);
         this.recorder = new StoreRecorder(this::activeStore, this::whyNoStore, sinks::recorded,
                 task -> threads.blocking().execute(task));
+        RuntimeStatus report = new RuntimeStatus(this);
+        this.status = report;
         this.lifecycle = new PluginLifecycle(dataDirectory, confDirectory, threads, connectivity, profiles, recorder, clock,
-                () -> settings.stopTimeout(), sinks);
-        this.status = new RuntimeStatus(this);
+                () -> settings.stopTimeout(), sinks, () -> new org.understudy.api.GatewayInfo(report.version(), startedAt));
     }
 
     public void addListener(Listener listener) {

@@ -68,6 +68,8 @@ final class ProfileRegistry implements ProfileDirectory {
     private final Map<DeviceProfile<?>, List<Integer>> passThroughPorts = new LinkedHashMap<>();
     /** Claims of profiles being restarted, by profile id: their hosts are answered "retry shortly" meanwhile. */
     private final Map<String, List<HostPattern>> restarting = new LinkedHashMap<>();
+    /** The metrics each running profile describes, by profile id then metric name. */
+    private volatile Map<String, Map<String, org.understudy.api.model.MetricInfo>> metrics = Map.of();
     private volatile Map<String, List<HostPattern>> restartingNow = Map.of();
 
     /** A running profile is about to be restarted: its claims are withdrawn but remembered as starting. */
@@ -87,6 +89,11 @@ final class ProfileRegistry implements ProfileDirectory {
     /** Adds or refreshes a running profile's claims (called on the lifecycle thread). */
     synchronized void put(DeviceProfile<?> profile) {
         settled(profile.id());
+        Map<String, Map<String, org.understudy.api.model.MetricInfo>> m = new HashMap<>(metrics);
+        Map<String, org.understudy.api.model.MetricInfo> mine = new HashMap<>();
+        profile.metrics().forEach(i -> mine.put(i.name(), i));
+        m.put(profile.id(), Map.copyOf(mine));
+        metrics = Map.copyOf(m);
         intercepted.put(profile, List.copyOf(profile.interceptedHosts()));
         passThrough.put(profile, List.copyOf(profile.passThroughHosts()));
         passThroughPorts.put(profile, List.copyOf(profile.passThroughPorts()));
@@ -94,6 +101,11 @@ final class ProfileRegistry implements ProfileDirectory {
     }
 
     synchronized void remove(DeviceProfile<?> profile) {
+        if (intercepted.containsKey(profile) && metrics.containsKey(profile.id())) {
+            Map<String, Map<String, org.understudy.api.model.MetricInfo>> m = new HashMap<>(metrics);
+            m.remove(profile.id());
+            metrics = Map.copyOf(m);
+        }
         passThroughPorts.remove(profile);
         if (intercepted.remove(profile) != null | passThrough.remove(profile) != null) {
             rebuild();
@@ -122,6 +134,12 @@ final class ProfileRegistry implements ProfileDirectory {
     @Override
     public Optional<DeviceProfile<?>> passThroughOf(String hostname) {
         return hostname == null ? Optional.empty() : passThroughIndex.find(hostname);
+    }
+
+    @Override
+    public Optional<org.understudy.api.model.MetricInfo> metricInfo(String profileId, String metric) {
+        Map<String, org.understudy.api.model.MetricInfo> mine = metrics.get(profileId);
+        return mine == null ? Optional.empty() : Optional.ofNullable(mine.get(metric));
     }
 
     @Override

@@ -20,6 +20,10 @@ final class RuntimeStatus {
         this.runtime = runtime;
     }
 
+    String version() {
+        return version;
+    }
+
     void version(String version) {
         this.version = version;
     }

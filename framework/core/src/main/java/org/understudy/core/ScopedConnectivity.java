@@ -28,6 +28,11 @@ final class ScopedConnectivity implements Connectivity, AutoCloseable {
     }
 
     @Override
+    public java.util.List<UpstreamState> all() {
+        return tracker.all();
+    }
+
+    @Override
     public void reportSuccess(String upstream) {
         tracker.report(upstream, true, null);
     }

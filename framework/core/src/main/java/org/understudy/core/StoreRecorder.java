@@ -18,7 +18,7 @@ import org.understudy.api.spi.ReadingStore;
  * The store access every plugin gets: the {@link Recorder} writes into whichever store is active at the
  * time, the {@link FlowLog} reads flows back from it.
  */
-final class StoreRecorder implements Recorder, FlowLog {
+final class StoreRecorder implements Recorder, FlowLog, org.understudy.api.QueryService {
 
     private final Supplier<ReadingStore<?>> activeStore;
     private final Supplier<String> whyNone;
@@ -78,6 +78,30 @@ final class StoreRecorder implements Recorder, FlowLog {
     public Blob storeBlob(String deviceId, String profile, Instant time, String contentType, byte[] content)
             throws RecordException {
         return store().putBlob(deviceId, profile, time, contentType, content);
+    }
+
+    @Override
+    public List<Device> devices() {
+        ReadingStore<?> store = activeStore.get();
+        return store == null ? List.of() : store.devices();
+    }
+
+    @Override
+    public Optional<Reading> latest(String deviceId) {
+        ReadingStore<?> store = activeStore.get();
+        return store == null ? Optional.empty() : store.latest(deviceId);
+    }
+
+    @Override
+    public long lastSequence() {
+        ReadingStore<?> store = activeStore.get();
+        return store == null ? 0 : store.lastSequence();
+    }
+
+    @Override
+    public long sinkCursor(String sinkId) {
+        ReadingStore<?> store = activeStore.get();
+        return store == null ? 0 : store.cursor(sinkId);
     }
 
     @Override

@@ -3,7 +3,7 @@
  * All are records; collections inside them are unmodifiable copies.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package org.understudy.api.model;
 
 import org.osgi.annotation.bundle.Export;

@@ -27,6 +27,14 @@ public interface DeviceProfile<C extends Record> extends Plugin<C> {
         return List.of();
     }
 
+    /**
+     * The metrics this family records, described (what they measure, their units), so that sinks and
+     * dashboards present them without guessing from names. A metric not listed is shown as sent.
+     */
+    default List<org.understudy.api.model.MetricInfo> metrics() {
+        return List.of();
+    }
+
     /** The HTTP interceptor for {@link #interceptedHosts()}, if the family talks HTTP. */
     default Optional<HttpInterceptor> httpInterceptor() {
         return Optional.empty();

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.understudy.api.PluginContext;
 import org.understudy.api.model.HostPattern;
+import org.understudy.api.model.MetricInfo;
+import org.understudy.api.model.Quantity;
 import org.understudy.api.spi.DeviceProfile;
 import org.understudy.api.spi.HttpInterceptor;
 
@@ -45,6 +47,22 @@ public final class BloomskyProfile implements DeviceProfile<BloomskyConfig> {
     @Override
     public List<HostPattern> interceptedHosts() {
         return hosts;
+    }
+
+    /** What a station's metrics measure (PROTOCOLS.md 1.1); UV and luminance are the station's raw counts. */
+    static final List<MetricInfo> METRICS = List.of(
+            new MetricInfo("temperature", Quantity.TEMPERATURE, "Cel", "Air temperature"),
+            new MetricInfo("humidity", Quantity.HUMIDITY, "%", "Relative humidity"),
+            new MetricInfo("pressure", Quantity.PRESSURE, "hPa", "Air pressure at the station (not reduced to sea level)"),
+            new MetricInfo("voltage", Quantity.VOLTAGE, "mV", "Battery voltage"),
+            new MetricInfo("uv_index", Quantity.RAW, "", "UV sensor's raw count as the station sends it (not a UV index)"),
+            new MetricInfo("luminance", Quantity.RAW, "", "Light sensor's raw count as the station sends it (not lux)"),
+            new MetricInfo("rain", Quantity.MOISTURE, "", "Rain detected"),
+            new MetricInfo("charging", Quantity.BATTERY_CHARGING, "", "Solar panel charging the battery"));
+
+    @Override
+    public List<MetricInfo> metrics() {
+        return METRICS;
     }
 
     @Override

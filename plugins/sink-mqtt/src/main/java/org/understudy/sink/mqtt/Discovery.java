@@ -3,25 +3,37 @@ package org.understudy.sink.mqtt;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.understudy.api.model.MetricInfo;
 import org.understudy.api.model.MetricValue;
+import org.understudy.api.model.Quantity;
 
 /**
- * Home Assistant MQTT discovery: one config message per device and metric, retained, describing a
- * sensor (numbers, texts) or a binary sensor (flags, ON/OFF) reading the metric's own state topic.
- * Units map to Home Assistant device classes where one fits.
+ * Home Assistant MQTT discovery (per-entity configs, retained): one config per device and metric, a sensor
+ * (numbers, texts) or a binary sensor (flags, ON/OFF) reading the metric's own state topic, with the keys
+ * Home Assistant reads since 2025.10 ({@code default_entity_id}, not the removed {@code object_id}), an
+ * {@code origin} block and an {@code availability} list. Device classes and units come from what the
+ * profile declares for the metric ({@link MetricInfo}), else from the value's unit; never from its name.
+ * Every device hangs off the gateway's own device ({@code via_device}), which {@link GatewayDevice} announces.
  */
 final class Discovery {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What may not appear in a topic level or a Home Assistant id; compiled once, it runs per metric. */
     private static final Pattern NOT_ID = Pattern.compile("[^A-Za-z0-9_-]");
+    private static final Pattern NOT_ENTITY_ID = Pattern.compile("[^a-z0-9_]");
 
     private Discovery() {
     }
 
     static String id(String text) {
         return NOT_ID.matcher(text).replaceAll("_");
+    }
+
+    /** An entity id's object part as Home Assistant accepts it: lowercase letters, digits and '_'. */
+    static String entityObjectId(String text) {
+        return NOT_ENTITY_ID.matcher(text.toLowerCase(Locale.ROOT)).replaceAll("_");
     }
 
     static String stateTopic(MqttConfig c, String profile, String device) {
@@ -48,32 +60,56 @@ final class Discovery {
         return c.topicPrefix() + "/status";
     }
 
-    static String configTopic(MqttConfig c, String device, String metric, MetricValue v) {
-        String component = v instanceof MetricValue.Flag ? "binary_sensor" : "sensor";
-        return c.discoveryPrefix() + "/" + component + "/understudy_" + id(device) + "/" + id(metric) + "/config";
+    static String component(MetricValue v) {
+        return v instanceof MetricValue.Flag ? "binary_sensor" : "sensor";
     }
 
-    static String config(MqttConfig c, String profile, String device, String metric, MetricValue v) {
+    static String configTopic(MqttConfig c, String device, String metric, MetricValue v) {
+        return c.discoveryPrefix() + "/" + component(v) + "/understudy_" + id(device) + "/" + id(metric) + "/config";
+    }
+
+    /** The identifier of the gateway's own device, the parent of every other. */
+    static String gatewayIdentifier(MqttConfig c) {
+        return "understudy_gateway_" + id(c.clientId());
+    }
+
+    /** The {@code origin} block: which software publishes the configs. */
+    static void origin(ObjectNode config, String version) {
+        ObjectNode o = config.putObject("origin");
+        o.put("name", "Understudy");
+        o.put("sw_version", version);
+    }
+
+    /** The availability list: the gateway's topic, online while it is connected (last will: offline). */
+    static void availability(ObjectNode config, MqttConfig c) {
+        config.putArray("availability").addObject().put("topic", availabilityTopic(c));
+    }
+
+    static String config(MqttConfig c, String version, String profile, String device, String metric, MetricValue v,
+                         Optional<MetricInfo> info) {
         ObjectNode n = JSON.createObjectNode();
         String key = id(metric);
         n.put("name", metric.replace('_', ' '));
         n.put("unique_id", "understudy_" + id(device) + "_" + key);
-        n.put("object_id", id(profile) + "_" + id(device) + "_" + key);
+        n.put("default_entity_id", component(v) + "." + entityObjectId(profile + "_" + device + "_" + metric));
         n.put("state_topic", metricTopic(c, profile, device, metric));
-        n.put("availability_topic", availabilityTopic(c));
+        availability(n, c);
+        Quantity quantity = info.map(MetricInfo::quantity).orElse(null);
         if (v instanceof MetricValue.Number num) {
-            n.put("state_class", "measurement");
-            String unit = unit(num.unit());
+            n.put("state_class", quantity == Quantity.ENERGY ? "total_increasing" : "measurement");
+            String unit = quantity == Quantity.UV_INDEX ? "UV index" : unit(num.unit());
             if (!unit.isEmpty()) {
                 n.put("unit_of_measurement", unit);
             }
-            String deviceClass = deviceClass(metric, num.unit());
+            String deviceClass = quantity != null ? deviceClass(quantity) : deviceClassOfUnit(num.unit());
             if (deviceClass != null) {
                 n.put("device_class", deviceClass);
             }
-        } else if (v instanceof MetricValue.Flag) {
-            String deviceClass = metric.toLowerCase(Locale.ROOT).contains("rain") ? "moisture"
-                    : metric.toLowerCase(Locale.ROOT).contains("charg") ? "battery_charging" : null;
+            if (quantity == Quantity.SIGNAL_STRENGTH) {
+                n.put("entity_category", "diagnostic");
+            }
+        } else if (v instanceof MetricValue.Flag && quantity != null) {
+            String deviceClass = binaryDeviceClass(quantity);
             if (deviceClass != null) {
                 n.put("device_class", deviceClass);
             }
@@ -82,7 +118,8 @@ final class Discovery {
         d.putArray("identifiers").add("understudy_" + id(device));
         d.put("name", profile + " " + device);
         d.put("manufacturer", profile);
-        d.put("via_device", "understudy");
+        d.put("via_device", gatewayIdentifier(c));
+        origin(n, version);
         return n.toString();
     }
 
@@ -91,13 +128,40 @@ final class Discovery {
         return switch (ucum) {
             case "Cel" -> "°C";
             case "[degF]" -> "°F";
-            case "lx" -> "lx";
             default -> ucum;
         };
     }
 
-    static String deviceClass(String metric, String unit) {
-        String m = metric.toLowerCase(Locale.ROOT);
+    /** Home Assistant's sensor device class for a declared quantity; null where none exists. */
+    static String deviceClass(Quantity q) {
+        return switch (q) {
+            case TEMPERATURE -> "temperature";
+            case HUMIDITY -> "humidity";
+            case PRESSURE -> "pressure";
+            case VOLTAGE -> "voltage";
+            case CURRENT -> "current";
+            case POWER -> "power";
+            case ENERGY -> "energy";
+            case ILLUMINANCE -> "illuminance";
+            case SIGNAL_STRENGTH -> "signal_strength";
+            case DURATION -> "duration";
+            case BATTERY_LEVEL -> "battery";
+            default -> null; // UV index, raw counts and others have none
+        };
+    }
+
+    static String binaryDeviceClass(Quantity q) {
+        return switch (q) {
+            case MOISTURE -> "moisture";
+            case BATTERY_CHARGING -> "battery_charging";
+            case CONNECTIVITY -> "connectivity";
+            case POWER_STATE -> "power";
+            default -> null;
+        };
+    }
+
+    /** For a metric its profile does not describe: the class its unit implies, if one does. */
+    static String deviceClassOfUnit(String unit) {
         return switch (unit) {
             case "Cel", "[degF]" -> "temperature";
             case "hPa", "Pa", "mbar" -> "pressure";
@@ -106,7 +170,7 @@ final class Discovery {
             case "W" -> "power";
             case "Wh", "kWh" -> "energy";
             case "mA", "A" -> "current";
-            case "%" -> m.contains("humid") ? "humidity" : m.contains("batter") ? "battery" : null;
+            case "dBm" -> "signal_strength";
             default -> null;
         };
     }

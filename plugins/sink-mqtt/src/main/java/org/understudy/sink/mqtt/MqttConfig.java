@@ -21,11 +21,14 @@ public record MqttConfig(
         @Description("How long connecting may take.") Duration connectTimeout,
         @Description("MQTT keep-alive interval.") Duration keepAlive,
         @Description("How long the broker may take to acknowledge a batch.") Duration publishTimeout,
-        @Description("Most messages awaiting the broker's acknowledgement at once.") int maxInflight) {
+        @Description("Most messages awaiting the broker's acknowledgement at once.") int maxInflight,
+        @Description("First wait before connecting again after the broker was lost or refused; it doubles up to reconnectMax.")
+        Duration reconnectInitial,
+        @Description("Longest wait between two connection attempts while the broker stays unreachable.") Duration reconnectMax) {
 
     public static final MqttConfig DEFAULTS = new MqttConfig(false, "tcp://127.0.0.1:1883", "understudy-gateway", "", "",
             "understudy", true, "homeassistant", true, Duration.ofSeconds(10), Duration.ofSeconds(30),
-            Duration.ofSeconds(30), 1000);
+            Duration.ofSeconds(30), 1000, Duration.ofSeconds(1), Duration.ofMinutes(1));
 
     public MqttConfig {
         if (broker == null || !broker.matches("(tcp|ssl)://[^/\\s]+(:\\d+)?")) {
@@ -43,6 +46,14 @@ public record MqttConfig(
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("connectTimeout, keepAlive and publishTimeout must be positive");
             }
+        }
+        for (Duration d : new Duration[] {reconnectInitial, reconnectMax}) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("reconnectInitial and reconnectMax must be positive");
+            }
+        }
+        if (reconnectMax.compareTo(reconnectInitial) < 0) {
+            throw new IllegalArgumentException("reconnectMax must not be shorter than reconnectInitial");
         }
         if (maxInflight < 1 || maxInflight > 65535) {
             throw new IllegalArgumentException("maxInflight must be between 1 and 65535, got " + maxInflight);

@@ -5,22 +5,31 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.understudy.api.GatewayInfo;
 import org.understudy.api.PluginContext;
+import org.understudy.api.QueryService;
+import org.understudy.api.UpstreamState;
+import org.understudy.api.model.Device;
 import org.understudy.api.model.MetricValue;
 import org.understudy.api.model.Reading;
 import org.understudy.api.model.StoredReading;
@@ -29,25 +38,40 @@ import org.understudy.api.spi.Sink;
 /**
  * The MQTT sink (id {@code sink-mqtt}). Per reading: each metric's value on its own topic
  * ({@code <prefix>/<profile>/<device>/<metric>}, what Home Assistant reads) and the whole reading as JSON with
- * its store sequence on {@code <prefix>/<profile>/<device>/state}. A batch is acknowledged once the broker has acknowledged every
- * message of it (QoS 1); on any failure the runtime sends the batch again, so a consumer may see a
- * state message twice after a broker failure, and can tell by its {@code seq}. Connects on the first
- * delivery and again after a loss; the last will marks the gateway offline.
+ * its store sequence on {@code <prefix>/<profile>/<device>/state}. A batch is acknowledged once the broker has
+ * acknowledged every message of it (QoS 1); on any failure the runtime sends the batch again, so a consumer
+ * may see a state message twice after a broker failure, and can tell by its {@code seq}.
+ *
+ * <p>The connection is kept up from the start, not only while there is something to deliver: connected, the
+ * gateway is {@code online} on its availability topic (retained; the last will says {@code offline}), and
+ * every device the store knows is announced to Home Assistant, again whenever Home Assistant says it is
+ * online. A lost or refused connection is tried again after {@code reconnectInitial}, doubling up to
+ * {@code reconnectMax}.
  */
 public final class MqttSink implements Sink<MqttConfig> {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttSink.class);
     private static final JsonFactory JSON = new JsonFactory();
     private static final int QOS = 1;
+    /** How often the connection is checked (and retried once its backoff has passed). */
+    private static final Duration MAINTAIN_INTERVAL = Duration.ofSeconds(1);
+    /** How often the gateway's backlog sensor is refreshed while connected. */
+    private static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(10);
 
-    /** A discovery message already sent, kept to send again when Home Assistant restarts. */
+    /** A discovery message, kept to send again when Home Assistant restarts. */
     private record Announcement(String topic, String payload) {}
 
     private final Map<String, Announcement> announced = new ConcurrentHashMap<>();
+    private final Object connecting = new Object();
     private volatile MqttConfig config = MqttConfig.DEFAULTS;
+    private volatile PluginContext<MqttConfig> context;
     private volatile MqttAsyncClient client;
     private volatile Executor blocking;
     private volatile long published;
+    private volatile String lastError;
+    private volatile Instant nextAttempt = Instant.MIN;
+    private volatile Duration backoff;
+    private volatile Instant lastBacklog = Instant.MIN;
 
     @Override
     public String id() {
@@ -66,10 +90,35 @@ public final class MqttSink implements Sink<MqttConfig> {
 
     @Override
     public void start(PluginContext<MqttConfig> context) throws MqttException {
+        this.context = context;
         config = context.config();
         blocking = context.scheduler().blocking();
+        backoff = config.reconnectInitial();
         client = new MqttAsyncClient(config.broker(), config.clientId(), new MemoryPersistence());
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                lastError = "connection to " + config.broker() + " lost: " + cause.getMessage();
+                LOG.warn("MQTT {}", lastError);
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                // subscriptions have listeners of their own
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+                // tokens are awaited where they are published
+            }
+        });
         context.own(this::close);
+        if (config.enabled()) {
+            context.scheduler().scheduleBlockingWithFixedDelay(this::keepConnected, Duration.ZERO, MAINTAIN_INTERVAL);
+            if (config.discovery()) {
+                context.connectivity().onChange(state -> blocking.execute(() -> publishUpstream(state)));
+            }
+        }
     }
 
     @Override
@@ -104,6 +153,29 @@ public final class MqttSink implements Sink<MqttConfig> {
         }
     }
 
+    /** Runs every second: connects once the backoff has passed, and keeps the backlog sensor fresh. */
+    private void keepConnected() {
+        MqttAsyncClient c = client;
+        if (c == null) {
+            return;
+        }
+        if (c.isConnected()) {
+            if (config.discovery() && Instant.now().isAfter(lastBacklog.plus(BACKLOG_INTERVAL))) {
+                lastBacklog = Instant.now();
+                publishQuietly(c, GatewayDevice.backlogTopic(config), String.valueOf(backlog()));
+            }
+            return;
+        }
+        if (Instant.now().isBefore(nextAttempt)) {
+            return;
+        }
+        try {
+            connected();
+        } catch (IOException e) {
+            LOG.debug("MQTT: {}", e.getMessage());
+        }
+    }
+
     @Override
     public void deliver(List<StoredReading> batch) throws Exception {
         MqttAsyncClient c = connected();
@@ -114,10 +186,9 @@ public final class MqttSink implements Sink<MqttConfig> {
             Reading r = stored.reading();
             if (config.discovery()) {
                 for (Map.Entry<String, MetricValue> m : r.metrics().entrySet()) {
-                    String key = r.deviceId() + "\u0000" + m.getKey();
+                    String key = key(r.deviceId(), m.getKey());
                     if (!announced.containsKey(key) && !fresh.containsKey(key)) {
-                        Announcement a = new Announcement(Discovery.configTopic(config, r.deviceId(), m.getKey(), m.getValue()),
-                                Discovery.config(config, r.profile(), r.deviceId(), m.getKey(), m.getValue()));
+                        Announcement a = announcement(r.profile(), r.deviceId(), m.getKey(), m.getValue());
                         tokens.add(publish(c, a.topic(), a.payload(), true, tokens));
                         fresh.put(key, a);
                     }
@@ -133,6 +204,15 @@ public final class MqttSink implements Sink<MqttConfig> {
         awaitAll(tokens);
         announced.putAll(fresh);
         published += batch.size();
+    }
+
+    private static String key(String device, String metric) {
+        return device + "\u0000" + metric;
+    }
+
+    private Announcement announcement(String profile, String device, String metric, MetricValue v) {
+        return new Announcement(Discovery.configTopic(config, device, metric, v), Discovery.config(config,
+                context.gateway().version(), profile, device, metric, v, context.profiles().metricInfo(profile, metric)));
     }
 
     private IMqttDeliveryToken publish(MqttAsyncClient c, String topic, String payload, boolean retain,
@@ -161,7 +241,10 @@ public final class MqttSink implements Sink<MqttConfig> {
         }
     }
 
-    /** Connects when needed: last will, availability online, and the Home Assistant status subscription. */
+    /**
+     * The connected client, connecting first if need be: last will, availability online, the Home Assistant
+     * status subscription, and every device announced. A failure sets when the next attempt may be made.
+     */
     private MqttAsyncClient connected() throws IOException {
         MqttAsyncClient c = client;
         if (c == null) {
@@ -170,56 +253,122 @@ public final class MqttSink implements Sink<MqttConfig> {
         if (c.isConnected()) {
             return c;
         }
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(true);
-        o.setAutomaticReconnect(false);
-        o.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
-        o.setKeepAliveInterval((int) Math.max(1, config.keepAlive().toSeconds()));
-        o.setMaxInflight(config.maxInflight());
-        o.setWill(Discovery.availabilityTopic(config), "offline".getBytes(StandardCharsets.UTF_8), QOS, true);
-        if (!config.username().isBlank()) {
-            o.setUserName(config.username());
-            o.setPassword(config.password().toCharArray());
-        }
-        try {
-            c.connect(o).waitForCompletion(config.connectTimeout().toMillis());
-            c.publish(Discovery.availabilityTopic(config), "online".getBytes(StandardCharsets.UTF_8), QOS, true)
-                    .waitForCompletion(config.publishTimeout().toMillis());
-            if (config.discovery()) {
-                IMqttMessageListener onStatus = (topic, message) -> {
-                    if ("online".equals(new String(message.getPayload(), StandardCharsets.UTF_8).trim())) {
-                        blocking.execute(this::announceAgain);
-                    }
-                };
-                c.subscribe(config.discoveryPrefix() + "/status", QOS, onStatus).waitForCompletion(config.publishTimeout().toMillis());
+        synchronized (connecting) {
+            if (c.isConnected()) {
+                return c;
             }
+            MqttConnectOptions o = new MqttConnectOptions();
+            o.setCleanSession(true);
+            o.setAutomaticReconnect(false);
+            o.setConnectionTimeout((int) Math.max(1, config.connectTimeout().toSeconds()));
+            o.setKeepAliveInterval((int) Math.max(1, config.keepAlive().toSeconds()));
+            o.setMaxInflight(config.maxInflight());
+            o.setWill(Discovery.availabilityTopic(config), "offline".getBytes(StandardCharsets.UTF_8), QOS, true);
+            if (!config.username().isBlank()) {
+                o.setUserName(config.username());
+                o.setPassword(config.password().toCharArray());
+            }
+            try {
+                c.connect(o).waitForCompletion(config.connectTimeout().toMillis());
+                c.publish(Discovery.availabilityTopic(config), "online".getBytes(StandardCharsets.UTF_8), QOS, true)
+                        .waitForCompletion(config.publishTimeout().toMillis());
+                if (config.discovery()) {
+                    IMqttMessageListener onStatus = (topic, message) -> {
+                        if ("online".equals(new String(message.getPayload(), StandardCharsets.UTF_8).trim())) {
+                            blocking.execute(this::announceAll);
+                        }
+                    };
+                    c.subscribe(config.discoveryPrefix() + "/status", QOS, onStatus).waitForCompletion(config.publishTimeout().toMillis());
+                }
+            } catch (MqttException e) {
+                lastError = "cannot connect to MQTT broker " + config.broker() + ": " + e.getMessage();
+                Duration wait = backoff.plusMillis(ThreadLocalRandom.current().nextLong(Math.max(1, backoff.toMillis() / 4)));
+                nextAttempt = Instant.now().plus(wait);
+                backoff = backoff.multipliedBy(2).compareTo(config.reconnectMax()) > 0 ? config.reconnectMax() : backoff.multipliedBy(2);
+                try {
+                    c.disconnectForcibly(0, 0, false); // a half-open attempt must not linger
+                } catch (MqttException ignored) {
+                    // not connected: nothing to release
+                }
+                throw new IOException(lastError, e);
+            }
+            backoff = config.reconnectInitial();
+            lastError = null;
             LOG.info("connected to MQTT broker {}", config.broker());
-            return c;
-        } catch (MqttException e) {
-            throw new IOException("cannot connect to MQTT broker " + config.broker() + ": " + e.getMessage(), e);
         }
+        if (config.discovery()) {
+            blocking.execute(this::announceAll);
+        }
+        return c;
     }
 
-    /** Home Assistant came (back) online: it wants every discovery message again. */
-    private void announceAgain() {
+    /**
+     * Announces the gateway and every device the store knows (from its latest reading), with the gateway's own
+     * states: at each connection and whenever Home Assistant comes online, so it finds every entity after a
+     * restart of either, whether or not a device sent anything since.
+     */
+    private void announceAll() {
         MqttAsyncClient c = client;
         if (c == null || !c.isConnected()) {
             return;
         }
-        for (Announcement a : announced.values()) {
-            try {
-                c.publish(a.topic(), new MqttMessage(a.payload().getBytes(StandardCharsets.UTF_8)) {
-                    {
-                        setQos(QOS);
-                        setRetained(true);
-                    }
-                });
-            } catch (MqttException e) {
-                LOG.warn("re-sending discovery to {} failed: {}", a.topic(), e.getMessage());
-                return;
+        GatewayInfo gateway = context.gateway();
+        List<UpstreamState> upstreams = context.connectivity().all();
+        int sent = 0;
+        for (GatewayDevice.Message m : GatewayDevice.configs(config, gateway, upstreams)) {
+            sent += publishQuietly(c, m.topic(), m.payload()) ? 1 : 0;
+        }
+        publishQuietly(c, GatewayDevice.startedTopic(config), gateway.startedAt().toString());
+        publishQuietly(c, GatewayDevice.backlogTopic(config), String.valueOf(backlog()));
+        upstreams.forEach(u -> publishUpstreamState(c, u));
+        QueryService queries = context.queries();
+        Map<String, Announcement> fromStore = new LinkedHashMap<>();
+        for (Device d : queries.devices()) {
+            queries.latest(d.id()).ifPresent(r -> r.metrics().forEach((metric, value) ->
+                    fromStore.put(key(d.id(), metric), announcement(r.profile(), d.id(), metric, value))));
+        }
+        announced.forEach(fromStore::putIfAbsent);
+        for (Map.Entry<String, Announcement> a : fromStore.entrySet()) {
+            if (publishQuietly(c, a.getValue().topic(), a.getValue().payload())) {
+                announced.put(a.getKey(), a.getValue());
+                sent++;
             }
         }
-        LOG.info("Home Assistant is online: re-sent {} discovery message(s)", announced.size());
+        LOG.info("announced the gateway and {} device(s) to Home Assistant ({} discovery message(s))",
+                queries.devices().size(), sent);
+    }
+
+    private void publishUpstream(UpstreamState state) {
+        MqttAsyncClient c = client;
+        if (c != null && c.isConnected()) {
+            GatewayDevice.Message config = GatewayDevice.upstreamConfig(this.config, context.gateway(), state);
+            publishQuietly(c, config.topic(), config.payload());
+            publishUpstreamState(c, state);
+        }
+    }
+
+    private void publishUpstreamState(MqttAsyncClient c, UpstreamState state) {
+        String payload = GatewayDevice.upstreamPayload(state);
+        if (payload != null) {
+            publishQuietly(c, GatewayDevice.upstreamTopic(config, state.upstream()), payload);
+        }
+    }
+
+    /** Publishes a retained message and waits for it; false (logged) when the broker does not take it. */
+    private boolean publishQuietly(MqttAsyncClient c, String topic, String payload) {
+        try {
+            c.publish(topic, payload.getBytes(StandardCharsets.UTF_8), QOS, true).waitForCompletion(config.publishTimeout().toMillis());
+            return true;
+        } catch (MqttException e) {
+            LOG.warn("MQTT publish to {} failed: {}", topic, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Readings recorded that this sink has not published yet. */
+    private long backlog() {
+        QueryService q = context.queries();
+        return Math.max(0, q.lastSequence() - q.sinkCursor(id()));
     }
 
     /** The JSON state of one reading: store sequence, times, and every metric by name. */
@@ -250,7 +399,16 @@ public final class MqttSink implements Sink<MqttConfig> {
     @Override
     public Map<String, Object> status() {
         MqttAsyncClient c = client;
-        return Map.of("broker", config.broker(), "connected", c != null && c.isConnected(), "published", published,
-                "discoveryMessages", announced.size());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("broker", config.broker());
+        out.put("connected", c != null && c.isConnected());
+        out.put("lastError", lastError);
+        Instant next = nextAttempt;
+        if (c != null && !c.isConnected() && next.isAfter(Instant.now())) {
+            out.put("nextAttempt", next.toString());
+        }
+        out.put("published", published);
+        out.put("discoveryMessages", announced.size());
+        return out;
     }
 }

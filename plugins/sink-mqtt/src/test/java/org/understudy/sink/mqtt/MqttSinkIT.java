@@ -161,8 +161,15 @@ class MqttSinkIT {
                 assertEquals("20", lastPayload("understudy/bloomsky/sky-1/temperature"), "reading 200: 200 % 30");
                 assertEquals("ON", lastPayload("understudy/bloomsky/sky-1/rain"));
                 assertEquals("50", lastPayload("understudy/bloomsky/sky-1/humidity"));
-                assertEquals("understudy/status", temperature.get("availability_topic").asText());
+                assertEquals("understudy/status", temperature.get("availability").get(0).get("topic").asText());
+                assertEquals("sensor.bloomsky_sky_1_temperature", temperature.get("default_entity_id").asText());
+                assertEquals("Understudy", temperature.get("origin").get("name").asText());
                 assertEquals("understudy_sky-1", temperature.get("device").get("identifiers").get(0).asText());
+                String gateway = temperature.get("device").get("via_device").asText();
+                JsonNode started = last("homeassistant/sensor/" + gateway + "/started/config");
+                assertEquals(gateway, started.get("device").get("identifiers").get(0).asText(), "the parent is announced too");
+                assertEquals("diagnostic", started.get("entity_category").asText());
+                assertEquals("timestamp", started.get("device_class").asText());
                 assertEquals("humidity", last("homeassistant/sensor/understudy_sky-1/humidity/config").get("device_class").asText());
                 JsonNode rain = last("homeassistant/binary_sensor/understudy_sky-1/rain/config");
                 assertEquals("understudy/bloomsky/sky-1/rain", rain.get("state_topic").asText());
@@ -208,6 +215,52 @@ class MqttSinkIT {
                         "discovery sent again when Home Assistant came online");
             } finally {
                 r.close();
+                sub.disconnect();
+                sub.close();
+            }
+        }
+    }
+
+    @Test
+    void afterARestartWithNoDeviceTrafficTheGatewayIsOnlineAndHomeAssistantsBirthGetsEveryConfig() throws Exception {
+        try (Mosquitto broker = new Mosquitto(dir.resolve("mosquitto")).start()) {
+            MqttClient sub = subscriber(broker.uri());
+            Map<String, String> runtimeSettings = Map.of("readingStore", "store-sqlite", "sinkRetryInitial", "100ms",
+                    "sinkRetryMax", "400ms", "sinkPollInterval", "100ms");
+            PluginRuntime first = new PluginRuntime(dir.resolve("gw"), dir.resolve("conf"), k -> null, Clock.systemUTC());
+            try {
+                first.configure("understudy.runtime", runtimeSettings);
+                first.configure("understudy.sink-mqtt", Map.of("enabled", "true", "broker", broker.uri()));
+                first.add(ClasspathPlugins.discover(MqttSinkIT.class.getClassLoader()));
+                first.recorder().record(List.of(reading(1)));
+                await(() -> backlog(first) == 0, "the reading delivered");
+            } finally {
+                first.close();
+            }
+            await(() -> "offline".equals(lastPayload("understudy/status")), "offline once the gateway stopped");
+
+            received.clear();
+            PluginRuntime again = new PluginRuntime(dir.resolve("gw"), dir.resolve("conf"), k -> null, Clock.systemUTC());
+            try {
+                again.configure("understudy.runtime", runtimeSettings);
+                again.configure("understudy.sink-mqtt", Map.of("enabled", "true", "broker", broker.uri()));
+                again.add(ClasspathPlugins.discover(MqttSinkIT.class.getClassLoader()));
+                // no device sends anything: the sink connects anyway, and says so
+                await(() -> received.stream().anyMatch(m -> m.topic().equals("understudy/status") && m.payload().equals("online")),
+                        "online without any new reading");
+                await(() -> Boolean.TRUE.equals(PluginStatus.of(again, "sink-mqtt").get("connected")), "status says connected");
+
+                received.clear();
+                sub.publish("homeassistant/status", "online".getBytes(StandardCharsets.UTF_8), 1, false);
+                for (String config : new String[] {"sensor/understudy_sky-1/temperature", "sensor/understudy_sky-1/humidity",
+                        "binary_sensor/understudy_sky-1/rain"}) {
+                    await(() -> received.stream().anyMatch(m -> m.topic().equals("homeassistant/" + config + "/config")),
+                            config + " announced again from the store on Home Assistant's birth");
+                }
+                assertTrue(received.stream().filter(m -> m.topic().startsWith("homeassistant/"))
+                        .noneMatch(m -> m.payload().contains("\"object_id\"")), "no deprecated object_id");
+            } finally {
+                again.close();
                 sub.disconnect();
                 sub.close();
             }
