@@ -49,6 +49,10 @@ final class SinkRunner implements Runnable {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
     private volatile Instant lastDeliveryAt;
+    /** What the loop is doing, for the status: waiting for the store, disabled, delivering, caught up, retrying. */
+    private volatile String state = "starting";
+    private volatile Instant retryAt;
+    private volatile long probes;
 
     /** @param prefetcher runs the read of the next batch while the current one is being delivered */
     SinkRunner(String sinkId, Sink<?> sink, Supplier<Optional<ReadingStore<?>>> store, Supplier<RuntimeSettings> settings,
@@ -82,6 +86,7 @@ final class SinkRunner implements Runnable {
         while (!stopped && !Thread.currentThread().isInterrupted()) {
             ReadingStore<?> s = store.get().orElse(null);
             if (s == null || !sink.enabled()) {
+                state = s == null ? "waiting for the store" : "disabled";
                 sleep(settings.get().sinkPollInterval());
                 continue;
             }
@@ -95,10 +100,12 @@ final class SinkRunner implements Runnable {
                 List<StoredReading> batch = next != null && nextAfter == cursor ? next.join() : s.readAfter(cursor, size);
                 next = null;
                 if (batch.isEmpty()) {
+                    state = "caught up";
                     pause(settings.get().sinkPollInterval());
                     continue;
                 }
                 awaitingData = false;
+                state = "delivering";
                 long after = batch.get(batch.size() - 1).sequence();
                 if (batch.size() == size) {
                     next = java.util.concurrent.CompletableFuture.supplyAsync(() -> s.readAfter(after, size), prefetcher);
@@ -112,8 +119,10 @@ final class SinkRunner implements Runnable {
                     park(rejected);
                     advance(s, rejected.sequence(), before);
                 }
+                // the last error stays shown until a delivery succeeds
                 backoff = null;
                 lastError = null;
+                retryAt = null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -130,7 +139,10 @@ final class SinkRunner implements Runnable {
                 lastErrorAt = clock.instant();
                 LOG.warn("sink {} could not deliver (retry in {} ms): {}", sinkId, backoff.toMillis(), lastError);
                 // jitter: up to a quarter more, so sinks that failed together do not retry together
-                sleep(backoff.plusMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() / 4 + 1)));
+                Duration wait = backoff.plusMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() / 4 + 1));
+                retryAt = clock.instant().plus(wait);
+                state = "retrying";
+                waitOrProbe(wait);
             }
         }
     }
@@ -153,6 +165,34 @@ final class SinkRunner implements Runnable {
             parked.addFirst(entry);
             while (parked.size() > PARKED_SHOWN) {
                 parked.removeLast();
+            }
+        }
+    }
+
+    /**
+     * Waits {@code d} before a retry, asking the sink every {@code sinkProbeInterval} whether its destination is
+     * back: if it is, the wait ends at once. Stopping cuts it short too; new readings do not.
+     */
+    private void waitOrProbe(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        while (!stopped) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            Duration probe = settings.get().sinkProbeInterval();
+            sleep(Duration.ofNanos(Math.min(left, probe.toNanos())));
+            if (stopped || System.nanoTime() >= end) {
+                return;
+            }
+            try {
+                probes++;
+                if (sink.reachable()) {
+                    LOG.info("sink {}: the destination is reachable again, retrying now", sinkId);
+                    return;
+                }
+            } catch (Exception e) {
+                LOG.debug("sink {} probe: {}", sinkId, describe(e));
             }
         }
     }
@@ -197,9 +237,15 @@ final class SinkRunner implements Runnable {
                 out.put("backlog", null);
             }
         }
+        out.put("state", state);
+        Instant retry = retryAt;
+        if (retry != null) {
+            out.put("retryAt", retry.toString());
+        }
         out.put("enabled", sink.enabled());
         out.put("delivered", delivered);
         out.put("retries", retries);
+        out.put("probes", probes);
         out.put("lastError", lastError);
         out.put("lastErrorAt", lastErrorAt == null ? null : lastErrorAt.toString());
         out.put("lastDeliveryAt", lastDeliveryAt == null ? null : lastDeliveryAt.toString());

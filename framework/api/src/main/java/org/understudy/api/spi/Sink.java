@@ -24,6 +24,17 @@ public interface Sink<C extends Record> extends Plugin<C> {
     void deliver(List<StoredReading> batch) throws Exception;
 
     /**
+     * A cheap check that the destination is reachable again (an HTTP ping, an open connection), made every
+     * {@code sinkProbeInterval} while a failed delivery waits for its retry: {@code true} ends the wait at
+     * once, so delivery resumes within seconds of the destination's return rather than after the backoff.
+     * Called on the sink's runtime thread; should take no longer than the sink's own timeouts. The default has
+     * no such check: the retry waits out its backoff.
+     */
+    default boolean reachable() throws Exception {
+        return false;
+    }
+
+    /**
      * Whether deliveries should happen now. While false, readings wait in the store and the sink's
      * cursor stays where it is (for a sink installed but not configured yet). Must be cheap.
      */

@@ -55,9 +55,9 @@ public final class InfluxSink implements Sink<InfluxConfig> {
     static URI writeUri(InfluxConfig c) {
         String base = c.url().endsWith("/") ? c.url().substring(0, c.url().length() - 1) : c.url();
         if (c.apiVersion() == InfluxConfig.ApiVersion.V2) {
-            return URI.create(base + "/api/v2/write?precision=ms&org=" + enc(c.org()) + "&bucket=" + enc(c.bucket()));
+            return URI.create(base + "/api/v2/write?precision=ns&org=" + enc(c.org()) + "&bucket=" + enc(c.bucket()));
         }
-        StringBuilder uri = new StringBuilder(base).append("/write?precision=ms&db=").append(enc(c.database()));
+        StringBuilder uri = new StringBuilder(base).append("/write?precision=ns&db=").append(enc(c.database()));
         if (!c.retentionPolicy().isBlank()) {
             uri.append("&rp=").append(enc(c.retentionPolicy()));
         }
@@ -66,6 +66,19 @@ public final class InfluxSink implements Sink<InfluxConfig> {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** InfluxDB's {@code /ping} (1.x and 2.x alike): 204 when it is up. */
+    @Override
+    public boolean reachable() throws IOException, InterruptedException {
+        HttpClient client = http;
+        if (client == null) {
+            return false;
+        }
+        String base = config.url().endsWith("/") ? config.url().substring(0, config.url().length() - 1) : config.url();
+        HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(base + "/ping")).timeout(config.requestTimeout())
+                .GET().build(), HttpResponse.BodyHandlers.discarding());
+        return r.statusCode() / 100 == 2;
     }
 
     @Override
@@ -117,7 +130,7 @@ public final class InfluxSink implements Sink<InfluxConfig> {
         }
         StringBuilder body = new StringBuilder(batch.size() * 96);
         for (StoredReading r : batch) {
-            LineProtocol.append(body, r.reading());
+            LineProtocol.append(body, r.reading(), r.sequence());
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(writeUri).timeout(config.requestTimeout())
                 .header("Content-Type", "text/plain; charset=utf-8")

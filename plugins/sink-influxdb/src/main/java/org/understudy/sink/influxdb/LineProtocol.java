@@ -6,16 +6,23 @@ import org.understudy.api.model.MetricValue;
 import org.understudy.api.model.Reading;
 
 /**
- * Encodes readings as InfluxDB line protocol, with millisecond timestamps:
- * {@code <profile>,device=<id>[,<tag>=<value>...] <metric>=<value>[,...] <epoch ms>}. Numbers are floats,
+ * Encodes readings as InfluxDB line protocol:
+ * {@code <profile>,device=<id>[,<tag>=<value>...] <metric>=<value>[,...] <timestamp>}. Numbers are floats,
  * flags booleans, texts strings. Tags are sorted (as InfluxDB recommends); escaping follows the spec.
+ *
+ * <p>InfluxDB keeps one point per series and timestamp, so two readings of a device stamped within the
+ * same millisecond (a device clock of whole seconds, a fast poller, a replayed backlog) would overwrite each
+ * other. The timestamp is therefore in nanoseconds: the reading's millisecond, plus its store sequence
+ * modulo one million in the sub-millisecond digits ({@link #timestamp}). Every reading is its own point, a
+ * batch sent twice writes the same points again, and any query at millisecond resolution or coarser sees
+ * the reading's own time.
  */
 final class LineProtocol {
 
     private LineProtocol() {
     }
 
-    static void append(StringBuilder out, Reading r) {
+    static void append(StringBuilder out, Reading r, long sequence) {
         escape(out, r.profile(), true);
         out.append(",device=");
         escape(out, r.deviceId(), false);
@@ -54,7 +61,12 @@ final class LineProtocol {
                 out.append('"');
             }
         }
-        out.append(' ').append(r.time().toEpochMilli()).append('\n');
+        out.append(' ').append(timestamp(r, sequence)).append('\n');
+    }
+
+    /** Nanoseconds: the reading's millisecond, its store sequence (mod 10^6) below it. */
+    static long timestamp(Reading r, long sequence) {
+        return r.time().toEpochMilli() * 1_000_000L + Math.floorMod(sequence, 1_000_000L);
     }
 
     /** Measurements escape commas and spaces; keys and tag values also equals signs. */

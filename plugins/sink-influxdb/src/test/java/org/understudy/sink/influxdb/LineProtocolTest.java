@@ -1,6 +1,7 @@
 package org.understudy.sink.influxdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
@@ -14,26 +15,36 @@ import org.understudy.api.model.Reading;
 class LineProtocolTest {
 
     @Test
-    void measurementTagsFieldsAndMillisecondTimestamp() {
+    void measurementTagsFieldsAndATimestampThatIsTheReadingsMillisecondWithItsSequenceBelow() {
         Map<String, MetricValue> m = new LinkedHashMap<>();
         m.put("temperature", MetricValue.of(-3.5, "Cel"));
         m.put("rain", MetricValue.of(true));
         m.put("fw", MetricValue.of("say \"hi\"\\\nnow"));
         Instant t = Instant.parse("2026-01-01T00:00:00.123Z");
         StringBuilder out = new StringBuilder();
-        LineProtocol.append(out, new Reading("sky 1,a=b", "bloom sky", t, t, m, Map.of("z", "last", "site", "stupa, ladakh")));
+        LineProtocol.append(out, new Reading("sky 1,a=b", "bloom sky", t, t, m, Map.of("z", "last", "site", "stupa, ladakh")), 2_000_042);
         assertEquals("bloom\\ sky,device=sky\\ 1\\,a\\=b,site=stupa\\,\\ ladakh,z=last "
-                + "temperature=-3.5,rain=true,fw=\"say \\\"hi\\\"\\\\ now\" 1767225600123\n", out.toString());
+                + "temperature=-3.5,rain=true,fw=\"say \\\"hi\\\"\\\\ now\" 1767225600123000042\n", out.toString());
+    }
+
+    @Test
+    void twoReadingsInOneMillisecondAreTwoPointsAndTheSameReadingIsAlwaysTheSamePoint() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        Reading a = new Reading("sky", "bloomsky", t, t, Map.of("temperature", MetricValue.of(1, "Cel")), Map.of());
+        Reading b = new Reading("sky", "bloomsky", t, t, Map.of("temperature", MetricValue.of(2, "Cel")), Map.of());
+        assertNotEquals(LineProtocol.timestamp(a, 41), LineProtocol.timestamp(b, 42));
+        assertEquals(LineProtocol.timestamp(a, 41), LineProtocol.timestamp(a, 41), "a batch sent twice overwrites itself");
+        assertEquals(t.toEpochMilli(), LineProtocol.timestamp(a, 41) / 1_000_000, "the reading's own millisecond");
     }
 
     @Test
     void writeUrlsForBothApiVersions() {
         InfluxConfig v1 = new InfluxConfig(true, "http://127.0.0.1:8086/", InfluxConfig.ApiVersion.V1, "my db", "autogen",
                 "u", "p", "", "", "", Duration.ofSeconds(5));
-        assertEquals("http://127.0.0.1:8086/write?precision=ms&db=my+db&rp=autogen", InfluxSink.writeUri(v1).toString());
+        assertEquals("http://127.0.0.1:8086/write?precision=ns&db=my+db&rp=autogen", InfluxSink.writeUri(v1).toString());
         InfluxConfig v2 = new InfluxConfig(true, "https://influx.lan:8086", InfluxConfig.ApiVersion.V2, "", "", "", "",
                 "home", "weather", "t0k3n", Duration.ofSeconds(5));
-        assertEquals("https://influx.lan:8086/api/v2/write?precision=ms&org=home&bucket=weather", InfluxSink.writeUri(v2).toString());
+        assertEquals("https://influx.lan:8086/api/v2/write?precision=ns&org=home&bucket=weather", InfluxSink.writeUri(v2).toString());
         assertThrows(IllegalArgumentException.class, () -> new InfluxConfig(true, "http://x", InfluxConfig.ApiVersion.V2,
                 "", "", "", "", "", "", "", Duration.ofSeconds(5)), "org and bucket are required with V2");
         assertThrows(IllegalArgumentException.class, () -> new InfluxConfig(true, "ftp://x", InfluxConfig.ApiVersion.V1,

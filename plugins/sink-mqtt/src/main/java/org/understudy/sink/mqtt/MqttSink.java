@@ -121,6 +121,13 @@ public final class MqttSink implements Sink<MqttConfig> {
         }
     }
 
+    /** The broker is back once the sink's own connection (kept up every second) is. */
+    @Override
+    public boolean reachable() {
+        MqttAsyncClient c = client;
+        return c != null && c.isConnected();
+    }
+
     @Override
     public boolean enabled() {
         return config.enabled();
