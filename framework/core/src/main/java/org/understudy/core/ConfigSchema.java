@@ -26,9 +26,41 @@ public record ConfigSchema(Class<? extends Record> type, String description, Lis
      * @param description what it means ({@link Description}), or empty
      * @param env the overriding environment variable ({@link EnvOverride}), or {@code null}
      * @param options the allowed values of an enum, else empty
+     * @param secret whether it holds a secret ({@link org.understudy.api.Secret}): never shown
      */
     public record Field(String name, FieldType type, String defaultText, String description, String env,
-                        List<String> options) {}
+                        List<String> options, boolean secret) {}
+
+    /** What is shown instead of a secret's value. */
+    public static final String MASK = "********";
+
+    /**
+     * A configuration record as text for a log line or the status: {@code Type[name=value, ...]} with every
+     * secret masked.
+     */
+    public static String describe(Record config) {
+        if (config == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(config.getClass().getSimpleName()).append('[');
+        RecordComponent[] components = config.getClass().getRecordComponents();
+        for (int i = 0; i < components.length; i++) {
+            out.append(i == 0 ? "" : ", ").append(components[i].getName()).append('=').append(shown(config, components[i]));
+        }
+        return out.append(']').toString();
+    }
+
+    /** One component's value as shown: formatted as in a {@code .cfg} file, or the mask for a secret. */
+    public static String shown(Record config, RecordComponent c) {
+        if (c.isAnnotationPresent(org.understudy.api.Secret.class)) {
+            return MASK;
+        }
+        try {
+            return ConfigValues.format(c.getAccessor().invoke(config));
+        } catch (ReflectiveOperationException e) {
+            return "?";
+        }
+    }
 
     public static ConfigSchema of(Class<? extends Record> type, Record defaults) {
         return of(type, defaults, Map.of());
@@ -56,9 +88,10 @@ public record ConfigSchema(Class<? extends Record> type, String description, Lis
                     options.add(((Enum<?>) constant).name());
                 }
             }
-            fields.add(new Field(c.getName(), fieldType, ConfigValues.format(value),
+            boolean secret = c.isAnnotationPresent(org.understudy.api.Secret.class);
+            fields.add(new Field(c.getName(), fieldType, secret ? "" : ConfigValues.format(value),
                     d == null ? "" : d.value(), env == null ? implicitEnv.get(c.getName()) : env.value(),
-                    List.copyOf(options)));
+                    List.copyOf(options), secret));
         }
         Description d = type.getAnnotation(Description.class);
         return new ConfigSchema(type, d == null ? "" : d.value(), List.copyOf(fields));

@@ -167,7 +167,7 @@ final class PluginLifecycle {
             p.config = config;
             return;
         }
-        LOG.info("reconfiguring plugin {}: {} -> {}", p.id(), p.config, config);
+        LOG.info("reconfiguring plugin {}: {} -> {}", p.id(), ConfigSchema.describe(p.config), ConfigSchema.describe(config));
         boolean inPlace;
         try {
             inPlace = p.instance.reconfigure(config);

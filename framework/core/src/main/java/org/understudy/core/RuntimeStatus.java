@@ -112,16 +112,7 @@ final class RuntimeStatus {
         if (p.config != null) {
             Map<String, Object> config = new LinkedHashMap<>();
             for (var c : p.config.getClass().getRecordComponents()) {
-                String name = c.getName().toLowerCase(java.util.Locale.ROOT);
-                if (name.contains("password") || name.contains("token") || name.contains("secret")) {
-                    config.put(c.getName(), "********");
-                    continue;
-                }
-                try {
-                    config.put(c.getName(), ConfigValues.format(c.getAccessor().invoke(p.config)));
-                } catch (ReflectiveOperationException e) {
-                    config.put(c.getName(), "?");
-                }
+                config.put(c.getName(), ConfigSchema.shown(p.config, c));
             }
             m.put("config", config);
         }

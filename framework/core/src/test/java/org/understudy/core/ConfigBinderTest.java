@@ -90,9 +90,20 @@ class ConfigBinderTest {
         assertEquals(8, schema.fields().size());
         ConfigSchema.Field port = schema.fields().get(0);
         assertEquals(new ConfigSchema.Field("port", ConfigSchema.FieldType.INTEGER, "53", "a port", "SAMPLE_PORT",
-                List.of()), port);
+                List.of(), false), port);
         assertEquals("2s", schema.fields().get(5).defaultText());
         assertEquals(List.of("FAST", "SAFE"), schema.fields().get(6).options());
         assertEquals("127.0.0.1:5300", schema.fields().get(7).defaultText());
+    }
+
+    record WithSecret(String user, @org.understudy.api.Secret String password) {}
+
+    @Test
+    void aSecretIsNeverShownNorItsDefault() {
+        WithSecret c = new WithSecret("gateway", "hunter2");
+        assertEquals("WithSecret[user=gateway, password=********]", ConfigSchema.describe(c));
+        ConfigSchema schema = ConfigSchema.of(WithSecret.class, c);
+        assertTrue(schema.fields().get(1).secret());
+        assertEquals("", schema.fields().get(1).defaultText(), "not even the default goes into a form");
     }
 }

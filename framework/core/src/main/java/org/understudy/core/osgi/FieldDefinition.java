@@ -50,6 +50,9 @@ final class FieldDefinition implements AttributeDefinition {
 
     @Override
     public int getType() {
+        if (field.secret()) {
+            return PASSWORD;
+        }
         return switch (field.type()) {
             case INTEGER -> INTEGER;
             case LONG -> LONG;

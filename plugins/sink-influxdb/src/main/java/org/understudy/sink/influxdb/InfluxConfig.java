@@ -3,6 +3,7 @@ package org.understudy.sink.influxdb;
 import java.net.URI;
 import java.time.Duration;
 import org.understudy.api.Description;
+import org.understudy.api.Secret;
 
 /** Configuration of the InfluxDB sink (pid {@code understudy.sink-influxdb}). */
 @Description("Forwards every reading to InfluxDB as line protocol: measurement = the profile, tag device = the "
@@ -15,10 +16,10 @@ public record InfluxConfig(
         @Description("1.x: database.") String database,
         @Description("1.x: retention policy; empty = the database's default.") String retentionPolicy,
         @Description("1.x: user; empty = no authentication.") String username,
-        @Description("1.x: password.") String password,
+        @Description("1.x: password.") @Secret String password,
         @Description("2.x: organisation.") String org,
         @Description("2.x: bucket.") String bucket,
-        @Description("2.x: API token.") String token,
+        @Description("2.x: API token.") @Secret String token,
         @Description("How long one write request may take.") Duration requestTimeout) {
 
     /** The HTTP API dialect. */

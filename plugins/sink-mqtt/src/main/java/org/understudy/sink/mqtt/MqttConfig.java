@@ -2,6 +2,7 @@ package org.understudy.sink.mqtt;
 
 import java.time.Duration;
 import org.understudy.api.Description;
+import org.understudy.api.Secret;
 
 /** Configuration of the MQTT sink (pid {@code understudy.sink-mqtt}). */
 @Description("Publishes every reading to an MQTT broker (QoS 1): each metric's value on "
@@ -13,7 +14,7 @@ public record MqttConfig(
         @Description("Broker URI: tcp://host:1883 or ssl://host:8883.") String broker,
         @Description("MQTT client id of the gateway.") String clientId,
         @Description("User name; empty = anonymous.") String username,
-        @Description("Password.") String password,
+        @Description("Password.") @Secret String password,
         @Description("First level of every state and availability topic.") String topicPrefix,
         @Description("Publish Home Assistant discovery messages.") boolean discovery,
         @Description("Home Assistant discovery prefix (its status topic is <prefix>/status).") String discoveryPrefix,
