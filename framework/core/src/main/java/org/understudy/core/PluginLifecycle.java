@@ -220,14 +220,7 @@ final class PluginLifecycle {
     }
 
     static String describe(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root
-                && (root.getMessage() == null || root instanceof java.lang.reflect.InvocationTargetException)) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getName()
-                : root.getClass().getSimpleName() + ": " + message;
+        return org.understudy.api.Errors.describe(t);
     }
 
 }

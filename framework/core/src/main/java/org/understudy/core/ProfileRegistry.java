@@ -1,7 +1,6 @@
 package org.understudy.core;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.api.ProfileDirectory;
 import org.understudy.api.Subscription;
+import org.understudy.api.model.HostIndex;
 import org.understudy.api.model.HostPattern;
 import org.understudy.api.spi.DeviceProfile;
 
@@ -23,46 +23,11 @@ final class ProfileRegistry implements ProfileDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProfileRegistry.class);
 
-    private record Index(Map<String, DeviceProfile<?>> exact, List<Map.Entry<HostPattern, DeviceProfile<?>>> wildcards) {
-        Optional<DeviceProfile<?>> find(String hostname) {
-            String host = HostPattern.normalise(hostname);
-            DeviceProfile<?> p = exact.get(host);
-            if (p != null) {
-                return Optional.of(p);
-            }
-            for (Map.Entry<HostPattern, DeviceProfile<?>> w : wildcards) {
-                if (w.getKey().matches(host)) {
-                    return Optional.of(w.getValue());
-                }
-            }
-            return Optional.empty();
-        }
-
-        static Index build(Map<DeviceProfile<?>, List<HostPattern>> claims) {
-            Map<String, DeviceProfile<?>> exact = new HashMap<>();
-            List<Map.Entry<HostPattern, DeviceProfile<?>>> wildcards = new ArrayList<>();
-            claims.forEach((profile, patterns) -> patterns.forEach(p -> {
-                if (p.wildcard()) {
-                    wildcards.add(Map.entry(p, profile));
-                } else {
-                    DeviceProfile<?> previous = exact.putIfAbsent(p.pattern(), profile);
-                    if (previous != null && previous != profile) {
-                        LOG.warn("host {} is claimed by profiles {} and {}; {} keeps it", p.pattern(),
-                                previous.id(), profile.id(), previous.id());
-                    }
-                }
-            }));
-            wildcards.sort(Comparator.comparingInt((Map.Entry<HostPattern, DeviceProfile<?>> e)
-                    -> e.getKey().pattern().length()).reversed());
-            return new Index(Map.copyOf(exact), List.copyOf(wildcards));
-        }
-    }
-
     private final Map<DeviceProfile<?>, List<HostPattern>> intercepted = new LinkedHashMap<>();
     private final Map<DeviceProfile<?>, List<HostPattern>> passThrough = new LinkedHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private volatile Index interceptIndex = Index.build(Map.of());
-    private volatile Index passThroughIndex = Index.build(Map.of());
+    private volatile HostIndex<DeviceProfile<?>> interceptIndex = HostIndex.empty();
+    private volatile HostIndex<DeviceProfile<?>> passThroughIndex = HostIndex.empty();
     private volatile List<HostPattern> allIntercepted = List.of();
     private volatile List<Integer> allPassThroughPorts = List.of();
     private final Map<DeviceProfile<?>, List<Integer>> passThroughPorts = new LinkedHashMap<>();
@@ -113,8 +78,8 @@ final class ProfileRegistry implements ProfileDirectory {
     }
 
     private void rebuild() {
-        interceptIndex = Index.build(intercepted);
-        passThroughIndex = Index.build(passThrough);
+        interceptIndex = index(intercepted);
+        passThroughIndex = index(passThrough);
         allIntercepted = intercepted.values().stream().flatMap(List::stream).distinct().toList();
         allPassThroughPorts = passThroughPorts.values().stream().flatMap(List::stream).distinct().sorted().toList();
         for (Runnable l : listeners) {
@@ -126,14 +91,26 @@ final class ProfileRegistry implements ProfileDirectory {
         }
     }
 
+    /** The claims in the order the profiles started: a host claimed twice stays with the first, and is reported. */
+    private static HostIndex<DeviceProfile<?>> index(Map<DeviceProfile<?>, List<HostPattern>> claims) {
+        List<Map.Entry<HostPattern, DeviceProfile<?>>> all = new ArrayList<>();
+        claims.forEach((profile, patterns) -> patterns.forEach(p -> all.add(Map.entry(p, profile))));
+        HostIndex<DeviceProfile<?>> index = HostIndex.of(all);
+        for (Map.Entry<HostPattern, DeviceProfile<?>> lost : index.conflicts()) {
+            LOG.warn("host {} is claimed by profile {} too; the profile that claimed it first keeps it",
+                    lost.getKey().pattern(), lost.getValue().id());
+        }
+        return index;
+    }
+
     @Override
     public Optional<DeviceProfile<?>> interceptorOf(String hostname) {
-        return hostname == null ? Optional.empty() : interceptIndex.find(hostname);
+        return interceptIndex.find(hostname);
     }
 
     @Override
     public Optional<DeviceProfile<?>> passThroughOf(String hostname) {
-        return hostname == null ? Optional.empty() : passThroughIndex.find(hostname);
+        return passThroughIndex.find(hostname);
     }
 
     @Override

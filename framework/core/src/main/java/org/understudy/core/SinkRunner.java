@@ -135,7 +135,7 @@ final class SinkRunner implements Runnable {
                     backoff = max;
                 }
                 retries++;
-                lastError = describe(e);
+                lastError = org.understudy.api.Errors.describe(e);
                 lastErrorAt = clock.instant();
                 LOG.warn("sink {} could not deliver (retry in {} ms): {}", sinkId, backoff.toMillis(), lastError);
                 // jitter: up to a quarter more, so sinks that failed together do not retry together
@@ -192,7 +192,7 @@ final class SinkRunner implements Runnable {
                     return;
                 }
             } catch (Exception e) {
-                LOG.debug("sink {} probe: {}", sinkId, describe(e));
+                LOG.debug("sink {} probe: {}", sinkId, org.understudy.api.Errors.describe(e));
             }
         }
     }
@@ -215,10 +215,6 @@ final class SinkRunner implements Runnable {
         }
     }
 
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
-    }
 
     /** Delivery figures for the status API: cursor, backlog, oldest unsent age, errors, parked readings. */
     Map<String, Object> status() {

@@ -126,7 +126,7 @@ class SinkRunnerTest {
         run(new ProbingSink(sink, up), Map.of("sinkRetryInitial", "10m", "sinkRetryMax", "10m", "sinkProbeInterval", "100ms"));
         record();
         org.awaitility.Awaitility.await().until(() -> "retrying".equals(runner.status().get("state")));
-        assertEquals("destination down", runner.status().get("lastError"), "shown while it lasts");
+        assertEquals("IOException: destination down", runner.status().get("lastError"), "shown while it lasts");
         up.set(true);
         // the backoff is ten minutes: only the probe can bring this delivery within the wait
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> delivered.get() == 1);

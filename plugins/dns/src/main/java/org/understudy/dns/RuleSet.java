@@ -1,10 +1,10 @@
 package org.understudy.dns;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.understudy.api.model.HostIndex;
 import org.understudy.api.model.HostPattern;
 
 /**
@@ -52,31 +52,20 @@ final class RuleSet {
      */
     record NameRules(HostPattern pattern, boolean nxdomain, Map<Type, Values> byType) {}
 
-    static final RuleSet EMPTY = new RuleSet(Map.of(), List.of(), 0);
+    static final RuleSet EMPTY = new RuleSet(List.of(), 0);
 
-    private final Map<String, NameRules> exact;
-    private final List<NameRules> wildcards;
+    private final HostIndex<NameRules> index;
     private final int ruleCount;
 
-    RuleSet(Map<String, NameRules> exact, List<NameRules> wildcards, int ruleCount) {
-        this.exact = Map.copyOf(exact);
-        this.wildcards = wildcards.stream()
-                .sorted(Comparator.comparingInt((NameRules r) -> r.pattern().pattern().length()).reversed()).toList();
+    /** @param names the rules of each name pattern (one entry per pattern) */
+    RuleSet(List<NameRules> names, int ruleCount) {
+        this.index = HostIndex.of(names.stream().map(r -> Map.entry(r.pattern(), r)).toList());
         this.ruleCount = ruleCount;
     }
 
     /** The rules for {@code name} (lowercase, without trailing dot), if any. */
     Optional<NameRules> find(String name) {
-        NameRules r = exact.get(name);
-        if (r != null) {
-            return Optional.of(r);
-        }
-        for (NameRules w : wildcards) {
-            if (w.pattern().matches(name)) {
-                return Optional.of(w);
-            }
-        }
-        return Optional.empty();
+        return index.findNormalised(name);
     }
 
     int size() {

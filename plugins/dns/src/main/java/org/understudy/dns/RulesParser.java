@@ -61,20 +61,13 @@ final class RulesParser {
                 errors.add("line " + (i + 1) + ": " + e.getMessage());
             }
         }
-        Map<String, RuleSet.NameRules> exact = new HashMap<>();
-        List<RuleSet.NameRules> wildcards = new ArrayList<>();
+        List<RuleSet.NameRules> names = new ArrayList<>();
         for (String name : union(values.keySet(), nxdomain.keySet())) {
             Map<RuleSet.Type, RuleSet.Values> byType = new LinkedHashMap<>();
             values.getOrDefault(name, Map.of()).forEach((t, v) -> byType.put(t, new RuleSet.Values(v)));
-            HostPattern pattern = HostPattern.of(name);
-            RuleSet.NameRules rules = new RuleSet.NameRules(pattern, nxdomain.getOrDefault(name, false), byType);
-            if (pattern.wildcard()) {
-                wildcards.add(rules);
-            } else {
-                exact.put(pattern.pattern(), rules);
-            }
+            names.add(new RuleSet.NameRules(HostPattern.of(name), nxdomain.getOrDefault(name, false), byType));
         }
-        return new Result(new RuleSet(exact, wildcards, count), List.copyOf(errors));
+        return new Result(new RuleSet(names, count), List.copyOf(errors));
     }
 
     private static RuleSet.Type type(String text) {

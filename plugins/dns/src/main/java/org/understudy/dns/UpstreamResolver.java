@@ -291,8 +291,7 @@ final class UpstreamResolver implements AutoCloseable {
     }
 
     static String describe(Throwable t) {
-        Throwable root = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return org.understudy.api.Errors.describe(t);
     }
 
     @Override

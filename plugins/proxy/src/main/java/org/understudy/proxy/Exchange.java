@@ -33,7 +33,10 @@ final class Exchange {
     private final FlowWriter flows;
     private final Clock clock;
     /** Device attributes last written, so the registry is written when they change, not with every upload. */
+    /** Devices whose attributes were recorded as they are, so an unchanged device is not written per request. */
     private final Map<String, Map<String, String>> knownDevices = new ConcurrentHashMap<>();
+    /** Devices remembered at most. */
+    static final int MAX_KNOWN_DEVICES = 10_000;
     final LongAdder forwarded = new LongAdder();
     final LongAdder impersonated = new LongAdder();
     final LongAdder unavailable = new LongAdder();
@@ -155,6 +158,9 @@ final class Exchange {
             for (var d : o.devices()) {
                 if (!d.attributes().equals(knownDevices.get(d.id()))) {
                     context.recorder().recordDevice(d);
+                    if (knownDevices.size() >= MAX_KNOWN_DEVICES) {
+                        knownDevices.clear(); // a cache of what was recorded: at worst a device is recorded once more
+                    }
                     knownDevices.put(d.id(), d.attributes());
                 }
             }

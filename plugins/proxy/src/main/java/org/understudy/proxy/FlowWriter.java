@@ -3,7 +3,8 @@ package org.understudy.proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.api.PluginContext;
@@ -19,9 +20,16 @@ final class FlowWriter {
     private static final Logger LOG = LoggerFactory.getLogger(FlowWriter.class);
     /** Flows per store write: small enough that device data queued behind a write is not held up long. */
     private static final int MAX_FLOWS_PER_WRITE = 128;
+    /**
+     * Flows waiting at most (a few seconds' worth at the proxy's top rate): past it, while the store cannot keep
+     * up or is down, a flow is dropped and counted rather than the heap filled. A flow is the record of an
+     * exchange; the readings and pictures in it are recorded on their own, before the device's reply.
+     */
+    static final int MAX_QUEUED_FLOWS = 50_000;
 
     private final PluginContext<ProxyConfig> context;
-    private final Queue<Flow> flows = new ConcurrentLinkedQueue<>();
+    private final Queue<Flow> flows = new ArrayBlockingQueue<>(MAX_QUEUED_FLOWS);
+    final LongAdder dropped = new LongAdder();
 
     FlowWriter(PluginContext<ProxyConfig> context) {
         this.context = context;
@@ -29,7 +37,9 @@ final class FlowWriter {
 
     /** Queues a flow for the next batched write. */
     void queue(Flow flow) {
-        flows.add(flow);
+        if (!flows.offer(flow)) {
+            dropped.increment();
+        }
     }
 
     /** Writes the flows gathered so far, in writes of a few each (on the proxy's timer). */

@@ -39,6 +39,7 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
     private volatile ConnectionLimits limits;
     private volatile Exchange exchange;
     private volatile Backfill backfill;
+    private volatile FlowWriter flowWriter;
     private volatile BodyBudget bodyBudget;
     private volatile String listening = "";
 
@@ -64,6 +65,7 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         BackendClient backend = context.own(new BackendClient(context.netty(), c, bodies));
         Forwarding forwarding = new Forwarding(context, backend, Clock.systemUTC());
         FlowWriter flows = new FlowWriter(context);
+        flowWriter = flows;
         Exchange ex = new Exchange(context, forwarding, flows, Clock.systemUTC());
         // what is left when the proxy stops: owned first, so it runs after the connections below are closed
         context.own(flows::flush);
@@ -176,6 +178,8 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         out.put("impersonated", ex.impersonated.sum());
         out.put("unavailable", ex.unavailable.sum());
         out.put("notRecorded", ex.notRecorded.sum());
+        FlowWriter f = flowWriter;
+        out.put("flowsDropped", f == null ? 0 : f.dropped.sum());
         BodyBudget bodies = bodyBudget;
         out.put("bufferedBodyBytes", bodies == null ? 0 : bodies.held());
         out.put("refusedOverBodyBudget", bodies == null ? 0 : bodies.refused.sum());

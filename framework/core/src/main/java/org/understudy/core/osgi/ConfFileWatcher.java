@@ -8,10 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Hashtable;
 import java.util.Properties;
 import java.util.Set;
@@ -83,7 +80,7 @@ final class ConfFileWatcher implements Runnable {
             LOG.warn("cannot read {}: {}", file, e.getMessage());
             return false;
         }
-        String hash = sha256(content);
+        String hash = org.understudy.api.Hashes.sha256(content);
         if (hash.equals(applied.getProperty(pid))) {
             return false;
         }
@@ -138,11 +135,4 @@ final class ConfFileWatcher implements Runnable {
         }
     }
 
-    private static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
@@ -132,15 +131,12 @@ public final class AdminCredentials {
         return hash != null ? PasswordHash.verify(password, hash) : MessageDigest.isEqual(plainDigest, sha256(password));
     }
 
+    /** SHA-256 of a text, as bytes (compared in constant time). */
     private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return org.understudy.api.Hashes.sha256(text.getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII);
     }
 
     private static String digest(String text) {
-        return Base64.getEncoder().encodeToString(sha256(text));
+        return org.understudy.api.Hashes.sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,12 +1,9 @@
 package org.understudy.store.memory;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +107,7 @@ public final class MemoryReadingStore implements ReadingStore<MemoryStoreConfig>
         if (content.length > config.maxBlobBytes()) {
             throw new RecordException("blob of " + content.length + " bytes exceeds maxBlobBytes " + config.maxBlobBytes());
         }
-        String hash = sha256(content);
+        String hash = org.understudy.api.Hashes.sha256(content);
         if (blobContent.put(hash, content.clone()) == null) {
             blobBytes += content.length;
         }
@@ -215,11 +212,4 @@ public final class MemoryReadingStore implements ReadingStore<MemoryStoreConfig>
         return Downsampler.series(readings, query);
     }
 
-    static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -24,7 +24,6 @@ final class SqliteErrors {
         if (e instanceof SQLException s) {
             return s.getMessage();
         }
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
+        return org.understudy.api.Errors.describe(e);
     }
 }

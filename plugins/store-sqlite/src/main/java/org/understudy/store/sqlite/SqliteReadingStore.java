@@ -282,7 +282,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         if (content.length > config.maxBlobBytes()) {
             throw new RecordException("blob of " + content.length + " bytes exceeds maxBlobBytes " + config.maxBlobBytes());
         }
-        String sha = BlobFiles.sha256(content);
+        String sha = org.understudy.api.Hashes.sha256(content);
         try {
             blobs.write(sha, content);
         } catch (IOException e) {

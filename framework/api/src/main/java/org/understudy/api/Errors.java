@@ -1,0 +1,28 @@
+package org.understudy.api;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** The one way an error is described for a person (status entries, last errors): its type and message. */
+public final class Errors {
+
+    private Errors() {
+    }
+
+    /**
+     * {@code Type: message} of the error that matters: wrappers (a failed future's, a reflective call's) and
+     * causes without a message of their own are looked through; just {@code Type} when there is no message.
+     */
+    public static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root && (root.getMessage() == null
+                || root instanceof CompletionException || root instanceof ExecutionException
+                || root instanceof InvocationTargetException)) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getSimpleName()
+                : root.getClass().getSimpleName() + ": " + message;
+    }
+}
