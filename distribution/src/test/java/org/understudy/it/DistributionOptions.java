@@ -4,6 +4,7 @@ import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 
 import java.io.IOException;
@@ -82,6 +83,9 @@ final class DistributionOptions {
                 options.add(isFragment(jar) ? bundle(jar.toUri().toString()).noStart() : bundle(jar.toUri().toString()));
             }
             options.add(junitBundles());
+            // tests wait for what they observe with Awaitility (an OSGi bundle, on hamcrest 2)
+            options.add(mavenBundle("org.hamcrest", "hamcrest", "2.2"));
+            options.add(mavenBundle("org.awaitility", "awaitility", "4.3.0"));
             options.add(cleanCaches(true));
             options.add(frameworkProperty("understudy.home").value(home.toString()));
             options.add(frameworkProperty("understudy.data").value(home.resolve("data").toString()));

@@ -41,6 +41,16 @@ final class GatewayClient {
                 .header("Authorization", authorizationHeader).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A POST with {@code body} as {@code contentType} and any further headers (name, value, ...). */
+    HttpResponse<String> post(String path, String contentType, String body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", authorization).header("Content-Type", contentType);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> postForm(String path, String form) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5))
                 .header("Authorization", authorization)

@@ -44,6 +44,16 @@ final class PluginBundles {
                 .plugin(DeviceProfile.class, org.understudy.it.plugins.FeederProfile.class);
     }
 
+    /** A throwaway profile using the whole plugin contract 0.3 (actions, live contributions, web, a secret). */
+    static TestBundles contract() throws IOException, ClassNotFoundException {
+        ClassLoader l = org.understudy.it.plugins.ContractProfile.class.getClassLoader();
+        String name = org.understudy.it.plugins.ContractProfile.class.getName();
+        return TestBundles.bundle("org.understudy.it.contract", "1.0.0")
+                .header("Import-Package", TestBundles.API_IMPORTS + ",org.understudy.api.web;version=\"[0.3,1)\"")
+                .classes(org.understudy.it.plugins.ContractProfile.Config.class, l.loadClass(name + "$1"), l.loadClass(name + "$2"))
+                .plugin(DeviceProfile.class, org.understudy.it.plugins.ContractProfile.class);
+    }
+
     static TestBundles throwingProfile() throws IOException {
         return TestBundles.bundle("org.understudy.it.throwing", "1.0.0")
                 .header("Import-Package", TestBundles.API_IMPORTS)

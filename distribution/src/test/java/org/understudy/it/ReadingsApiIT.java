@@ -76,6 +76,35 @@ public class ReadingsApiIT extends GatewayTestSupport {
         assertTrue(client.get("/api/readings?device=feeder-1&step=PT1S&from=2020-01-01T00:00:00Z", true).body()
                 .contains("apiMaxPoints"));
         assertEquals(401, client.get("/api/devices", false).statusCode());
+        assertEquals("an unknown device", 404, client.get("/api/readings?device=nobody" + range, true).statusCode());
+
+        // buckets start on whole steps whatever 'from' is: an hour at :00
+        JsonNode aligned = get("/api/readings?device=feeder-1&metric=temperature&step=PT1H&from=2026-03-01T00:20:00Z&to=2026-03-01T02:00:00Z");
+        assertEquals("2026-03-01T00:00:00Z", aligned.get("points").get(0).get("time").asText());
+        assertEquals("2026-03-01T01:00:00Z", aligned.get("points").get(1).get("time").asText());
+
+        // CSV, by Accept or format=csv
+        var csv = client.get("/api/readings?device=feeder-1&metric=temperature&step=PT1H&format=csv" + range, true);
+        assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+        String[] lines = csv.body().split("\n");
+        assertEquals("time,metric,min,max,mean,count", lines[0]);
+        assertEquals("2026-03-01T00:00:00Z,temperature,0.0,11.0,5.5,12", lines[1]);
+        assertEquals(5, lines.length);
+
+        // pictures of the device, a page at a time, each served with its type and cached for good
+        JsonNode pictures = get("/api/pictures?device=feeder-1&limit=2" + range);
+        assertEquals(2, pictures.get("pictures").size());
+        assertEquals("2026-03-01T00:00:00Z", pictures.get("pictures").get(0).get("time").asText());
+        String next = pictures.get("next").asText();
+        JsonNode rest = get("/api/pictures?device=feeder-1&limit=2&after=" + next + range);
+        assertEquals(1, rest.get("pictures").size());
+        assertTrue(rest.get("next").isNull());
+        var image = client.get(rest.get("pictures").get(0).get("url").asText(), true);
+        assertEquals(200, image.statusCode());
+        assertEquals("image/jpeg", image.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(image.headers().firstValue("Cache-Control").orElse("").contains("immutable"));
+        assertEquals(404, client.get("/api/pictures/" + "0".repeat(64), true).statusCode());
+        assertEquals(404, client.get("/api/pictures?device=nobody", true).statusCode());
         JsonNode store = client.plugin("store-sqlite").orElseThrow();
         assertTrue(store.get("status").get("durable").asBoolean());
     }

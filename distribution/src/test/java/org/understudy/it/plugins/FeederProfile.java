@@ -47,6 +47,11 @@ public final class FeederProfile implements DeviceProfile<FeederProfile.Config> 
             try {
                 context.recorder().record(readings);
                 context.recorder().recordDevice(new Device(c.device(), id(), t0, t0, Map.of("model", "SKY2")));
+                for (int i = 0; i < 3; i++) {
+                    // three pictures an hour apart, each a different (tiny) JPEG
+                    context.recorder().storeBlob(c.device(), id(), t0.plus(Duration.ofHours(i)), "image/jpeg",
+                            new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) i, (byte) 0xff, (byte) 0xd9});
+                }
             } catch (Exception e) {
                 error = e.getMessage();
             }

@@ -37,6 +37,12 @@ public interface PluginContext<C extends Record> {
     /** What is stored, read back (devices, latest readings): the same read side the REST API uses. */
     QueryService queries();
 
+    /** Endpoints this plugin contributes to the admin web server, withdrawn when it stops. */
+    org.understudy.api.web.WebEndpoints web();
+
+    /** Device actions, whichever profile offers them (the REST API runs them the same way). */
+    ActionService actions();
+
     /** The gateway this plugin runs in: version, start time. */
     GatewayInfo gateway();
 
@@ -51,6 +57,14 @@ public interface PluginContext<C extends Record> {
 
     /** Hostnames claimed by the running device profiles, for the DNS server and the proxy. */
     ProfileDirectory profiles();
+
+    /**
+     * Tells the runtime that what this plugin contributes changed while it runs (a declarative profile reloaded
+     * its files, a driver found a device): a device profile's hostnames, pass-through names and ports, metrics
+     * and actions are read again, and DNS answers, proxy routing and pass-through listeners follow at once,
+     * without restarting any plugin. Thread-safe; never blocks; ignored before {@code start} returned.
+     */
+    void contributionsChanged();
 
     /**
      * Hands a resource to the runtime: it is closed, in reverse order of registration, after

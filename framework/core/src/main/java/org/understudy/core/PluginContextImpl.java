@@ -28,12 +28,16 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
     private final SharedThreads netty;
     private final ProfileDirectory profiles;
     private final org.understudy.api.GatewayInfo gateway;
+    private final org.understudy.api.ActionService actions;
+    private final WebMounts mounts;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
 
     PluginContextImpl(String pluginId, C config, Path dataDirectory, Path confDirectory, StoreRecorder recorder, ScopedScheduler scheduler,
                       ScopedConnectivity connectivity, SharedThreads netty, ProfileDirectory profiles,
-                      org.understudy.api.GatewayInfo gateway) {
+                      org.understudy.api.GatewayInfo gateway, org.understudy.api.ActionService actions, WebMounts mounts) {
+        this.mounts = mounts;
         this.gateway = gateway;
+        this.actions = actions;
         this.pluginId = pluginId;
         this.config = config;
         this.dataDirectory = dataDirectory;
@@ -82,6 +86,29 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
     @Override
     public org.understudy.api.QueryService queries() {
         return recorder;
+    }
+
+    /** What re-reads the plugin's contributions; set once the plugin runs. */
+    private volatile Runnable contributions = () -> { };
+
+    void onContributionsChanged(Runnable reread) {
+        this.contributions = reread;
+    }
+
+    @Override
+    public void contributionsChanged() {
+        contributions.run();
+    }
+
+    @Override
+    public org.understudy.api.web.WebEndpoints web() {
+        // a mount lasts until the plugin stops: its subscription is owned like any other resource
+        return (path, title, handler) -> own(mounts.mount(pluginId, path, title, handler));
+    }
+
+    @Override
+    public org.understudy.api.ActionService actions() {
+        return actions;
     }
 
     @Override

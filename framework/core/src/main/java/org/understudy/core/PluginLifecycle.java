@@ -28,11 +28,16 @@ final class PluginLifecycle {
     private final Supplier<Duration> stopTimeout;
     private final SinkRunners sinks;
     private final Supplier<org.understudy.api.GatewayInfo> gateway;
+    private final org.understudy.api.ActionService actions;
+    private final WebMounts mounts;
 
     PluginLifecycle(Path dataDirectory, Path confDirectory, SharedThreads threads, ConnectivityTracker connectivity,
                     ProfileRegistry profiles, StoreRecorder recorder, Clock clock, Supplier<Duration> stopTimeout,
-                    SinkRunners sinks, Supplier<org.understudy.api.GatewayInfo> gateway) {
+                    SinkRunners sinks, Supplier<org.understudy.api.GatewayInfo> gateway, org.understudy.api.ActionService actions,
+                    WebMounts mounts) {
+        this.mounts = mounts;
         this.gateway = gateway;
+        this.actions = actions;
         this.dataDirectory = dataDirectory;
         this.confDirectory = confDirectory;
         this.threads = threads;
@@ -57,7 +62,7 @@ final class PluginLifecycle {
             Files.createDirectories(dir);
             ScopedScheduler scheduler = new ScopedScheduler(p.id(), loader, threads);
             context = new PluginContextImpl<>(p.id(), config, dir, confDirectory, recorder, scheduler,
-                    new ScopedConnectivity(connectivity, scheduler), threads, profiles, gateway.get());
+                    new ScopedConnectivity(connectivity, scheduler), threads, profiles, gateway.get(), actions, mounts);
             Thread current = Thread.currentThread();
             ClassLoader previous = current.getContextClassLoader();
             current.setContextClassLoader(loader);
@@ -65,6 +70,7 @@ final class PluginLifecycle {
                 instance.start(context);
                 if (instance instanceof DeviceProfile<?> profile) {
                     profiles.put(profile);
+                    context.onContributionsChanged(() -> profiles.put(profile));
                     LanDriver driver = profile.lanDriver().orElse(null);
                     if (driver != null) {
                         driver.start();
@@ -180,6 +186,7 @@ final class PluginLifecycle {
             p.config = config;
             if (p.instance instanceof DeviceProfile<?> profile) {
                 profiles.put(profile);
+                replaceDriverIfChanged(p, profile);
             }
             LOG.info("reconfigured plugin {} in place", p.id());
         } else {
@@ -189,6 +196,27 @@ final class PluginLifecycle {
             stop(p, PluginState.STOPPED);
             start(p, config);
             profiles.settled(p.id());
+        }
+    }
+
+    /** After an in-place reconfigure: a profile that now gives another LAN driver gets it started, the old one stopped. */
+    private void replaceDriverIfChanged(ManagedPlugin p, DeviceProfile<?> profile) {
+        LanDriver now = profile.lanDriver().orElse(null);
+        if (now == p.driver) {
+            return;
+        }
+        if (p.driver != null) {
+            safely(p.driver::stop, p, "LAN driver stop");
+        }
+        p.driver = null;
+        if (now != null) {
+            try {
+                now.start();
+                p.driver = now;
+            } catch (Exception e) {
+                LOG.error("plugin {}: its LAN driver failed to start after a reconfigure: {}", p.id(), describe(e), e);
+                p.error = "LAN driver failed to start: " + describe(e);
+            }
         }
     }
 

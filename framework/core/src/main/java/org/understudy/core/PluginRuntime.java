@@ -61,6 +61,8 @@ public final class PluginRuntime implements AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Map<String, Object>> configurations = new HashMap<>();
     private final RuntimeStatus status;
+    private final ActionRunner actions;
+    private final WebMounts mounts = new WebMounts();
     private volatile Function<String, Map<String, Object>> configurationSource;
     private volatile RuntimeSettings settings = RuntimeSettings.DEFAULTS;
     private volatile List<String> settingsErrors = List.of();
@@ -93,8 +95,11 @@ public final class PluginRuntime implements AutoCloseable {
                 task -> threads.blocking().execute(task));
         RuntimeStatus report = new RuntimeStatus(this);
         this.status = report;
+        this.actions = new ActionRunner(recorder, this::actionsOfProfile, recorder, task -> threads.blocking().execute(task),
+                () -> settings.actionTimeout(), clock);
         this.lifecycle = new PluginLifecycle(dataDirectory, confDirectory, threads, connectivity, profiles, recorder, clock,
-                () -> settings.stopTimeout(), sinks, () -> new org.understudy.api.GatewayInfo(report.version(), startedAt));
+                () -> settings.stopTimeout(), sinks, () -> new org.understudy.api.GatewayInfo(report.version(), startedAt), actions,
+                mounts);
     }
 
     public void addListener(Listener listener) {
@@ -378,6 +383,37 @@ public final class PluginRuntime implements AutoCloseable {
     /** Readings not recorded because they repeated their device's last one. */
     long repeatedReadings() {
         return recorder.repeats.skipped.sum();
+    }
+
+    /** The web endpoints plugins contribute (the OSGi host serves them). */
+    public WebMounts webMounts() {
+        return mounts;
+    }
+
+    /** Device actions, as plugins and the REST API run them. */
+    public org.understudy.api.ActionService actions() {
+        return actions;
+    }
+
+    /** The actions a running profile offers, by its id. */
+    private Optional<org.understudy.api.spi.DeviceActions> actionsOfProfile(String profileId) {
+        for (ManagedPlugin p : plugins) {
+            if (p.kind() == PluginKind.DEVICE_PROFILE && p.id().equals(profileId)
+                    && p.instance instanceof org.understudy.api.spi.DeviceProfile<?> profile) {
+                return profile.actions();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The read side plugins get (and the REST API uses): what the active store keeps. */
+    public org.understudy.api.QueryService queries() {
+        return recorder;
+    }
+
+    /** Recorded flows read back in order, as plugins get them. */
+    public org.understudy.api.FlowLog flowLog() {
+        return recorder;
     }
 
     /** The recorder plugins get: writes into the active store. */

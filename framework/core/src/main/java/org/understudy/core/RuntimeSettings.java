@@ -21,13 +21,15 @@ public record RuntimeSettings(
         @Description("First wait before a failed delivery is retried; it doubles up to sinkRetryMax.") Duration sinkRetryInitial,
         @Description("Longest wait between retries of a failed delivery (retries never stop).") Duration sinkRetryMax,
         @Description("How often an idle sink looks for new readings (it is also woken when readings are recorded).") Duration sinkPollInterval,
+        @Description("Longest a device action may take (a plug switched, a snapshot taken) before it is answered 'unreachable'.")
+        Duration actionTimeout,
         @Description("While a failed delivery waits for its retry, how often the sink checks cheaply whether its destination is "
                 + "back (InfluxDB's ping, MQTT's connection); when it is, delivery resumes at once.") Duration sinkProbeInterval) {
 
     public static final String PID = "understudy.runtime";
 
     public static final RuntimeSettings DEFAULTS = new RuntimeSettings("", "", "", 16, 0, Duration.ofSeconds(2), 200_000,
-            5000, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(2));
+            5000, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(2));
 
     public RuntimeSettings {
         dnsServer = dnsServer == null ? "" : dnsServer.trim();
@@ -47,6 +49,9 @@ public record RuntimeSettings(
         }
         if (sinkBatchSize < 1 || sinkBatchSize > 1_000_000) {
             throw new IllegalArgumentException("sinkBatchSize must be between 1 and 1000000, got " + sinkBatchSize);
+        }
+        if (actionTimeout == null || actionTimeout.isNegative() || actionTimeout.isZero()) {
+            throw new IllegalArgumentException("actionTimeout must be positive");
         }
         for (Duration d : new Duration[] {sinkRetryInitial, sinkRetryMax, sinkPollInterval, sinkProbeInterval}) {
             if (d == null || d.isNegative() || d.isZero()) {

@@ -2,9 +2,13 @@ package org.understudy.core;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.understudy.api.FlowLog;
+import org.understudy.api.QueryService;
 import org.understudy.api.RecordException;
 import org.understudy.api.Recorder;
 import org.understudy.api.model.Blob;
@@ -12,28 +16,31 @@ import org.understudy.api.model.Device;
 import org.understudy.api.model.Flow;
 import org.understudy.api.model.Reading;
 import org.understudy.api.model.StoredFlow;
+import org.understudy.api.spi.BlobStore;
+import org.understudy.api.spi.FlowStore;
+import org.understudy.api.spi.ReadingQuery;
 import org.understudy.api.spi.ReadingStore;
+import org.understudy.api.spi.SeriesPoint;
 
 /**
- * The store access every plugin gets: the {@link Recorder} writes into whichever store is active at the
- * time, the {@link FlowLog} reads flows back from it.
+ * The store access every plugin gets, against whichever store is active at the time: the {@link Recorder}
+ * writes, the {@link FlowLog} reads flows back with cursors, the {@link QueryService} is the read side (the
+ * REST API uses it too). A capability the active store lacks (pictures, flows) is refused with the reason.
  */
-final class StoreRecorder implements Recorder, FlowLog, org.understudy.api.QueryService {
+final class StoreRecorder implements Recorder, FlowLog, QueryService {
 
     private final Supplier<ReadingStore<?>> activeStore;
     private final Supplier<String> whyNone;
     private final Runnable afterRecord;
-
-    private final java.util.concurrent.Executor blocking;
+    private final Executor blocking;
     /** One measurement, one reading: repeats of the last durable one are not recorded again. */
     final RepeatedMeasurements repeats = new RepeatedMeasurements();
 
     /**
      * @param afterRecord told after readings were recorded (wakes the sinks)
-     * @param blocking where a store without a writer of its own does an asynchronous append
+     * @param blocking where a store without a writer of its own does an asynchronous write
      */
-    StoreRecorder(Supplier<ReadingStore<?>> activeStore, Supplier<String> whyNone, Runnable afterRecord,
-                  java.util.concurrent.Executor blocking) {
+    StoreRecorder(Supplier<ReadingStore<?>> activeStore, Supplier<String> whyNone, Runnable afterRecord, Executor blocking) {
         this.blocking = blocking;
         this.activeStore = activeStore;
         this.whyNone = whyNone;
@@ -48,42 +55,139 @@ final class StoreRecorder implements Recorder, FlowLog, org.understudy.api.Query
         return store;
     }
 
+    /** The active store for a read, or an {@link IllegalStateException} saying why there is none. */
+    private ReadingStore<?> readable() {
+        ReadingStore<?> store = activeStore.get();
+        if (store == null) {
+            throw new IllegalStateException("no reading store is running: " + whyNone.get());
+        }
+        return store;
+    }
+
+    private BlobStore blobs(ReadingStore<?> store) {
+        if (store instanceof BlobStore b) {
+            return b;
+        }
+        throw new IllegalStateException("the store " + store.id() + " keeps no pictures");
+    }
+
+    private FlowStore flowStore(ReadingStore<?> store) {
+        if (store instanceof FlowStore f) {
+            return f;
+        }
+        throw new IllegalStateException("the store " + store.id() + " keeps no flows");
+    }
+
     @Override
     public void record(List<Reading> readings) throws RecordException {
         List<Reading> fresh = repeats.withoutRepeats(readings);
         if (!fresh.isEmpty()) {
-            store().append(fresh);
+            store().record(fresh);
             repeats.durable(fresh);
             afterRecord.run();
         }
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<Void> recordAsync(List<Reading> readings) {
+    public CompletableFuture<Void> recordAsync(List<Reading> readings) {
         List<Reading> fresh = repeats.withoutRepeats(readings);
         if (fresh.isEmpty()) {
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(null);
         }
         try {
-            return store().appendAsync(fresh, blocking).thenRun(() -> {
+            return store().recordAsync(fresh, blocking).thenRun(() -> {
                 repeats.durable(fresh);
                 afterRecord.run();
             });
         } catch (RecordException e) {
-            return java.util.concurrent.CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
     }
 
     @Override
     public Blob storeBlob(String deviceId, String profile, Instant time, String contentType, byte[] content)
             throws RecordException {
-        return store().putBlob(deviceId, profile, time, contentType, content);
+        ReadingStore<?> store = store();
+        if (!(store instanceof BlobStore b)) {
+            throw new RecordException("the store " + store.id() + " keeps no pictures");
+        }
+        return b.storeBlob(deviceId, profile, time, contentType, content);
     }
+
+    @Override
+    public void recordFlow(Flow flow) throws RecordException {
+        recordFlows(List.of(flow));
+    }
+
+    @Override
+    public void recordFlows(List<Flow> flows) throws RecordException {
+        if (flows.isEmpty()) {
+            return;
+        }
+        ReadingStore<?> store = store();
+        if (!(store instanceof FlowStore f)) {
+            throw new RecordException("the store " + store.id() + " keeps no flows");
+        }
+        f.recordFlows(flows);
+    }
+
+    @Override
+    public void recordDevice(Device device) throws RecordException {
+        store().recordDevice(device);
+    }
+
+    // FlowLog
+
+    @Override
+    public List<StoredFlow> after(long afterId, String host, Flow.Outcome outcome, int max) throws RecordException {
+        try {
+            return flowStore(store()).flowsAfter(afterId, host, outcome, max);
+        } catch (IllegalStateException e) {
+            throw new RecordException(e.getMessage());
+        }
+    }
+
+    @Override
+    public byte[] content(Flow.Body body) throws RecordException {
+        if (body.inline() != null) {
+            return body.inline();
+        }
+        ReadingStore<?> store = store();
+        Optional<byte[]> blob = body.blobSha256() == null || !(store instanceof BlobStore b) ? Optional.empty()
+                : b.blobContent(body.blobSha256());
+        return blob.orElseThrow(() -> new RecordException(body.blobSha256() == null
+                ? "the body (" + body.size() + " bytes) was not kept" : "the body's blob " + body.blobSha256() + " is gone"));
+    }
+
+    @Override
+    public long cursor(String name) throws RecordException {
+        try {
+            return flowStore(store()).flowCursor(name);
+        } catch (IllegalStateException e) {
+            throw new RecordException(e.getMessage());
+        }
+    }
+
+    @Override
+    public void saveCursor(String name, long flowId) throws RecordException {
+        try {
+            flowStore(store()).saveFlowCursor(name, flowId);
+        } catch (IllegalStateException e) {
+            throw new RecordException(e.getMessage());
+        }
+    }
+
+    // QueryService
 
     @Override
     public List<Device> devices() {
         ReadingStore<?> store = activeStore.get();
         return store == null ? List.of() : store.devices();
+    }
+
+    @Override
+    public Optional<Device> device(String deviceId) {
+        return devices().stream().filter(d -> d.id().equals(deviceId)).findFirst();
     }
 
     @Override
@@ -105,44 +209,48 @@ final class StoreRecorder implements Recorder, FlowLog, org.understudy.api.Query
     }
 
     @Override
-    public void recordFlow(Flow flow) throws RecordException {
-        store().putFlow(flow);
+    public List<SeriesPoint> series(ReadingQuery query, int maxPoints) {
+        ReadingStore<?> store = readable();
+        known(query.deviceId());
+        if (query.step() != null && java.time.Duration.between(query.from(), query.to()).dividedBy(query.step()) > maxPoints) {
+            throw new IllegalArgumentException("that many buckets exceed " + maxPoints + " points; use a larger step");
+        }
+        List<SeriesPoint> points = store.series(query);
+        if (points.size() > maxPoints) {
+            throw new IllegalArgumentException(points.size() + " points exceed " + maxPoints + "; use a step or a shorter range");
+        }
+        return points;
     }
 
     @Override
-    public void recordFlows(List<Flow> flows) throws RecordException {
-        if (!flows.isEmpty()) {
-            store().putFlows(flows);
+    public List<Blob> pictures(String deviceId, Instant from, Instant to, Blob after, int max) {
+        BlobStore b = blobs(readable());
+        known(deviceId);
+        return b.pictures(deviceId, from, to, after, max);
+    }
+
+    @Override
+    public Optional<Blob> picture(String sha256) {
+        return blobs(readable()).blob(sha256);
+    }
+
+    @Override
+    public Optional<byte[]> pictureContent(String sha256) {
+        return blobs(readable()).blobContent(sha256);
+    }
+
+    @Override
+    public List<StoredFlow> flows(Instant from, Instant to, String host, Flow.Outcome outcome, long beforeId, int max) {
+        try {
+            return flowStore(readable()).flows(from, to, host, outcome, beforeId, max);
+        } catch (RecordException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
-    @Override
-    public void recordDevice(Device device) throws RecordException {
-        store().putDevice(device);
-    }
-
-    @Override
-    public List<StoredFlow> after(long afterId, String host, Flow.Outcome outcome, int max) throws RecordException {
-        return store().flowsAfter(afterId, host, outcome, max);
-    }
-
-    @Override
-    public byte[] content(Flow.Body body) throws RecordException {
-        if (body.inline() != null) {
-            return body.inline();
+    private void known(String deviceId) {
+        if (device(deviceId).isEmpty()) {
+            throw new NoSuchElementException("no device '" + deviceId + "' is known");
         }
-        Optional<byte[]> blob = body.blobSha256() == null ? Optional.empty() : store().blobContent(body.blobSha256());
-        return blob.orElseThrow(() -> new RecordException(body.blobSha256() == null
-                ? "the body (" + body.size() + " bytes) was not kept" : "the body's blob " + body.blobSha256() + " is gone"));
-    }
-
-    @Override
-    public long cursor(String name) throws RecordException {
-        return store().flowCursor(name);
-    }
-
-    @Override
-    public void saveCursor(String name, long flowId) throws RecordException {
-        store().saveFlowCursor(name, flowId);
     }
 }

@@ -42,7 +42,7 @@ class SinkRunnerTest {
     }
 
     private void record() {
-        store.append(List.of(new Reading("dev1", "p", Instant.now(), Instant.now(), Map.of("t", MetricValue.of(1, "Cel")), Map.of())));
+        store.record(List.of(new Reading("dev1", "p", Instant.now(), Instant.now(), Map.of("t", MetricValue.of(1, "Cel")), Map.of())));
         runner.wake();
     }
 
@@ -100,7 +100,7 @@ class SinkRunnerTest {
             readings.add(new Reading("dev" + (i % 3), "p", Instant.EPOCH.plusSeconds(i), Instant.now(),
                     Map.of("t", MetricValue.of(i, "Cel")), Map.of()));
         }
-        store.append(readings);
+        store.record(readings);
         runner.wake();
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                 .until(() -> acknowledged.values().stream().mapToLong(l -> l.stream().distinct().count()).sum() >= 2999);

@@ -11,7 +11,7 @@ import org.xbill.DNS.Type;
 
 /**
  * Answers that never leave the box: the rules file first (an administrator's explicit word), then the
- * names running device profiles intercept. For an intercepted name only A (and AAAA when an IPv6
+ * names running device profiles intercept or pass TLS through for. For such a name only A (and AAAA when an IPv6
  * address is configured) have data; every other type, HTTPS and SVCB included, answers NOERROR without
  * data, so no real vendor address ever reaches the device.
  */
@@ -58,7 +58,8 @@ final class LocalAnswers {
         if (rule.isPresent()) {
             return Optional.of(fromRules(rule.get(), type, local));
         }
-        if (profiles.interceptorOf(name).isPresent()) {
+        // a name a profile passes TLS through for must reach the gateway too, or there is nothing to pass through
+        if (profiles.interceptorOf(name).isPresent() || profiles.passThroughOf(name).isPresent()) {
             return Optional.of(intercepted(type, local));
         }
         return Optional.empty();

@@ -14,6 +14,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,6 +41,11 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
     private volatile Exchange exchange;
     private volatile Backfill backfill;
     private volatile FlowWriter flowWriter;
+    /** The TLS pass-through listeners by port; guarded by itself. */
+    private final Map<Integer, Channel> tlsListeners = new java.util.TreeMap<>();
+    private final Set<Integer> tlsBinding = new TreeSet<>();
+    private boolean tlsStopped;
+    private volatile String tlsError;
     private volatile BodyBudget bodyBudget;
     private volatile String listening = "";
 
@@ -95,15 +101,23 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
                     new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), Clock.systemUTC(), guard, tap));
         });
         bodyBudget = bodies;
-        Set<Integer> tlsPorts = new TreeSet<>(context.profiles().passThroughPorts());
-        if (c.tlsPort() > 0) {
-            tlsPorts.add(c.tlsPort());
-        }
-        // ports as declared by the profiles running now: a profile started later needs a proxy restart
+        ServerBootstrap tls = bootstrap(context, open, admission, (ch, deadline) -> ch.pipeline().addLast(deadline.raw,
+                new TlsPassThrough(context, backend, flows, open, deadline, Clock.systemUTC())));
+        // the pass-through ports of the profiles running now are bound before the proxy serves; then they follow
+        // the profiles live: a port a profile starts asking for is bound, one no profile asks for any more released
+        Set<Integer> tlsPorts = wantedTlsPorts(context);
         for (int tlsPort : tlsPorts) {
-            listen(context, tlsPort, open, admission, (ch, deadline) -> ch.pipeline().addLast(deadline.raw,
-                    new TlsPassThrough(context, backend, flows, open, deadline, Clock.systemUTC())));
+            Channel listener = tls.bind(c.host(), tlsPort).sync().channel();
+            tlsListeners.put(tlsPort, listener);
         }
+        context.own(() -> {
+            synchronized (tlsListeners) {
+                tlsStopped = true;
+                tlsListeners.values().forEach(Channel::close);
+                tlsListeners.clear();
+            }
+        });
+        context.own(context.profiles().onChange(() -> followPassThroughPorts(context, tls)));
         context.scheduler().scheduleBlockingWithFixedDelay(flows::flush, FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
         if (c.backfill()) {
             Backfill b = new Backfill(context, forwarding, Clock.systemUTC());
@@ -111,8 +125,56 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
             backfill = b;
         }
         exchange = ex;
-        listening = c.host() + ":" + c.port() + " (HTTP)" + (tlsPorts.isEmpty() ? "" : ", TLS pass-through on " + tlsPorts);
-        LOG.info("proxy listening on {}; resolvers {}", listening, c.resolvers().isEmpty() ? "none: offline only" : c.resolvers());
+        listening = c.host() + ":" + c.port() + " (HTTP)";
+        LOG.info("proxy listening on {}{}; resolvers {}", listening, tlsPorts.isEmpty() ? "" : ", TLS pass-through on " + tlsPorts,
+                c.resolvers().isEmpty() ? "none: offline only" : c.resolvers());
+    }
+
+    /** The TLS ports to listen on: the configured one and every one a running profile asks for. */
+    private static Set<Integer> wantedTlsPorts(PluginContext<ProxyConfig> context) {
+        Set<Integer> ports = new TreeSet<>(context.profiles().passThroughPorts());
+        if (context.config().tlsPort() > 0) {
+            ports.add(context.config().tlsPort());
+        }
+        return ports;
+    }
+
+    /** Binds the pass-through ports profiles ask for now and releases those no one asks for. Never blocks. */
+    private void followPassThroughPorts(PluginContext<ProxyConfig> context, ServerBootstrap tls) {
+        Set<Integer> wanted = wantedTlsPorts(context);
+        synchronized (tlsListeners) {
+            if (tlsStopped) {
+                return;
+            }
+            for (var it = tlsListeners.entrySet().iterator(); it.hasNext();) {
+                var e = it.next();
+                if (!wanted.contains(e.getKey())) {
+                    LOG.info("TLS pass-through port {} released: no running profile asks for it", e.getKey());
+                    e.getValue().close();
+                    it.remove();
+                }
+            }
+            for (int port : wanted) {
+                if (tlsListeners.containsKey(port) || tlsBinding.contains(port)) {
+                    continue;
+                }
+                tlsBinding.add(port);
+                tls.bind(context.config().host(), port).addListener((io.netty.channel.ChannelFuture f) -> {
+                    synchronized (tlsListeners) {
+                        tlsBinding.remove(port);
+                        if (!f.isSuccess()) {
+                            tlsError = "cannot listen on TLS port " + port + ": " + org.understudy.api.Errors.describe(f.cause());
+                            LOG.error("proxy: {}", tlsError);
+                        } else if (tlsStopped || !wantedTlsPorts(context).contains(port)) {
+                            f.channel().close(); // stopped, or no longer wanted, while it was being bound
+                        } else {
+                            tlsListeners.put(port, f.channel());
+                            LOG.info("TLS pass-through port {} bound for a profile", port);
+                        }
+                    }
+                });
+            }
+        }
     }
 
     /**
@@ -122,8 +184,14 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
      */
     private void listen(PluginContext<ProxyConfig> context, int port, ChannelGroup open, ConnectionLimits admission,
                         BiConsumer<Channel, RequestDeadline> protocol) throws InterruptedException {
+        Channel server = bootstrap(context, open, admission, protocol).bind(context.config().host(), port).sync().channel();
+        context.own(() -> server.close().sync());
+    }
+
+    private ServerBootstrap bootstrap(PluginContext<ProxyConfig> context, ChannelGroup open, ConnectionLimits admission,
+                                      BiConsumer<Channel, RequestDeadline> protocol) {
         ProxyConfig c = context.config();
-        Channel server = new ServerBootstrap().group(context.netty().eventLoops())
+        return new ServerBootstrap().group(context.netty().eventLoops())
                 .channel(context.netty().serverChannelType())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -138,8 +206,7 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
                         protocol.accept(ch, new RequestDeadline(ConnectionLimits.of(ch), c.requestHeaderTimeout(),
                                 c.minRequestBodyRate(), HttpProxy::requestTimedOut, timedOut));
                     }
-                }).bind(c.host(), port).sync().channel();
-        context.own(() -> server.close().sync());
+                });
     }
 
     /** A request too slow to arrive: 408, then the connection closes (a TLS connection is just closed). */
@@ -166,6 +233,12 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("listening", listening);
+        synchronized (tlsListeners) {
+            out.put("tlsPassThroughPorts", List.copyOf(tlsListeners.keySet()));
+        }
+        if (tlsError != null) {
+            out.put("tlsError", tlsError);
+        }
         ConnectionLimits admission = limits;
         out.put("connections", admission == null ? 0 : admission.open());
         if (admission != null) {

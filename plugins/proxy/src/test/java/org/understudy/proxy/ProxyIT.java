@@ -102,7 +102,7 @@ class ProxyIT {
         assertArrayEquals(JPEG, backend.received.get(1).body());
         assertEquals(1, readings().size(), "the picture's Info repeats the measurement: still one reading");
         String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(JPEG));
-        assertArrayEquals(JPEG, runtime.store().orElseThrow().blobContent(sha).orElseThrow());
+        assertArrayEquals(JPEG, runtime.queries().pictureContent(sha).orElseThrow());
 
         // the backend goes away: the station still gets a valid 200, built, with the learned headers
         backend.close();
@@ -195,7 +195,7 @@ class ProxyIT {
         assertArrayEquals(JPEG, backend.received.get(1).body(), "the picture whole");
         Map<String, Object> backfill = (Map<String, Object>) PluginStatus.of(runtime, "proxy").get("backfill");
         assertEquals(3L, ((Number) backfill.get("resent")).longValue());
-        assertEquals(3, runtime.store().orElseThrow().flowsAfter(0, HOST, org.understudy.api.model.Flow.Outcome.BACKFILLED, 10).size(),
+        assertEquals(3, runtime.flowLog().after(0, HOST, org.understudy.api.model.Flow.Outcome.BACKFILLED, 10).size(),
                 "each outcome recorded");
     }
 

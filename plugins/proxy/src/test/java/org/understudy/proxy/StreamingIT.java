@@ -204,12 +204,12 @@ class StreamingIT {
             assertArrayEquals(pattern(MEDIUM), medium.body());
         }
         Thread.sleep(600); // flows are written in batches
-        var flows = runtime.store().orElseThrow().flowsAfter(0, HOST, Flow.Outcome.FORWARDED, 10);
+        var flows = runtime.flowLog().after(0, HOST, Flow.Outcome.FORWARDED, 10);
         assertEquals(LARGE, flows.stream().filter(f -> f.flow().target().equals("/api/firmware")).findFirst().orElseThrow()
                 .flow().responseBody().size(), "beyond maxBodyBytes: recorded with its length");
         Flow.Body kept = flows.stream().filter(f -> f.flow().target().equals("/api/medium")).findFirst().orElseThrow()
                 .flow().responseBody();
-        assertArrayEquals(pattern(MEDIUM), runtime.store().orElseThrow().blobContent(kept.blobSha256()).orElseThrow(),
+        assertArrayEquals(pattern(MEDIUM), runtime.queries().pictureContent(kept.blobSha256()).orElseThrow(),
                 "streamed but within maxBodyBytes: kept as a blob");
     }
 
@@ -243,7 +243,7 @@ class StreamingIT {
         }
         assertEquals(size, uploadReceived.get());
         String sha = java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(picture));
-        assertArrayEquals(picture, runtime.store().orElseThrow().blobContent(sha).orElseThrow(), "stored whole");
+        assertArrayEquals(picture, runtime.queries().pictureContent(sha).orElseThrow(), "stored whole");
         assertEquals(1, runtime.store().orElseThrow().readAfter(0, 10).size(), "and its readings");
     }
 

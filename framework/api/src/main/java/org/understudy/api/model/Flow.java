@@ -31,9 +31,10 @@ public record Flow(Instant start, Duration duration, String profile, String clie
 
     /**
      * How an exchange was answered. {@code BACKFILLED}: a request first answered by impersonation,
-     * re-sent to the real backend later; the flow holds the backend's reply.
+     * re-sent to the real backend later; the flow holds the backend's reply. {@code ACTION}: a device action run
+     * through the gateway (method {@code ACTION}, host the device id, client who asked, target the action).
      */
-    public enum Outcome { FORWARDED, IMPERSONATED, REJECTED, FAILED, PASSED_THROUGH, BACKFILLED }
+    public enum Outcome { FORWARDED, IMPERSONATED, REJECTED, FAILED, PASSED_THROUGH, BACKFILLED, ACTION }
 
     /**
      * A body: small ones inline, larger ones stored as a blob.

@@ -35,6 +35,11 @@ public interface DeviceProfile<C extends Record> extends Plugin<C> {
         return List.of();
     }
 
+    /** The actions this family offers on its devices, if any. */
+    default Optional<DeviceActions> actions() {
+        return Optional.empty();
+    }
+
     /** The HTTP interceptor for {@link #interceptedHosts()}, if the family talks HTTP. */
     default Optional<HttpInterceptor> httpInterceptor() {
         return Optional.empty();

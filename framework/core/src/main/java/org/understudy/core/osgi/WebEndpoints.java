@@ -4,6 +4,8 @@ import jakarta.servlet.Filter;
 import jakarta.servlet.Servlet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.understudy.core.WebMounts;
 import java.util.Hashtable;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -29,6 +31,10 @@ final class WebEndpoints {
         this.gate = gate;
     }
 
+    /** Per mounted plugin endpoint: its servlet's registration. */
+    private final Map<String, ServiceRegistration<?>> mounted = new java.util.concurrent.ConcurrentHashMap<>();
+    private org.understudy.api.Subscription mountListener;
+
     void open() {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.servlet.pattern", "/api/*");
@@ -43,9 +49,47 @@ final class WebEndpoints {
         } catch (NoClassDefFoundError noConsole) {
             LOG.info("Felix Web Console is not installed; only /api is served");
         }
+        Hashtable<String, Object> tab = new Hashtable<>();
+        tab.put("felix.webconsole.label", ConsoleTab.LABEL);
+        tab.put("felix.webconsole.title", "Understudy");
+        registrations.add(context.registerService(Servlet.class, new ConsoleTab(runtime), tab));
+        mountListener = runtime.webMounts().addListener(new WebMounts.Listener() {
+            @Override
+            public void mounted(WebMounts.Mount m) {
+                Hashtable<String, Object> p = new Hashtable<>();
+                p.put("osgi.http.whiteboard.servlet.pattern", new String[] {"/" + m.path(), "/" + m.path() + "/*"});
+                p.put("osgi.http.whiteboard.servlet.name", "understudy-" + m.path());
+                mounted.put(m.path(), context.registerService(Servlet.class, new MountServlet(m, gate), p));
+                LOG.info("plugin {} serves /{}/ ({})", m.pluginId(), m.path(), m.title());
+            }
+
+            @Override
+            public void unmounted(WebMounts.Mount m) {
+                ServiceRegistration<?> r = mounted.remove(m.path());
+                if (r != null) {
+                    try {
+                        r.unregister();
+                    } catch (IllegalStateException alreadyGone) {
+                        // the framework is stopping
+                    }
+                    LOG.info("plugin {} no longer serves /{}/", m.pluginId(), m.path());
+                }
+            }
+        });
     }
 
     void close() {
+        if (mountListener != null) {
+            mountListener.close();
+        }
+        mounted.values().forEach(r -> {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework is stopping
+            }
+        });
+        mounted.clear();
         for (ServiceRegistration<?> r : registrations) {
             if (r != null) {
                 try {

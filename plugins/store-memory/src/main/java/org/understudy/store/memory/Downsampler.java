@@ -11,7 +11,7 @@ import org.understudy.api.model.StoredReading;
 import org.understudy.api.spi.ReadingQuery;
 import org.understudy.api.spi.SeriesPoint;
 
-/** Numeric series from readings: raw points, or min/max/mean per bucket aligned to the query start. */
+/** Numeric series from readings: raw points, or min/max/mean per bucket aligned to whole steps since the epoch. */
 final class Downsampler {
 
     private Downsampler() {
@@ -45,7 +45,7 @@ final class Downsampler {
                         out.add(new SeriesPoint(name, r.time(), n.value(), n.value(), n.value(), 1));
                     } else {
                         buckets.computeIfAbsent(name, k -> new TreeMap<>())
-                                .computeIfAbsent(bucketStart(r.time(), q.from(), q.step()), k -> new Bucket())
+                                .computeIfAbsent(bucketStart(r.time(), q.step()), k -> new Bucket())
                                 .add(n.value());
                     }
                 }
@@ -56,8 +56,8 @@ final class Downsampler {
         return out;
     }
 
-    private static Instant bucketStart(Instant time, Instant from, Duration step) {
-        long offset = Duration.between(from, time).toMillis();
-        return from.plusMillis(offset - offset % step.toMillis());
+    private static Instant bucketStart(Instant time, Duration step) {
+        long ms = time.toEpochMilli();
+        return Instant.ofEpochMilli(ms - Math.floorMod(ms, step.toMillis()));
     }
 }

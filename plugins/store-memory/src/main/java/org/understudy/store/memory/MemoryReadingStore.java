@@ -17,6 +17,8 @@ import org.understudy.api.model.StoredFlow;
 import org.understudy.api.model.Reading;
 import org.understudy.api.model.StoredReading;
 import org.understudy.api.spi.ReadingQuery;
+import org.understudy.api.spi.BlobStore;
+import org.understudy.api.spi.FlowStore;
 import org.understudy.api.spi.ReadingStore;
 import org.understudy.api.spi.SeriesPoint;
 
@@ -24,13 +26,14 @@ import org.understudy.api.spi.SeriesPoint;
  * A {@link ReadingStore} in memory. Not durable: it exists for tests and to try the gateway out; the
  * runtime selects it only when configured (or when it is the only store installed).
  */
-public final class MemoryReadingStore implements ReadingStore<MemoryStoreConfig> {
+public final class MemoryReadingStore implements ReadingStore<MemoryStoreConfig>, BlobStore, FlowStore {
 
     private final Deque<StoredReading> readings = new ArrayDeque<>();
     private final Deque<StoredFlow> flows = new ArrayDeque<>();
     private final Map<String, Long> flowCursors = new LinkedHashMap<>();
     private long lastFlowId;
     private final Map<String, byte[]> blobContent = new LinkedHashMap<>();
+    private final List<Blob> blobs = new ArrayList<>();
     private final Map<String, Device> devices = new LinkedHashMap<>();
     private final Map<String, Long> cursors = new LinkedHashMap<>();
     private volatile MemoryStoreConfig config = MemoryStoreConfig.DEFAULTS;
@@ -77,11 +80,11 @@ public final class MemoryReadingStore implements ReadingStore<MemoryStoreConfig>
     }
 
     @Override
-    public synchronized void append(List<Reading> batch) {
+    public synchronized void record(List<Reading> batch) {
         for (Reading r : batch) {
             readings.addLast(new StoredReading(++lastSequence, r));
             Device d = new Device(r.deviceId(), r.profile(), r.receivedAt(), r.receivedAt(), Map.of());
-            putDevice(d);
+            recordDevice(d);
         }
         trim();
     }
@@ -96,13 +99,15 @@ public final class MemoryReadingStore implements ReadingStore<MemoryStoreConfig>
         }
         var it = blobContent.entrySet().iterator();
         while (blobBytes > config.maxBlobBytes() && it.hasNext()) {
-            blobBytes -= it.next().getValue().length;
+            var gone = it.next();
+            blobBytes -= gone.getValue().length;
+            blobs.removeIf(b -> b.sha256().equals(gone.getKey()));
             it.remove();
         }
     }
 
     @Override
-    public synchronized Blob putBlob(String deviceId, String profile, Instant time, String contentType, byte[] content)
+    public synchronized Blob storeBlob(String deviceId, String profile, Instant time, String contentType, byte[] content)
             throws RecordException {
         if (content.length > config.maxBlobBytes()) {
             throw new RecordException("blob of " + content.length + " bytes exceeds maxBlobBytes " + config.maxBlobBytes());
@@ -111,8 +116,24 @@ public final class MemoryReadingStore implements ReadingStore<MemoryStoreConfig>
         if (blobContent.put(hash, content.clone()) == null) {
             blobBytes += content.length;
         }
+        Blob blob = new Blob(hash, contentType, content.length, deviceId, profile, time);
+        if (!blobs.contains(blob)) {
+            blobs.add(blob);
+        }
         trim();
-        return new Blob(hash, contentType, content.length, deviceId, profile, time);
+        return blob;
+    }
+
+    @Override
+    public synchronized Optional<Blob> blob(String sha256) {
+        return blobs.stream().filter(b -> b.sha256().equals(sha256)).findFirst();
+    }
+
+    @Override
+    public synchronized List<Blob> pictures(String deviceId, Instant from, Instant to, Blob after, int max) {
+        java.util.Comparator<Blob> order = java.util.Comparator.comparing(Blob::time).thenComparing(Blob::sha256);
+        return blobs.stream().filter(b -> b.deviceId().equals(deviceId) && !b.time().isBefore(from) && b.time().isBefore(to))
+                .filter(b -> after == null || order.compare(b, after) > 0).sorted(order).limit(max).toList();
     }
 
     @Override
@@ -121,9 +142,24 @@ public final class MemoryReadingStore implements ReadingStore<MemoryStoreConfig>
     }
 
     @Override
-    public synchronized void putFlow(Flow flow) {
-        flows.addLast(new StoredFlow(++lastFlowId, flow));
+    public synchronized void recordFlows(List<Flow> batch) {
+        for (Flow flow : batch) {
+            flows.addLast(new StoredFlow(++lastFlowId, flow));
+        }
         trim();
+    }
+
+    @Override
+    public synchronized List<StoredFlow> flows(Instant from, Instant to, String host, Flow.Outcome outcome, long beforeId, int max) {
+        List<StoredFlow> out = new ArrayList<>();
+        for (var it = flows.descendingIterator(); it.hasNext() && out.size() < max;) {
+            StoredFlow f = it.next();
+            if (f.id() < beforeId && !f.flow().start().isBefore(from) && f.flow().start().isBefore(to)
+                    && (host == null || host.equals(f.flow().host())) && (outcome == null || outcome == f.flow().outcome())) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -133,7 +169,7 @@ public final class MemoryReadingStore implements ReadingStore<MemoryStoreConfig>
             if (out.size() >= max) {
                 break;
             }
-            if (f.id() > afterId && f.flow().outcome() == outcome && (host == null || host.equals(f.flow().host()))) {
+            if (f.id() > afterId && (outcome == null || f.flow().outcome() == outcome) && (host == null || host.equals(f.flow().host()))) {
                 out.add(f);
             }
         }
@@ -151,7 +187,7 @@ public final class MemoryReadingStore implements ReadingStore<MemoryStoreConfig>
     }
 
     @Override
-    public synchronized void putDevice(Device device) {
+    public synchronized void recordDevice(Device device) {
         devices.merge(device.id(), device, (old, d) -> {
             Map<String, String> attributes = new LinkedHashMap<>(old.attributes());
             attributes.putAll(d.attributes());

@@ -28,7 +28,7 @@ class MemoryReadingStoreTest {
     @Test
     void sequencesCursorsAndDevices() throws Exception {
         MemoryReadingStore store = new MemoryReadingStore();
-        store.append(List.of(reading("a", 0, 1), reading("b", 1, 2), reading("a", 2, 3)));
+        store.record(List.of(reading("a", 0, 1), reading("b", 1, 2), reading("a", 2, 3)));
         assertEquals(3, store.lastSequence());
         List<StoredReading> after1 = store.readAfter(1, 10);
         assertEquals(List.of(2L, 3L), after1.stream().map(StoredReading::sequence).toList());
@@ -46,7 +46,7 @@ class MemoryReadingStoreTest {
     void seriesRawAndDownsampled() throws Exception {
         MemoryReadingStore store = new MemoryReadingStore();
         for (int m = 0; m < 20; m++) {
-            store.append(List.of(reading("a", m, m)));
+            store.record(List.of(reading("a", m, m)));
         }
         ReadingQuery raw = new ReadingQuery("a", "temperature", T0, T0.plus(Duration.ofMinutes(5)), null);
         assertEquals(5, store.series(raw).size());
@@ -60,12 +60,12 @@ class MemoryReadingStoreTest {
     void boundsAreEnforced() throws Exception {
         MemoryReadingStore store = new MemoryReadingStore();
         store.reconfigure(new MemoryStoreConfig(2, 1, 10));
-        store.append(List.of(reading("a", 0, 1), reading("a", 1, 2), reading("a", 2, 3)));
+        store.record(List.of(reading("a", 0, 1), reading("a", 1, 2), reading("a", 2, 3)));
         assertEquals(List.of(2L, 3L), store.readAfter(0, 10).stream().map(StoredReading::sequence).toList());
         RecordException e = assertThrows(RecordException.class,
-                () -> store.putBlob("a", "test", T0, "image/jpeg", new byte[11]));
+                () -> store.storeBlob("a", "test", T0, "image/jpeg", new byte[11]));
         assertEquals("blob of 11 bytes exceeds maxBlobBytes 10", e.getMessage());
-        assertEquals(64, store.putBlob("a", "test", T0, "image/jpeg", new byte[3]).sha256().length());
+        assertEquals(64, store.storeBlob("a", "test", T0, "image/jpeg", new byte[3]).sha256().length());
         assertThrows(IllegalArgumentException.class, () -> new MemoryStoreConfig(0, 1, 1));
     }
 }

@@ -20,22 +20,47 @@ final class FlowTable {
     static List<StoredFlow> after(Connection c, long afterId, String host, Flow.Outcome outcome, int max) throws SQLException {
         List<StoredFlow> out = new ArrayList<>();
         // the id range comes from the primary key; host and outcome filter the flows after the cursor only
-        try (PreparedStatement p = c.prepareStatement("SELECT id, start, profile, method, target, status, body, host FROM flow"
-                + " WHERE id > ? AND (? IS NULL OR host = ?) AND outcome = ? ORDER BY id LIMIT ?")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT id, start, profile, method, target, status, body, host, outcome FROM flow"
+                + " WHERE id > ? AND (? IS NULL OR host = ?) AND (? IS NULL OR outcome = ?) ORDER BY id LIMIT ?")) {
             p.setLong(1, afterId);
             p.setString(2, host);
             p.setString(3, host);
-            p.setString(4, outcome.name());
-            p.setInt(5, max);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    FlowRow row = Json.read(rs.getString(7), FlowRow.class);
-                    out.add(new StoredFlow(rs.getLong(1), row.toFlow(Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(8),
-                            rs.getString(4), rs.getString(5), rs.getInt(6), outcome)));
-                }
-            }
+            p.setString(4, outcome == null ? null : outcome.name());
+            p.setString(5, outcome == null ? null : outcome.name());
+            p.setInt(6, max);
+            read(p, out);
         }
         return out;
+    }
+
+    /** Flows that started in [from, to), newest first, below {@code beforeId}: what a person looks at. */
+    static List<StoredFlow> recent(Connection c, Instant from, Instant to, String host, Flow.Outcome outcome, long beforeId,
+                                   int max) throws SQLException {
+        List<StoredFlow> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT id, start, profile, method, target, status, body, host, outcome"
+                + " FROM flow WHERE id < ? AND start >= ? AND start < ? AND (? IS NULL OR host = ?) AND (? IS NULL OR outcome = ?)"
+                + " ORDER BY id DESC LIMIT ?")) {
+            p.setLong(1, beforeId);
+            p.setLong(2, from.toEpochMilli());
+            p.setLong(3, to.toEpochMilli());
+            p.setString(4, host);
+            p.setString(5, host);
+            p.setString(6, outcome == null ? null : outcome.name());
+            p.setString(7, outcome == null ? null : outcome.name());
+            p.setInt(8, max);
+            read(p, out);
+        }
+        return out;
+    }
+
+    private static void read(PreparedStatement p, List<StoredFlow> out) throws SQLException {
+        try (ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                FlowRow row = Json.read(rs.getString(7), FlowRow.class);
+                out.add(new StoredFlow(rs.getLong(1), row.toFlow(Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(8),
+                        rs.getString(4), rs.getString(5), rs.getInt(6), Flow.Outcome.valueOf(rs.getString(9)))));
+            }
+        }
     }
 
     static long cursor(Connection c, String name) throws SQLException {

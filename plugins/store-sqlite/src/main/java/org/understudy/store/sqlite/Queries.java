@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.understudy.api.model.Blob;
 import org.understudy.api.model.Device;
 import org.understudy.api.model.Reading;
 import org.understudy.api.model.StoredReading;
@@ -57,25 +58,62 @@ final class Queries {
         return out;
     }
 
+    static Optional<Blob> blob(Connection c, String sha) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT sha256, content_type, size, device, profile, time FROM blob"
+                + " WHERE sha256 = ? ORDER BY device DESC LIMIT 1")) {
+            s.setString(1, sha);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(blob(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** A device's pictures in [from, to) after {@code after} (time, then hash), oldest first. */
+    static List<Blob> pictures(Connection c, String device, Instant from, Instant to, Blob after, int max) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT sha256, content_type, size, device, profile, time FROM blob"
+                + " WHERE device = ? AND time >= ? AND time < ? AND (time > ? OR (time = ? AND sha256 > ?))"
+                + " ORDER BY time, sha256 LIMIT ?")) {
+            long afterTime = after == null ? Long.MIN_VALUE : after.time().toEpochMilli();
+            s.setString(1, device);
+            s.setLong(2, from.toEpochMilli());
+            s.setLong(3, to.toEpochMilli());
+            s.setLong(4, afterTime);
+            s.setLong(5, afterTime);
+            s.setString(6, after == null ? "" : after.sha256());
+            s.setInt(7, max);
+            List<Blob> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(blob(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Blob blob(ResultSet rs) throws SQLException {
+        return new Blob(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                Instant.ofEpochMilli(rs.getLong(6)));
+    }
+
     /**
-     * Raw values, or min/max/mean/count per bucket of {@code step} aligned on {@code from}; computed by
-     * SQLite over the (device, metric, time) clustered index.
+     * Raw values, or min/max/mean/count per bucket of {@code step}, buckets aligned to whole steps since the
+     * epoch (an hour starts at :00) and labelled with their start; computed by SQLite over the (device, metric,
+     * time) clustered index.
      */
     static List<SeriesPoint> series(Connection c, ReadingQuery q) throws SQLException {
         String metricFilter = q.metric() == null ? "" : " AND s.metric = ?";
         String sql = q.step() == null
                 ? "SELECT s.metric, p.time, p.value, p.value, p.value, 1 FROM series s JOIN sample p ON p.series = s.id"
                         + " WHERE s.device = ?" + metricFilter + " AND p.time >= ? AND p.time < ? ORDER BY s.metric, p.time"
-                : "SELECT s.metric, ? + ((p.time - ?) / ?) * ?, min(p.value), max(p.value), avg(p.value), count(*)"
+                : "SELECT s.metric, (p.time / ?) * ?, min(p.value), max(p.value), avg(p.value), count(*)"
                         + " FROM series s JOIN sample p ON p.series = s.id WHERE s.device = ?" + metricFilter
-                        + " AND p.time >= ? AND p.time < ? GROUP BY s.metric, (p.time - ?) / ? ORDER BY s.metric, 2";
+                        + " AND p.time >= ? AND p.time < ? GROUP BY s.metric, p.time / ? ORDER BY s.metric, 2";
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
             long from = q.from().toEpochMilli();
             long step = q.step() == null ? 0 : Math.max(1, q.step().toMillis());
             if (q.step() != null) {
-                s.setLong(i++, from);
-                s.setLong(i++, from);
                 s.setLong(i++, step);
                 s.setLong(i++, step);
             }
@@ -86,7 +124,6 @@ final class Queries {
             s.setLong(i++, from);
             s.setLong(i++, q.to().toEpochMilli());
             if (q.step() != null) {
-                s.setLong(i++, from);
                 s.setLong(i, step);
             }
             List<SeriesPoint> out = new ArrayList<>();

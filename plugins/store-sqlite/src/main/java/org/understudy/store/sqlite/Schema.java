@@ -33,6 +33,8 @@ final class Schema {
                     + " time INTEGER NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL, PRIMARY KEY(device, time, sha256))");
             s.execute("CREATE TABLE IF NOT EXISTS flow(id INTEGER PRIMARY KEY AUTOINCREMENT, start INTEGER NOT NULL,"
                     + " profile TEXT, host TEXT, method TEXT, target TEXT, status INTEGER, outcome TEXT, body TEXT NOT NULL)");
+            s.execute("CREATE INDEX IF NOT EXISTS blob_sha ON blob(sha256)");
+            s.execute("CREATE INDEX IF NOT EXISTS flow_start ON flow(start)");
             s.execute("CREATE TABLE IF NOT EXISTS sink_cursor(sink TEXT PRIMARY KEY, seq INTEGER NOT NULL)");
             s.execute("CREATE TABLE IF NOT EXISTS flow_cursor(name TEXT PRIMARY KEY, id INTEGER NOT NULL)");
             s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '" + VERSION + "')");

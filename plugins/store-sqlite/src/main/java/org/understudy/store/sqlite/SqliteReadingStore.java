@@ -29,6 +29,8 @@ import org.understudy.api.model.Reading;
 import org.understudy.api.model.StoredFlow;
 import org.understudy.api.model.StoredReading;
 import org.understudy.api.spi.ReadingQuery;
+import org.understudy.api.spi.BlobStore;
+import org.understudy.api.spi.FlowStore;
 import org.understudy.api.spi.ReadingStore;
 import org.understudy.api.spi.SeriesPoint;
 
@@ -37,7 +39,7 @@ import org.understudy.api.spi.SeriesPoint;
  * every write group-committed by {@link GroupCommitWriter}, reads on their own connections, blobs as
  * content-addressed files. After an unclean stop the database is integrity-checked at start.
  */
-public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig> {
+public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>, BlobStore, FlowStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteReadingStore.class);
     static final String CLEAN_MARKER = "clean-shutdown";
@@ -237,7 +239,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
     }
 
     @Override
-    public void append(List<Reading> readings) throws RecordException {
+    public void record(List<Reading> readings) throws RecordException {
         if (readings.isEmpty()) {
             return;
         }
@@ -245,7 +247,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<Void> appendAsync(List<Reading> readings, java.util.concurrent.Executor blocking) {
+    public java.util.concurrent.CompletableFuture<Void> recordAsync(List<Reading> readings, java.util.concurrent.Executor blocking) {
         if (readings.isEmpty()) {
             return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
@@ -277,7 +279,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
     }
 
     @Override
-    public Blob putBlob(String deviceId, String profile, Instant time, String contentType, byte[] content)
+    public Blob storeBlob(String deviceId, String profile, Instant time, String contentType, byte[] content)
             throws RecordException {
         if (content.length > config.maxBlobBytes()) {
             throw new RecordException("blob of " + content.length + " bytes exceeds maxBlobBytes " + config.maxBlobBytes());
@@ -311,12 +313,17 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
     }
 
     @Override
-    public void putFlow(Flow flow) throws RecordException {
-        putFlows(List.of(flow));
+    public Optional<Blob> blob(String sha256) {
+        return sha256 != null && sha256.matches("[0-9a-f]{64}") ? reads.read(c -> Queries.blob(c, sha256)) : Optional.empty();
     }
 
     @Override
-    public void putFlows(List<Flow> flows) throws RecordException {
+    public List<Blob> pictures(String deviceId, Instant from, Instant to, Blob after, int max) {
+        return reads.read(c -> Queries.pictures(c, deviceId, from, to, after, max));
+    }
+
+    @Override
+    public void recordFlows(List<Flow> flows) throws RecordException {
         if (flows.isEmpty()) {
             return;
         }
@@ -362,13 +369,18 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         if (body.inline() == null || body.inline().length <= config.flowInlineBodyBytes()) {
             return body;
         }
-        Blob blob = putBlob("", f.profile() == null ? "" : f.profile(), f.start(), contentType, body.inline());
+        Blob blob = storeBlob("", f.profile() == null ? "" : f.profile(), f.start(), contentType, body.inline());
         return new Flow.Body(null, blob.sha256(), body.size());
     }
 
     @Override
     public List<StoredFlow> flowsAfter(long afterId, String host, Flow.Outcome outcome, int max) {
         return reads.read(c -> FlowTable.after(c, afterId, host, outcome, max));
+    }
+
+    @Override
+    public List<StoredFlow> flows(Instant from, Instant to, String host, Flow.Outcome outcome, long beforeId, int max) {
+        return reads.read(c -> FlowTable.recent(c, from, to, host, outcome, beforeId, max));
     }
 
     @Override
@@ -382,7 +394,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
     }
 
     @Override
-    public void putDevice(Device device) throws RecordException {
+    public void recordDevice(Device device) throws RecordException {
         write(s -> s.putDevice(device));
     }
 

@@ -29,8 +29,8 @@ final class EmbeddedStore implements AutoCloseable {
         return runtime.recorder();
     }
 
-    ReadingStore<?> store() {
-        return runtime.store().orElseThrow();
+    SqliteReadingStore store() {
+        return (SqliteReadingStore) runtime.store().orElseThrow();
     }
 
     PluginRuntime runtime() {

@@ -68,10 +68,10 @@ class SqliteReadingStoreTest {
         var store = new java.util.concurrent.atomic.AtomicReference<org.understudy.api.spi.ReadingStore<?>>();
         try (EmbeddedStore s = new EmbeddedStore(data, Map.of())) {
             store.set(s.store());
-            s.store().appendAsync(List.of(reading("sky1", T0, 4.5)), Runnable::run).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            s.store().recordAsync(List.of(reading("sky1", T0, 4.5)), Runnable::run).get(5, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(1, s.store().readAfter(0, 10).size(), "readable once the future completed");
         }
-        var failed = store.get().appendAsync(List.of(reading("sky1", T0, 5.5)), Runnable::run);
+        var failed = store.get().recordAsync(List.of(reading("sky1", T0, 5.5)), Runnable::run);
         var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> failed.get(5, java.util.concurrent.TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof RecordException, String.valueOf(e.getCause()));
         try (EmbeddedStore s = new EmbeddedStore(data, Map.of())) {
