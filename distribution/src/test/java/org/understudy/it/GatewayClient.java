@@ -1,5 +1,7 @@
 package org.understudy.it;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -79,21 +81,11 @@ final class GatewayClient {
     /** Polls the plugin entry until {@code condition} holds; returns it, or fails after {@code timeout}. */
     JsonNode awaitPlugin(String id, Duration timeout, Predicate<Optional<JsonNode>> condition, String what)
             throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Optional<JsonNode> last = Optional.empty();
-        while (System.nanoTime() < deadline) {
-            try {
-                last = plugin(id);
-                if (condition.test(last)) {
-                    return last.orElse(null);
-                }
-            } catch (IOException notReadyYet) {
-                // the web server may still be starting
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out after " + timeout + " waiting for " + id + " to be " + what
-                + "; last seen: " + last.map(JsonNode::toString).orElse("absent"));
+        // on a timeout Awaitility names the last entry seen (Optional.empty: absent)
+        return await(id + " to be " + what).atMost(timeout).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(IOException.class) // the web server may still be starting
+                .until(() -> plugin(id), condition)
+                .orElse(null);
     }
 
     static Predicate<Optional<JsonNode>> inState(String state) {

@@ -1,5 +1,6 @@
 package org.understudy.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,19 +38,17 @@ class GatewayProcessIT {
 
     private static GatewayClient awaitReady(int webPort, String password, GatewayProcess gateway) throws Exception {
         GatewayClient client = new GatewayClient(webPort, "admin", password);
-        long deadline = System.nanoTime() + READY_BUDGET.toNanos();
-        while (System.nanoTime() < deadline) {
-            assertTrue(gateway.alive(), () -> "gateway exited:\n" + output(gateway));
-            try {
-                if (client.get("/api/status", true).statusCode() == 200) {
-                    return client;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
+        try {
+            await("the gateway ready").atMost(READY_BUDGET).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                    .until(() -> {
+                        assertTrue(gateway.alive(), () -> "gateway exited:\n" + output(gateway));
+                        return client.get("/api/status", true).statusCode() == 200;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("gateway not ready within " + READY_BUDGET + ":\n" + gateway.output(), e);
         }
-        throw new AssertionError("gateway not ready within " + READY_BUDGET + ":\n" + gateway.output());
+        return client;
     }
 
     private static String output(GatewayProcess g) {
@@ -59,16 +60,19 @@ class GatewayProcessIT {
     }
 
     private static String awaitPassword(GatewayProcess gateway) throws Exception {
-        long deadline = System.nanoTime() + READY_BUDGET.toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher m = GENERATED.matcher(gateway.output());
-            if (m.find()) {
-                return m.group(1);
-            }
-            assertTrue(gateway.alive(), () -> "gateway exited:\n" + output(gateway));
-            Thread.sleep(100);
+        try {
+            return await("a generated password printed").atMost(READY_BUDGET).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        Matcher m = GENERATED.matcher(gateway.output());
+                        if (m.find()) {
+                            return m.group(1);
+                        }
+                        assertTrue(gateway.alive(), () -> "gateway exited:\n" + output(gateway));
+                        return null;
+                    }, Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no generated password printed:\n" + gateway.output(), e);
         }
-        throw new AssertionError("no generated password printed:\n" + gateway.output());
     }
 
     private static int count(String text, String needle) {

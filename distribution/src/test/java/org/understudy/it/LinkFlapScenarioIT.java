@@ -165,12 +165,6 @@ class LinkFlapScenarioIT {
     }
 
     private static void await(String what, Duration budget, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + budget.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + budget + ": " + what);
-            }
-            Thread.sleep(100);
-        }
+        org.awaitility.Awaitility.await(what).atMost(budget).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
     }
 }

@@ -1,5 +1,6 @@
 package org.understudy.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -41,15 +42,9 @@ public class ReadingsApiIT extends GatewayTestSupport {
         client.awaitPlugin("feeder", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE");
 
         String range = "&from=2026-03-01T00:00:00Z&to=2026-03-01T04:00:00Z";
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        JsonNode hourly = null;
-        while (System.nanoTime() < deadline) {
-            hourly = get("/api/readings?device=feeder-1&metric=temperature&step=PT1H" + range);
-            if (hourly.get("points").size() == 4) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        JsonNode hourly = await("four hourly points").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> get("/api/readings?device=feeder-1&metric=temperature&step=PT1H" + range),
+                        h -> h.get("points").size() == 4);
         assertEquals(4, hourly.get("points").size());
         JsonNode first = hourly.get("points").get(0);
         assertEquals("2026-03-01T00:00:00Z", first.get("time").asText());

@@ -1,11 +1,14 @@
 package org.understudy.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /** A UDP client for tests: one question, one answer. */
 final class Udp {
@@ -29,16 +32,9 @@ final class Udp {
 
     /** Polls until the port answers {@code expected}; fails after {@code seconds}. */
     static void awaitAnswer(int port, String expected, int seconds) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            last = ask(port);
-            if (expected.equals(last)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("port " + port + " answered '" + last + "', expected '" + expected + "'");
+        // on a timeout Awaitility names the last answer (null: none within 1 s)
+        await("port " + port + " to answer '" + expected + "'").atMost(Duration.ofSeconds(seconds))
+                .pollInterval(Duration.ofMillis(50)).until(() -> ask(port), expected::equals);
     }
 
     static int freePort() throws IOException {

@@ -1,5 +1,6 @@
 package org.understudy.core;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -22,10 +23,8 @@ class ScopedSchedulerTest {
             scheduler.schedule(done::countDown, Duration.ofMillis(10));
             assertEquals("42", scheduler.supplyBlocking(() -> "42").get(5, TimeUnit.SECONDS));
             assertEquals(true, done.await(5, TimeUnit.SECONDS));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (scheduler.tracked() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            await("finished tasks do not pile up").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> scheduler.tracked() <= 0);
             assertEquals(0, scheduler.tracked(), "finished tasks do not pile up");
 
             var periodic = scheduler.scheduleWithFixedDelay(() -> { }, Duration.ofMillis(10), Duration.ofMillis(10));
@@ -54,10 +53,8 @@ class ScopedSchedulerTest {
                 running.decrementAndGet();
                 runs.incrementAndGet();
             }, Duration.ZERO, Duration.ofMillis(10));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (runs.get() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            await("three runs").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> runs.get() >= 3);
             periodic.cancel(false);
             assertEquals(true, runs.get() >= 3, runs.get() + " runs");
             assertEquals(1, most.get(), "never two at once, with four blocking threads free");

@@ -1,9 +1,11 @@
 package org.understudy.core;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -70,10 +72,8 @@ class SinkRunnerTest {
         run(new TestSink(batch -> delivered.addAndGet(batch.size())), Map.of("sinkPollInterval", "30s"));
         Thread.sleep(200); // caught up with the empty store: waiting
         record();
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        while (delivered.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        await("delivered long before the 30 s poll").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(10))
+                .until(() -> delivered.get() != 0);
         assertEquals(1, delivered.get(), "delivered long before the 30 s poll");
     }
 

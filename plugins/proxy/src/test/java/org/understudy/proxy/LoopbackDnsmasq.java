@@ -1,5 +1,7 @@
 package org.understudy.proxy;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.BindException;
 import java.net.DatagramSocket;
@@ -7,10 +9,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.understudy.core.testing.TestPorts;
 
 /**
@@ -49,14 +54,15 @@ final class LoopbackDnsmasq implements AutoCloseable {
         Path out = dir.resolve("dnsmasq.out");
         Process p = new ProcessBuilder(binary, "-k", "-C", dir.resolve("dnsmasq.conf").toString(), "--pid-file=")
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!bound(port)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
-                String exit = p.waitFor(1, TimeUnit.SECONDS) ? "exit " + p.exitValue() : "still running";
-                throw new AssertionError("dnsmasq did not come up on port " + port + " (" + exit + "): " + Files.readString(out));
-            }
-            Thread.sleep(20);
+        try {
+            await("dnsmasq bound to port " + port).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .failFast("dnsmasq exited", () -> !p.isAlive())
+                    .until(() -> bound(port));
+        } catch (ConditionTimeoutException | TerminalFailureException notUp) {
+            // an AssertionError: start() tries another port
+            p.destroyForcibly();
+            String exit = p.waitFor(1, TimeUnit.SECONDS) ? "exit " + p.exitValue() : "still running";
+            throw new AssertionError("dnsmasq did not come up on port " + port + " (" + exit + "): " + Files.readString(out), notUp);
         }
         return new LoopbackDnsmasq(p, port);
     }

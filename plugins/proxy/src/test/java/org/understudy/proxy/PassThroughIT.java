@@ -1,5 +1,6 @@
 package org.understudy.proxy;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -129,21 +131,19 @@ class PassThroughIT {
             }, "a name no profile passes through is closed");
             assertTrue(!(refused instanceof java.net.SocketTimeoutException), "closed at once, not left hanging: " + refused);
 
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            boolean recorded = false;
-            while (!recorded && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("gw/plugins/store-sqlite/readings.db"));
-                     var rs = c.createStatement().executeQuery("SELECT host, method, outcome, target FROM flow WHERE method = 'TLS'")) {
-                    if (rs.next()) {
-                        assertEquals("secure.test", rs.getString(1));
-                        assertEquals(Flow.Outcome.PASSED_THROUGH.name(), rs.getString(3));
-                        assertTrue(rs.getString(4).startsWith("bytes up "), rs.getString(4));
-                        recorded = true;
-                    }
-                }
-            }
-            assertTrue(recorded, "the pass-through was recorded as a flow (metadata only)");
+            await("the pass-through was recorded as a flow (metadata only)").atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("gw/plugins/store-sqlite/readings.db"));
+                             var rs = c.createStatement().executeQuery("SELECT host, method, outcome, target FROM flow WHERE method = 'TLS'")) {
+                            if (!rs.next()) {
+                                return false;
+                            }
+                            assertEquals("secure.test", rs.getString(1));
+                            assertEquals(Flow.Outcome.PASSED_THROUGH.name(), rs.getString(3));
+                            assertTrue(rs.getString(4).startsWith("bytes up "), rs.getString(4));
+                            return true;
+                        }
+                    });
 
             // a spliced connection still open when the proxy stops (here: restarts on a new configuration) is
             // closed with it, not left behind on the shared event loops

@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -122,11 +123,12 @@ class ProxyIT {
 
         // the backend returns: the probes notice, forwarding resumes
         backend = new FakeBloomskyBackend("127.0.0.2", backendPort);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (backend.received.isEmpty() && System.nanoTime() < deadline) {
-            StrictStation.post(port, HOST, "/devc/skydevice/?Info=" + info(now + 900), new byte[0]);
-            Thread.sleep(200);
-        }
+        await("forwarding resumed after the backend returned").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    // the station keeps uploading: one of its uploads is forwarded once the probes notice the backend
+                    StrictStation.post(port, HOST, "/devc/skydevice/?Info=" + info(now + 900), new byte[0]);
+                    return !backend.received.isEmpty();
+                });
         assertTrue(!backend.received.isEmpty(), "forwarding resumed after the backend returned");
     }
 
@@ -186,10 +188,8 @@ class ProxyIT {
 
         // no device traffic now: the probes notice the backend, the backfill re-sends on its own
         backend = new FakeBloomskyBackend("127.0.0.2", backendPort);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (backend.received.size() < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        await("the three uploads re-sent").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> backend.received.size() >= 3);
         Thread.sleep(300); // nothing more arrives: each upload is re-sent once
         assertEquals(offline, backend.received.stream().map(r -> r.requestLine().split(" ")[1]).toList(), "in order, once each");
         assertArrayEquals(JPEG, backend.received.get(1).body(), "the picture whole");
@@ -213,11 +213,8 @@ class ProxyIT {
                     .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             slow.getOutputStream().write(picture, 0, 1000);
             slow.getOutputStream().flush();
-            long held = System.nanoTime() + 5_000_000_000L;
-            while (((Number) PluginStatus.of(runtime, "proxy").get("bufferedBodyBytes")).longValue() < 60_000
-                    && System.nanoTime() < held) {
-                Thread.sleep(10);
-            }
+            await("the first upload holding 60,000 bytes of the budget").atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(10)).until(() -> bufferedBodyBytes() >= 60_000);
             var refused = StrictStation.post(port, HOST, target, picture);
             assertEquals(503, refused.status(), "a second one would pass the budget");
             assertEquals("5", refused.headers().get("retry-after"));
@@ -229,10 +226,8 @@ class ProxyIT {
             assertEquals("HTTP/1.1 200 OK", statusLine, "the first completes");
         }
         // given back once the answer is written, a moment after the device may already have read it
-        long back = System.nanoTime() + 5_000_000_000L;
-        while (((Number) PluginStatus.of(runtime, "proxy").get("bufferedBodyBytes")).longValue() > 0 && System.nanoTime() < back) {
-            Thread.sleep(10);
-        }
+        await("the body budget given back").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> bufferedBodyBytes() <= 0);
         assertEquals(200, StrictStation.post(port, HOST, target, picture).status(), "the budget is given back");
         assertEquals(1L, ((Number) PluginStatus.of(runtime, "proxy").get("refusedOverBodyBudget")).longValue());
     }
@@ -257,5 +252,9 @@ class ProxyIT {
 
     private int proxyConnections() {
         return ((Number) PluginStatus.of(runtime, "proxy").get("connections")).intValue();
+    }
+
+    private long bufferedBodyBytes() {
+        return ((Number) PluginStatus.of(runtime, "proxy").get("bufferedBodyBytes")).longValue();
     }
 }

@@ -1,5 +1,6 @@
 package org.understudy.proxy;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -229,10 +231,8 @@ class StreamingIT {
                     + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.write(picture, 0, size / 2);
             out.flush();
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (uploadReceived.get() < size / 2 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            await("the backend has the first half before the device sent the rest").atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(10)).until(() -> uploadReceived.get() >= size / 2);
             assertEquals(size / 2, uploadReceived.get(), "the backend has the first half before the device sent the rest");
             out.write(picture, size / 2, size - size / 2);
             out.flush();

@@ -373,13 +373,6 @@ class DnsServerIT {
     }
 
     private static void awaitStatus(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for: " + what);
+        await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
     }
 }

@@ -1,5 +1,6 @@
 package org.understudy.store.sqlite;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -97,16 +98,14 @@ class SqliteReadingStoreTest {
     }
 
     static void awaitIndexed(EmbeddedStore s, long seq) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            Map<?, ?> status = (Map<?, ?>) ((Map<?, ?>) ((List<?>) s.runtime().status().get("plugins")).stream()
-                    .map(Map.class::cast).filter(p -> "store-sqlite".equals(p.get("id"))).findFirst().orElseThrow()).get("status");
-            if (((Number) status.get("indexedSequence")).longValue() >= seq) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("query index did not reach " + seq);
+        await("the query index to reach " + seq).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> indexedSequence(s), indexed -> indexed >= seq);
+    }
+
+    private static long indexedSequence(EmbeddedStore s) {
+        Map<?, ?> status = (Map<?, ?>) ((Map<?, ?>) ((List<?>) s.runtime().status().get("plugins")).stream()
+                .map(Map.class::cast).filter(p -> "store-sqlite".equals(p.get("id"))).findFirst().orElseThrow()).get("status");
+        return ((Number) status.get("indexedSequence")).longValue();
     }
 
     @Test
