@@ -40,4 +40,19 @@ public final class Durations {
             throw new IllegalArgumentException("expected a duration like 500ms, 5s, 2m, 1h, 7d or PT5S, got '" + text + "'");
         }
     }
+
+    /** {@code d} in the short form {@link #parse} reads back: the largest whole unit ({@code 90s}, {@code 2m}, {@code 1500ms}). */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000 == 0 && ms != 0) {
+            return ms / 86_400_000 + "d";
+        } else if (ms % 3_600_000 == 0 && ms != 0) {
+            return ms / 3_600_000 + "h";
+        } else if (ms % 60_000 == 0 && ms != 0) {
+            return ms / 60_000 + "m";
+        } else if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
 }

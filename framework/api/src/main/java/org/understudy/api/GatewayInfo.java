@@ -8,5 +8,12 @@ import java.time.Instant;
  *
  * @param version the runtime's version
  * @param startedAt when the runtime started
+ * @param site the name of the gateway's site, which sinks put on what they send so that several gateways can share
+ *             one destination; empty for a lone gateway (since 0.3)
  */
-public record GatewayInfo(String version, Instant startedAt) {}
+public record GatewayInfo(String version, Instant startedAt, String site) {
+
+    public GatewayInfo {
+        site = site == null ? "" : site;
+    }
+}

@@ -29,7 +29,10 @@ public interface ProfileDirectory {
     /** The TLS ports, besides the proxy's own, on which running profiles want pass-through. */
     List<Integer> passThroughPorts();
 
-    /** How the running profile {@code profileId} describes its metric {@code metric}, if it does. */
+    /**
+     * How a running profile describes metric {@code metric} of the readings it records under profile name
+     * {@code profileId}, if it does.
+     */
     default Optional<org.understudy.api.model.MetricInfo> metricInfo(String profileId, String metric) {
         return Optional.empty();
     }

@@ -109,25 +109,11 @@ final class ConfigValues {
             return String.join(",", list.stream().map(String::valueOf).toList());
         }
         if (value instanceof Duration d) {
-            return formatDuration(d);
+            return org.understudy.api.Durations.format(d);
         }
         if (value instanceof Enum<?> e) {
             return e.name();
         }
         return value.toString();
-    }
-
-    static String formatDuration(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 86_400_000 == 0 && ms != 0) {
-            return ms / 86_400_000 + "d";
-        } else if (ms % 3_600_000 == 0 && ms != 0) {
-            return ms / 3_600_000 + "h";
-        } else if (ms % 60_000 == 0 && ms != 0) {
-            return ms / 60_000 + "m";
-        } else if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
     }
 }

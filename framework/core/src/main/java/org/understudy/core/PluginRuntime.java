@@ -98,7 +98,7 @@ public final class PluginRuntime implements AutoCloseable {
         this.actions = new ActionRunner(recorder, this::actionsOfProfile, recorder, task -> threads.blocking().execute(task),
                 () -> settings.actionTimeout(), clock);
         this.lifecycle = new PluginLifecycle(dataDirectory, confDirectory, threads, connectivity, profiles, recorder, clock,
-                () -> settings.stopTimeout(), sinks, () -> new org.understudy.api.GatewayInfo(report.version(), startedAt), actions,
+                () -> settings.stopTimeout(), sinks, () -> new org.understudy.api.GatewayInfo(report.version(), startedAt, settings.site()), actions,
                 mounts);
     }
 
@@ -225,9 +225,14 @@ public final class PluginRuntime implements AutoCloseable {
                 ConfigBinder.Result<RuntimeSettings> r = binder.bind(RuntimeSettings.class, RuntimeSettings.DEFAULTS, props);
                 if (r.valid()) {
                     configurations.put(pid, props);
+                    String siteBefore = settings.site();
                     settings = r.config();
                     settingsErrors = List.of();
                     threads.resizeBlocking(settings.blockingThreads());
+                    if (!siteBefore.equals(settings.site())) {
+                        // sinks name the site in what they send: they start again under the new name
+                        stopInOrder(plugins.stream().filter(p -> p.running() && p.kind() == PluginKind.SINK).toList(), PluginState.INSTALLED);
+                    }
                     reconcile();
                 } else {
                     settingsErrors = r.errors();

@@ -33,7 +33,9 @@ final class ProfileRegistry implements ProfileDirectory {
     private final Map<DeviceProfile<?>, List<Integer>> passThroughPorts = new LinkedHashMap<>();
     /** Claims of profiles being restarted, by profile id: their hosts are answered "retry shortly" meanwhile. */
     private final Map<String, List<HostPattern>> restarting = new LinkedHashMap<>();
-    /** The metrics each running profile describes, by profile id then metric name. */
+    /** The families whose metrics each running profile describes, by profile id. */
+    private final Map<String, List<String>> describedBy = new HashMap<>();
+    /** The metrics running profiles describe, by the profile name readings carry, then metric name. */
     private volatile Map<String, Map<String, org.understudy.api.model.MetricInfo>> metrics = Map.of();
     private volatile Map<String, List<HostPattern>> restartingNow = Map.of();
 
@@ -55,9 +57,15 @@ final class ProfileRegistry implements ProfileDirectory {
     synchronized void put(DeviceProfile<?> profile) {
         settled(profile.id());
         Map<String, Map<String, org.understudy.api.model.MetricInfo>> m = new HashMap<>(metrics);
-        Map<String, org.understudy.api.model.MetricInfo> mine = new HashMap<>();
-        profile.metrics().forEach(i -> mine.put(i.name(), i));
-        m.put(profile.id(), Map.copyOf(mine));
+        describedBy.getOrDefault(profile.id(), List.of()).forEach(m::remove);
+        List<String> families = new ArrayList<>();
+        profile.metrics().forEach((family, infos) -> {
+            Map<String, org.understudy.api.model.MetricInfo> byName = new HashMap<>();
+            infos.forEach(i -> byName.put(i.name(), i));
+            m.put(family, Map.copyOf(byName));
+            families.add(family);
+        });
+        describedBy.put(profile.id(), List.copyOf(families));
         metrics = Map.copyOf(m);
         intercepted.put(profile, List.copyOf(profile.interceptedHosts()));
         passThrough.put(profile, List.copyOf(profile.passThroughHosts()));
@@ -66,9 +74,10 @@ final class ProfileRegistry implements ProfileDirectory {
     }
 
     synchronized void remove(DeviceProfile<?> profile) {
-        if (intercepted.containsKey(profile) && metrics.containsKey(profile.id())) {
+        List<String> families = intercepted.containsKey(profile) ? describedBy.remove(profile.id()) : null;
+        if (families != null && !families.isEmpty()) {
             Map<String, Map<String, org.understudy.api.model.MetricInfo>> m = new HashMap<>(metrics);
-            m.remove(profile.id());
+            families.forEach(m::remove);
             metrics = Map.copyOf(m);
         }
         passThroughPorts.remove(profile);

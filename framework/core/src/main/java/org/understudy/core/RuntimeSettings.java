@@ -24,17 +24,24 @@ public record RuntimeSettings(
         @Description("Longest a device action may take (a plug switched, a snapshot taken) before it is answered 'unreachable'.")
         Duration actionTimeout,
         @Description("While a failed delivery waits for its retry, how often the sink checks cheaply whether its destination is "
-                + "back (InfluxDB's ping, MQTT's connection); when it is, delivery resumes at once.") Duration sinkProbeInterval) {
+                + "back (InfluxDB's ping, MQTT's connection); when it is, delivery resumes at once.") Duration sinkProbeInterval,
+        @Description("Name of this gateway's site (letters, digits, '-' and '_'; up to 64): what the sinks send carries it (InfluxDB "
+                + "tag 'gateway', an MQTT topic level), so several gateways can feed one InfluxDB or one MQTT broker. Empty = "
+                + "untagged, for a lone gateway. Changing it restarts the sinks.") String site) {
 
     public static final String PID = "understudy.runtime";
 
     public static final RuntimeSettings DEFAULTS = new RuntimeSettings("", "", "", 16, 0, Duration.ofSeconds(2), 200_000,
-            5000, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(2));
+            5000, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(2), "");
 
     public RuntimeSettings {
         dnsServer = dnsServer == null ? "" : dnsServer.trim();
         trafficProxy = trafficProxy == null ? "" : trafficProxy.trim();
         readingStore = readingStore == null ? "" : readingStore.trim();
+        site = site == null ? "" : site.trim();
+        if (!site.matches("[A-Za-z0-9_-]{0,64}")) {
+            throw new IllegalArgumentException("site must be up to 64 letters, digits, '-' or '_', got '" + site + "'");
+        }
         if (blockingThreads < 1 || blockingThreads > 1024) {
             throw new IllegalArgumentException("blockingThreads must be between 1 and 1024, got " + blockingThreads);
         }

@@ -23,7 +23,8 @@ import org.understudy.api.spi.HttpRequest;
  * {@code backfillInterval}, from a durable cursor. An upload waits while its backend is known down; a
  * reply (any status) moves the cursor on and is recorded as a {@code BACKFILLED} flow; no reply leaves
  * the cursor where it is and the backend known down, so the same upload is tried again once the
- * probes see it back. An upload whose body was not kept is skipped and counted.
+ * probes see it back. An upload whose body was not kept, or that its profile records without its secrets, is
+ * skipped and counted.
  * Runs on a blocking thread, one run at a time (the scheduler never overlaps them).
  */
 final class Backfill {
@@ -43,6 +44,12 @@ final class Backfill {
         this.context = context;
         this.forwarding = forwarding;
         this.clock = clock;
+    }
+
+    /** Whether the profile of {@code request}'s host keeps such requests without some of what was sent. */
+    private boolean redacted(HttpRequest request) {
+        return context.profiles().interceptorOf(request.host()).flatMap(p -> p.httpInterceptor())
+                .map(i -> i.recorded(request) != request).orElse(false);
     }
 
     /** Re-sends the next upload if its backend is not known down. */
@@ -70,6 +77,12 @@ final class Backfill {
             }
             HttpRequest request = new HttpRequest(null, upload.start(), upload.method(), upload.target(), upload.host(),
                     upload.requestHeaders(), body);
+            if (redacted(request)) {
+                // recorded without its secrets (a station password): re-sent so, the backend would refuse it
+                skipped.increment();
+                context.flowLog().saveCursor(CURSOR, stored.id());
+                return;
+            }
             Instant started = clock.instant();
             HttpReply reply = resend(request, upstream);
             if (reply == null) {

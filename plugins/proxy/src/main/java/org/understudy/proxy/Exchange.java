@@ -67,7 +67,7 @@ final class Exchange {
         Instant deadline = deadline(request, interceptor);
         String upstream = forwarding.upstream(request.host());
         // the backend is asked while the store commits: the device's wait is the longer of the two, not their sum
-        CompletableFuture<Answer> fromBackend = forwarding.worthTrying(upstream)
+        CompletableFuture<Answer> fromBackend = forwarding.worthTrying(upstream) && interceptor.forwards(request)
                 ? forwarding.forward(request, upstream, deadline, interceptor, loop)
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<Boolean> recorded = context.recorder().recordAsync(o.readings()).handle((ok, error) -> {
@@ -91,7 +91,7 @@ final class Exchange {
         CompletableFuture<Answer> fromBackend = null;
         if (started != null) {
             fromBackend = forwarding.answer(request, upstream, deadline, interceptor, started.reply(), forwarding.anyLoop());
-        } else if (forwarding.worthTrying(upstream)) {
+        } else if (forwarding.worthTrying(upstream) && interceptor.forwards(request)) {
             fromBackend = forwarding.forward(request, upstream, deadline, interceptor, forwarding.anyLoop());
         }
         boolean recorded = record(o, profile);
@@ -100,7 +100,7 @@ final class Exchange {
 
     /** When the backend's answer must be there: the device's deadline, less the time to write the answer. */
     private static Instant deadline(HttpRequest request, HttpInterceptor interceptor) {
-        return request.receivedAt().plus(interceptor.replyDeadline()).minus(Forwarding.ANSWER_MARGIN);
+        return request.receivedAt().plus(interceptor.replyDeadline(request)).minus(Forwarding.ANSWER_MARGIN);
     }
 
     /** The backend's answer, or the profile's when there is none; counted, and its flow queued or written. */
@@ -129,7 +129,7 @@ final class Exchange {
         } else {
             forwarded.increment();
         }
-        Flow flow = flow(request, profile, answer);
+        Flow flow = flow(interceptor.recorded(request), profile, answer);
         if (answer.stream() != null) {
             // recorded once the body went through, with its length (the bytes themselves are not kept)
             answer.stream().done().whenComplete((relayed, error) -> flows.queue(withRelayedBody(flow, relayed)));

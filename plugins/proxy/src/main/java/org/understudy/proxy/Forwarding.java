@@ -69,7 +69,7 @@ final class Forwarding {
      * Starts forwarding a request whose body is still arriving (on the device's event loop), unless its
      * backend is known down; {@code null} then, and the request is handled whole when it is complete.
      */
-    StreamedRequest startForward(io.netty.handler.codec.http.HttpRequest head, String host, HttpInterceptor interceptor,
+    StreamedRequest startForward(io.netty.handler.codec.http.HttpRequest head, String host, Duration replyDeadline,
                                  EventLoop loop) {
         String upstream = upstream(host);
         if (!worthTrying(upstream)) {
@@ -84,7 +84,7 @@ final class Forwarding {
         } else {
             HttpUtil.setTransferEncodingChunked(out, true);
         }
-        return backend.stream(address, out, interceptor.replyDeadline().minus(ANSWER_MARGIN), loop);
+        return backend.stream(address, out, replyDeadline.minus(ANSWER_MARGIN), loop);
     }
 
     /**

@@ -50,8 +50,9 @@ final class RequestTap extends ChannelInboundHandlerAdapter {
                 String host = DeviceHandler.hostOf(head);
                 DeviceProfile<?> profile = host.isEmpty() ? null : profiles.interceptorOf(host).orElse(null);
                 HttpInterceptor interceptor = profile == null ? null : profile.httpInterceptor().orElse(null);
-                if (interceptor != null) {
-                    inFlight = forwarding.startForward(head, host, interceptor, ctx.channel().eventLoop());
+                org.understudy.api.spi.HttpRequest known = interceptor == null ? null : headOnly(ctx, head, host);
+                if (known != null && interceptor.forwards(known)) {
+                    inFlight = forwarding.startForward(head, host, interceptor.replyDeadline(known), ctx.channel().eventLoop());
                 }
             }
         }
@@ -64,6 +65,14 @@ final class RequestTap extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** The request as known at its head (no body yet), for the profile to say whether it goes to the backend. */
+    private static org.understudy.api.spi.HttpRequest headOnly(ChannelHandlerContext ctx, HttpRequest head, String host) {
+        java.util.List<java.util.Map.Entry<String, String>> headers = new java.util.ArrayList<>();
+        head.headers().forEach(h -> headers.add(java.util.Map.entry(h.getKey(), h.getValue())));
+        return new org.understudy.api.spi.HttpRequest((java.net.InetSocketAddress) ctx.channel().remoteAddress(),
+                java.time.Instant.now(), head.method().name(), head.uri(), host, headers, new byte[0]);
     }
 
     private void abandon() {

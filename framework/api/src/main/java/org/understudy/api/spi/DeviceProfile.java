@@ -28,11 +28,13 @@ public interface DeviceProfile<C extends Record> extends Plugin<C> {
     }
 
     /**
-     * The metrics this family records, described (what they measure, their units), so that sinks and
-     * dashboards present them without guessing from names. A metric not listed is shown as sent.
+     * The metrics this profile records, described (what they measure, their units), by the profile name its
+     * readings carry (usually {@link #id()}; a profile that speaks for several families, a declarative one,
+     * records each under its own name), so that sinks and dashboards present them without guessing from names.
+     * A metric not listed is shown as sent.
      */
-    default List<org.understudy.api.model.MetricInfo> metrics() {
-        return List.of();
+    default java.util.Map<String, List<org.understudy.api.model.MetricInfo>> metrics() {
+        return java.util.Map.of();
     }
 
     /** The actions this family offers on its devices, if any. */

@@ -61,8 +61,8 @@ public final class BloomskyProfile implements DeviceProfile<BloomskyConfig> {
             new MetricInfo("charging", Quantity.BATTERY_CHARGING, "", "Solar panel charging the battery"));
 
     @Override
-    public List<MetricInfo> metrics() {
-        return METRICS;
+    public Map<String, List<MetricInfo>> metrics() {
+        return Map.of(Uploads.PROFILE, METRICS);
     }
 
     @Override

@@ -8,7 +8,8 @@ import org.understudy.api.Secret;
 @Description("Publishes every reading to an MQTT broker (QoS 1): each metric's value on "
         + "<topicPrefix>/<profile>/<device>/<metric>, the whole reading as JSON (with its store sequence) on "
         + "<topicPrefix>/<profile>/<device>/state, an availability topic <topicPrefix>/status with a last will, "
-        + "and Home Assistant discovery per device and metric.")
+        + "and Home Assistant discovery per device and metric. With the runtime's site set, every topic is under "
+        + "<topicPrefix>/<site> and the default client id ends with -<site>.")
 public record MqttConfig(
         @Description("Whether the sink runs; when off, readings wait in the store.") boolean enabled,
         @Description("Broker URI: tcp://host:1883 or ssl://host:8883.") String broker,
@@ -59,5 +60,19 @@ public record MqttConfig(
         if (maxInflight < 1 || maxInflight > 65535) {
             throw new IllegalArgumentException("maxInflight must be between 1 and 65535, got " + maxInflight);
         }
+    }
+
+    /**
+     * This configuration for a gateway of site {@code site} (empty: unchanged): its topics one level deeper,
+     * under {@code <topicPrefix>/<site>}, and the default client id suffixed with the site, so that the gateways
+     * of several sites on one broker neither overwrite each other's topics nor take each other's session.
+     */
+    MqttConfig forSite(String site) {
+        if (site.isEmpty()) {
+            return this;
+        }
+        String id = clientId.equals(DEFAULTS.clientId()) ? clientId + "-" + site : clientId;
+        return new MqttConfig(enabled, broker, id, username, password, topicPrefix + "/" + site, discovery, discoveryPrefix,
+                retainState, connectTimeout, keepAlive, publishTimeout, maxInflight, reconnectInitial, reconnectMax);
     }
 }

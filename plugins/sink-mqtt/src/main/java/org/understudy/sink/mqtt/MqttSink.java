@@ -91,7 +91,7 @@ public final class MqttSink implements Sink<MqttConfig> {
     @Override
     public void start(PluginContext<MqttConfig> context) throws MqttException {
         this.context = context;
-        config = context.config();
+        config = context.config().forSite(context.gateway().site());
         blocking = context.scheduler().blocking();
         backoff = config.reconnectInitial();
         client = new MqttAsyncClient(config.broker(), config.clientId(), new MemoryPersistence());
