@@ -1,0 +1,137 @@
+package org.understudy.profile.declarative;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.understudy.api.ProfileDirectory;
+import org.understudy.api.model.Quantity;
+import org.understudy.core.ClasspathPlugins;
+import org.understudy.core.PluginRuntime;
+import org.understudy.core.testing.PluginStatus;
+
+/**
+ * The plugin in a runtime (with the Bloomsky profile beside it): files in conf/profiles/ claim their hosts,
+ * follow edits without a restart, and a bad file is reported with its name and place while the others, and its
+ * own last good version, keep working.
+ */
+class DeclarativeProfilesTest {
+
+    @TempDir
+    Path dir;
+    private Path profiles;
+    private PluginRuntime runtime;
+
+    @BeforeEach
+    void start() throws Exception {
+        profiles = Files.createDirectories(dir.resolve("conf/profiles"));
+        for (String f : List.of("smartmesh-clouddata.json", "wunderground.json")) {
+            Files.copy(FamilyParserTest.SHIPPED.resolve(f), profiles.resolve(f));
+        }
+        runtime = new PluginRuntime(dir.resolve("data"), dir.resolve("conf"), k -> null, Clock.systemUTC());
+        runtime.configure("understudy.runtime", Map.of("readingStore", "store-memory"));
+        runtime.configure("understudy.profiles", Map.of("reloadInterval", "200ms"));
+        runtime.add(ClasspathPlugins.discover(getClass().getClassLoader()).stream()
+                .filter(d -> List.of("profiles", "bloomsky", "store-memory").contains(d.id())).toList());
+    }
+
+    @AfterEach
+    void stop() {
+        runtime.close();
+    }
+
+    /** The runtime's directory of profile claims, as plugins see it. */
+    private ProfileDirectory directory() {
+        return runtime.profiles();
+    }
+
+    private Optional<String> owner(String host) {
+        return directory().interceptorOf(host).map(p -> p.id());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> file(String name) {
+        return ((List<Map<String, Object>>) PluginStatus.of(runtime, "profiles").get("files")).stream()
+                .filter(f -> name.equals(f.get("file"))).findFirst().orElse(Map.of());
+    }
+
+    @Test
+    void theFilesPresentAtStartClaimTheirHostsAndDescribeTheirMetrics() {
+        assertEquals(Optional.of("profiles"), owner("clouddata.dustcloud.org"), "claimed from the start");
+        assertEquals(Optional.of("profiles"), owner("rtupdate.wunderground.com"));
+        assertEquals(Optional.of("bloomsky"), owner("bskybackend.bloomsky.com"));
+        assertEquals(Quantity.TEMPERATURE, directory().metricInfo("smartmesh-clouddata", "temperature").orElseThrow().quantity());
+        assertEquals("hPa", directory().metricInfo("wunderground", "pressure").orElseThrow().unit());
+        assertEquals("in force", file("smartmesh-clouddata.json").get("state"));
+    }
+
+    @Test
+    void addingChangingAndDeletingAFileTakesEffectWithoutARestart() throws Exception {
+        Path ecowitt = profiles.resolve("ecowitt.json");
+        Files.copy(FamilyParserTest.SHIPPED.resolve("ecowitt.json"), ecowitt);
+        await().until(() -> owner("cdnrtpdate.ecowitt.net").isPresent());
+        assertTrue(directory().metricInfo("ecowitt", "rain_day").isPresent());
+
+        Files.writeString(ecowitt, Files.readString(ecowitt).replace("cdnrtpdate.ecowitt.net", "weather.example.com"));
+        await().until(() -> owner("cdnrtpdate.ecowitt.net").isEmpty() && owner("weather.example.com").isPresent());
+
+        Files.delete(ecowitt);
+        await().until(() -> owner("weather.example.com").isEmpty());
+        assertTrue(directory().metricInfo("ecowitt", "rain_day").isEmpty(), "withdrawn with its file");
+        assertEquals(Map.of(), file("ecowitt.json"));
+        assertEquals(Optional.of("profiles"), owner("clouddata.dustcloud.org"), "the others untouched");
+    }
+
+    @Test
+    void aBadFileIsReportedWithItsPlaceAndAGoodFileMadeBadKeepsItsLastGoodVersion() throws Exception {
+        Files.writeString(profiles.resolve("broken.json"), "{\n  \"id\": \"broken\",\n  \"hosts\": [\"broken.example.com\"\n}");
+        await().until(() -> file("broken.json").get("error") != null);
+        assertEquals("not used", file("broken.json").get("state"));
+        assertTrue(String.valueOf(file("broken.json").get("error")).startsWith("not JSON at line 4"), file("broken.json").toString());
+        assertTrue(owner("broken.example.com").isEmpty());
+
+        Path smartmesh = profiles.resolve("smartmesh-clouddata.json");
+        String good = Files.readString(smartmesh);
+        Files.writeString(smartmesh, good.replace("\"method\": \"POST\"", "\"method\": \"PATCH\"")
+                .replace("clouddata.dustcloud.org", "other.example.com"));
+        await().until(() -> file("smartmesh-clouddata.json").get("error") != null);
+        assertEquals("last good version in force", file("smartmesh-clouddata.json").get("state"));
+        assertTrue(String.valueOf(file("smartmesh-clouddata.json").get("error")).contains("/routes/0/method"));
+        assertEquals(Optional.of("profiles"), owner("clouddata.dustcloud.org"), "the last good version still answers");
+        assertTrue(owner("other.example.com").isEmpty());
+
+        Files.writeString(smartmesh, good.replace("clouddata.dustcloud.org", "other.example.com"));
+        await().until(() -> owner("other.example.com").isPresent() && owner("clouddata.dustcloud.org").isEmpty());
+        assertEquals("in force", file("smartmesh-clouddata.json").get("state"));
+        assertEquals(null, file("smartmesh-clouddata.json").get("error"));
+    }
+
+    @Test
+    void aHostAlreadyClaimedIsRefusedWithWhoClaimsIt() throws Exception {
+        String copy = Files.readString(FamilyParserTest.SHIPPED.resolve("smartmesh-clouddata.json")).replace("\"smartmesh-clouddata\"", "\"copy\"");
+        Files.writeString(profiles.resolve("zz-copy.json"), copy);
+        await().until(() -> file("zz-copy.json").get("error") != null);
+        assertEquals("/hosts/0: host clouddata.dustcloud.org is already claimed by smartmesh-clouddata.json", file("zz-copy.json").get("error"));
+
+        Files.writeString(profiles.resolve("bloomsky-too.json"), copy.replace("\"copy\"", "\"sky\"")
+                .replace("clouddata.dustcloud.org", "bskybackend.bloomsky.com"));
+        await().until(() -> file("bloomsky-too.json").get("error") != null);
+        assertEquals("/hosts/0: host bskybackend.bloomsky.com is already claimed by profile bloomsky", file("bloomsky-too.json").get("error"));
+        assertEquals(Optional.of("bloomsky"), owner("bskybackend.bloomsky.com"));
+
+        // the first file goes: the copy's claim is free now, and it takes over
+        Files.delete(profiles.resolve("smartmesh-clouddata.json"));
+        await().until(() -> "in force".equals(file("zz-copy.json").get("state")));
+        assertEquals(Optional.of("profiles"), owner("clouddata.dustcloud.org"));
+    }
+}
