@@ -2,19 +2,29 @@ package org.understudy.sink.influxdb;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.understudy.api.Description;
 import org.understudy.api.Secret;
 
 /** Configuration of the InfluxDB sink (pid {@code understudy.sink-influxdb}). */
 @Description("Forwards every reading to InfluxDB as line protocol: measurement = the profile, tag device = the "
-        + "device id plus the reading's tags, one field per metric, timestamp = the device's time in ms. "
-        + "Re-sent batches overwrite the same points, so nothing is duplicated.")
+        + "device id plus the reading's tags, one field per metric (or, for the profiles of measurementPerMetric, one point "
+        + "per metric: measurement = the metric, field value), timestamp = the device's own time; tag gateway = the "
+        + "runtime's site, when set. Re-sent batches overwrite the same points, so nothing is duplicated.")
 public record InfluxConfig(
         @Description("Whether the sink runs; when off, readings wait in the store.") boolean enabled,
         @Description("Base URL of InfluxDB, e.g. http://127.0.0.1:8086.") String url,
         @Description("V1 (/write with db, rp, user, password) or V2 (/api/v2/write with org, bucket, token).") ApiVersion apiVersion,
         @Description("1.x: database.") String database,
-        @Description("1.x: retention policy; empty = the database's default.") String retentionPolicy,
+        @Description("1.x: retention policy written to; empty = the database's default.") String retentionPolicy,
+        @Description("1.x: create the database before the first write (and, with retentionDuration, retentionPolicy as its default).")
+        boolean createDatabase,
+        @Description("1.x, with createDatabase: how long retentionPolicy keeps data (the SmartMesh seed: 12h); 0 = no policy is created.")
+        Duration retentionDuration,
+        @Description("Profiles written one point per metric, as profile=tag (e.g. smartmesh-clouddata=mac): measurement = the metric, "
+                + "tag <tag> = the device, field value, the SmartMesh seed's schema, so its dashboards work unchanged.")
+        List<String> measurementPerMetric,
         @Description("1.x: user; empty = no authentication.") String username,
         @Description("1.x: password.") @Secret String password,
         @Description("2.x: organisation.") String org,
@@ -25,8 +35,11 @@ public record InfluxConfig(
     /** The HTTP API dialect. */
     public enum ApiVersion { V1, V2 }
 
+    /** Profile id to device tag name, from {@code profile=tag} entries. */
+    private static final java.util.regex.Pattern PER_METRIC = java.util.regex.Pattern.compile("([A-Za-z0-9_.-]+)=([A-Za-z0-9_-]+)");
+
     public static final InfluxConfig DEFAULTS = new InfluxConfig(false, "http://127.0.0.1:8086", ApiVersion.V1,
-            "understudy", "", "", "", "", "", "", Duration.ofSeconds(10));
+            "understudy", "", false, Duration.ZERO, List.of(), "", "", "", "", "", Duration.ofSeconds(10));
 
     public InfluxConfig {
         URI u;
@@ -44,8 +57,34 @@ public record InfluxConfig(
         if (apiVersion == ApiVersion.V2 && (org == null || org.isBlank() || bucket == null || bucket.isBlank())) {
             throw new IllegalArgumentException("org and bucket are required with apiVersion V2");
         }
+        retentionPolicy = retentionPolicy == null ? "" : retentionPolicy.trim();
+        retentionDuration = retentionDuration == null ? Duration.ZERO : retentionDuration;
+        if (retentionDuration.isNegative() || !retentionDuration.isZero() && retentionDuration.compareTo(Duration.ofHours(1)) < 0) {
+            throw new IllegalArgumentException("retentionDuration must be 0 (none) or at least 1h (InfluxDB's shortest)");
+        }
+        if (!retentionDuration.isZero() && retentionPolicy.isEmpty()) {
+            throw new IllegalArgumentException("retentionDuration needs retentionPolicy: the name of the policy to create");
+        }
+        measurementPerMetric = measurementPerMetric == null ? List.of() : List.copyOf(measurementPerMetric);
+        for (String entry : measurementPerMetric) {
+            if (!PER_METRIC.matcher(entry.trim()).matches()) {
+                throw new IllegalArgumentException("measurementPerMetric entries are profile=tag (e.g. smartmesh-clouddata=mac), got '" + entry + "'");
+            }
+        }
         if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive");
         }
+    }
+
+    /** The device tag of each profile written one point per metric, by profile id. */
+    public Map<String, String> perMetricTags() {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String entry : measurementPerMetric) {
+            var m = PER_METRIC.matcher(entry.trim());
+            if (m.matches()) {
+                out.put(m.group(1), m.group(2));
+            }
+        }
+        return Map.copyOf(out);
     }
 }

@@ -9,6 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.understudy.api.PluginContext;
 import org.understudy.api.model.StoredReading;
 import org.understudy.api.spi.RejectedReadingException;
@@ -18,13 +21,22 @@ import org.understudy.api.spi.Sink;
  * The InfluxDB sink (id {@code sink-influxdb}). One POST per batch; 2xx acknowledges the batch. A 400 or
  * 422 (a point InfluxDB will never take, such as a field type conflict) is narrowed down by halving the
  * batch until the one refused reading is found, which is then parked; everything else (connection
- * refused, 5xx, 401, 404 for a missing database) is retried by the runtime until it works.
+ * refused, 5xx, 401, 404 for a missing database) is retried by the runtime until it works. With
+ * {@code createDatabase}, the database (and its retention policy) is created before the first write of each
+ * start, and again whenever a write finds it missing.
  */
 public final class InfluxSink implements Sink<InfluxConfig> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InfluxSink.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private volatile InfluxConfig config = InfluxConfig.DEFAULTS;
     private volatile HttpClient http;
     private volatile URI writeUri;
+    private volatile String site = "";
+    private volatile Map<String, String> perMetric = Map.of();
+    /** Whether the database and policy exist as configured (made so at this start); only the delivery thread writes it. */
+    private volatile boolean prepared;
 
     @Override
     public String id() {
@@ -45,6 +57,9 @@ public final class InfluxSink implements Sink<InfluxConfig> {
     public void start(PluginContext<InfluxConfig> context) {
         config = context.config();
         writeUri = writeUri(config);
+        site = context.gateway().site();
+        perMetric = config.perMetricTags();
+        prepared = false;
         if (config.enabled()) {
             // not for a sink that is off: the client costs a quarter of a second at start on a small box
             http = HttpClient.newBuilder().executor(context.scheduler().blocking())
@@ -93,7 +108,13 @@ public final class InfluxSink implements Sink<InfluxConfig> {
 
     @Override
     public void deliver(List<StoredReading> batch) throws Exception {
+        prepare();
         int status = post(batch);
+        if (status == 404 && config.createDatabase() && lastBody.contains("database not found")) {
+            prepared = false; // dropped while we ran: made again, then the batch retried
+            prepare();
+            status = post(batch);
+        }
         if (status / 100 == 2) {
             return;
         }
@@ -123,24 +144,83 @@ public final class InfluxSink implements Sink<InfluxConfig> {
 
     private volatile String lastBody = "";
 
-    private int post(List<StoredReading> batch) throws IOException, InterruptedException {
+    /** Creates the database and its retention policy, once per start, when configured to (1.x only). */
+    private void prepare() throws IOException, InterruptedException {
+        InfluxConfig c = config;
+        if (prepared || !c.createDatabase() || c.apiVersion() != InfluxConfig.ApiVersion.V1) {
+            return;
+        }
+        String failed = query("CREATE DATABASE " + identifier(c.database()));
+        if (failed != null) {
+            throw new IOException("InfluxDB refused to create database " + c.database() + ": " + failed);
+        }
+        if (!c.retentionDuration().isZero()) {
+            String policy = identifier(c.retentionPolicy()) + " ON " + identifier(c.database()) + " DURATION "
+                    + org.understudy.api.Durations.format(c.retentionDuration());
+            // CREATE fails when the policy exists with another duration: it is changed to the configured one
+            if (query("CREATE RETENTION POLICY " + policy + " REPLICATION 1 DEFAULT") != null
+                    && (failed = query("ALTER RETENTION POLICY " + policy + " DEFAULT")) != null) {
+                throw new IOException("InfluxDB refused retention policy " + c.retentionPolicy() + ": " + failed);
+            }
+        }
+        prepared = true;
+        LOG.info("InfluxDB database {} ready{}", c.database(), c.retentionDuration().isZero() ? ""
+                : " with default retention policy " + c.retentionPolicy() + " (" + org.understudy.api.Durations.format(c.retentionDuration()) + ")");
+    }
+
+    /** Runs an InfluxQL statement; the error InfluxDB reports for it, or {@code null}. Non-2xx answers throw. */
+    private String query(String statement) throws IOException, InterruptedException {
         HttpClient client = http;
         if (client == null) {
             throw new IOException("the InfluxDB sink is stopped");
         }
-        StringBuilder body = new StringBuilder(batch.size() * 96);
-        for (StoredReading r : batch) {
-            LineProtocol.append(body, r.reading(), r.sequence());
+        String base = config.url().endsWith("/") ? config.url().substring(0, config.url().length() - 1) : config.url();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/query")).timeout(config.requestTimeout())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("q=" + enc(statement)));
+        authorize(request);
+        HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("InfluxDB answered " + r.statusCode() + " to " + statement.split(" ")[0] + " "
+                    + statement.split(" ")[1] + ": " + r.body());
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(writeUri).timeout(config.requestTimeout())
-                .header("Content-Type", "text/plain; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        var error = JSON.readTree(r.body()).path("results").path(0).path("error");
+        return error.isMissingNode() ? null : error.asText();
+    }
+
+    /** An InfluxQL identifier, quoted. */
+    static String identifier(String name) {
+        return '"' + name.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    private void authorize(HttpRequest.Builder request) {
         if (config.apiVersion() == InfluxConfig.ApiVersion.V2) {
             request.header("Authorization", "Token " + config.token());
         } else if (!config.username().isBlank()) {
             request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
                     (config.username() + ":" + config.password()).getBytes(StandardCharsets.UTF_8)));
         }
+    }
+
+    private int post(List<StoredReading> batch) throws IOException, InterruptedException {
+        HttpClient client = http;
+        if (client == null) {
+            throw new IOException("the InfluxDB sink is stopped");
+        }
+        StringBuilder body = new StringBuilder(batch.size() * 96);
+        Map<String, String> tagOf = perMetric;
+        for (StoredReading r : batch) {
+            String deviceTag = tagOf.get(r.reading().profile());
+            if (deviceTag == null) {
+                LineProtocol.append(body, r.reading(), r.sequence(), site);
+            } else {
+                LineProtocol.appendPerMetric(body, r.reading(), r.sequence(), deviceTag, site);
+            }
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(writeUri).timeout(config.requestTimeout())
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        authorize(request);
         HttpResponse<String> response;
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -156,6 +236,13 @@ public final class InfluxSink implements Sink<InfluxConfig> {
 
     @Override
     public Map<String, Object> status() {
-        return Map.of("writeUrl", writeUri == null ? "" : writeUri.toString().replaceAll("(?i)(token|password)=[^&]*", "$1=***"));
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("writeUrl", writeUri == null ? "" : writeUri.toString());
+        out.put("gatewayTag", site);
+        out.put("measurementPerMetric", perMetric);
+        if (config.createDatabase()) {
+            out.put("databaseReady", prepared);
+        }
+        return out;
     }
 }

@@ -6,9 +6,15 @@ import org.understudy.api.model.MetricValue;
 import org.understudy.api.model.Reading;
 
 /**
- * Encodes readings as InfluxDB line protocol:
- * {@code <profile>,device=<id>[,<tag>=<value>...] <metric>=<value>[,...] <timestamp>}. Numbers are floats,
- * flags booleans, texts strings. Tags are sorted (as InfluxDB recommends); escaping follows the spec.
+ * Encodes readings as InfluxDB line protocol, in one of two schemas:
+ * <ul>
+ * <li>one point per reading (Understudy's own):
+ * {@code <profile>,device=<id>[,gateway=<site>][,<tag>=<value>...] <metric>=<value>[,...] <timestamp>};</li>
+ * <li>one point per metric (the SmartMesh seed's, for profiles configured so):
+ * {@code <metric>,<deviceTag>=<id>[,gateway=<site>][,<tag>=<value>...] value=<value> <timestamp>}.</li>
+ * </ul>
+ * Numbers are floats, flags booleans, texts strings. Tags are sorted (as InfluxDB recommends); escaping follows
+ * the spec.
  *
  * <p>InfluxDB keeps one point per series and timestamp, so two readings of a device stamped within the
  * same millisecond (a device clock of whole seconds, a fast poller, a replayed backlog) would overwrite each
@@ -22,20 +28,10 @@ final class LineProtocol {
     private LineProtocol() {
     }
 
-    static void append(StringBuilder out, Reading r, long sequence) {
+    /** One point for the whole reading: measurement = the profile, one field per metric. */
+    static void append(StringBuilder out, Reading r, long sequence, String site) {
         escape(out, r.profile(), true);
-        out.append(",device=");
-        escape(out, r.deviceId(), false);
-        Map<String, String> tags = r.tags().size() > 1 ? new TreeMap<>(r.tags()) : r.tags();
-        for (Map.Entry<String, String> tag : tags.entrySet()) {
-            if (tag.getKey().equals("device") || tag.getValue().isEmpty()) {
-                continue;
-            }
-            out.append(',');
-            escape(out, tag.getKey(), false);
-            out.append('=');
-            escape(out, tag.getValue(), false);
-        }
+        tags(out, "device", r, site);
         out.append(' ');
         boolean first = true;
         for (Map.Entry<String, MetricValue> m : r.metrics().entrySet()) {
@@ -45,23 +41,58 @@ final class LineProtocol {
             first = false;
             escape(out, m.getKey(), false);
             out.append('=');
-            MetricValue v = m.getValue();
-            if (v instanceof MetricValue.Number n) {
-                out.append(n.value());
-            } else if (v instanceof MetricValue.Flag f) {
-                out.append(f.value());
-            } else {
-                out.append('"');
-                for (char c : ((MetricValue.Text) v).value().toCharArray()) {
-                    if (c == '"' || c == '\\') {
-                        out.append('\\');
-                    }
-                    out.append(c == '\n' || c == '\r' ? ' ' : c); // line protocol has no newlines in values
-                }
-                out.append('"');
-            }
+            value(out, m.getValue());
         }
         out.append(' ').append(timestamp(r, sequence)).append('\n');
+    }
+
+    /** One point per metric: measurement = the metric, the device in tag {@code deviceTag}, field {@code value}. */
+    static void appendPerMetric(StringBuilder out, Reading r, long sequence, String deviceTag, String site) {
+        long t = timestamp(r, sequence);
+        for (Map.Entry<String, MetricValue> m : r.metrics().entrySet()) {
+            escape(out, m.getKey(), true);
+            tags(out, deviceTag, r, site);
+            out.append(" value=");
+            value(out, m.getValue());
+            out.append(' ').append(t).append('\n');
+        }
+    }
+
+    /** The tag set, sorted by key: the device, the site (when set), the reading's own tags. */
+    private static void tags(StringBuilder out, String deviceTag, Reading r, String site) {
+        Map<String, String> tags = new TreeMap<>();
+        r.tags().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                tags.put(k, v);
+            }
+        });
+        if (!site.isEmpty()) {
+            tags.put("gateway", site);
+        }
+        tags.put(deviceTag, r.deviceId()); // the device id wins over a reading tag of the same name
+        for (Map.Entry<String, String> tag : tags.entrySet()) {
+            out.append(',');
+            escape(out, tag.getKey(), false);
+            out.append('=');
+            escape(out, tag.getValue(), false);
+        }
+    }
+
+    private static void value(StringBuilder out, MetricValue v) {
+        if (v instanceof MetricValue.Number n) {
+            out.append(n.value());
+        } else if (v instanceof MetricValue.Flag f) {
+            out.append(f.value());
+        } else {
+            out.append('"');
+            for (char c : ((MetricValue.Text) v).value().toCharArray()) {
+                if (c == '"' || c == '\\') {
+                    out.append('\\');
+                }
+                out.append(c == '\n' || c == '\r' ? ' ' : c); // line protocol has no newlines in values
+            }
+            out.append('"');
+        }
     }
 
     /** Nanoseconds: the reading's millisecond, its store sequence (mod 10^6) below it. */

@@ -22,9 +22,25 @@ class LineProtocolTest {
         m.put("fw", MetricValue.of("say \"hi\"\\\nnow"));
         Instant t = Instant.parse("2026-01-01T00:00:00.123Z");
         StringBuilder out = new StringBuilder();
-        LineProtocol.append(out, new Reading("sky 1,a=b", "bloom sky", t, t, m, Map.of("z", "last", "site", "stupa, ladakh")), 2_000_042);
+        LineProtocol.append(out, new Reading("sky 1,a=b", "bloom sky", t, t, m, Map.of("z", "last", "site", "stupa, ladakh")), 2_000_042, "");
         assertEquals("bloom\\ sky,device=sky\\ 1\\,a\\=b,site=stupa\\,\\ ladakh,z=last "
                 + "temperature=-3.5,rain=true,fw=\"say \\\"hi\\\"\\\\ now\" 1767225600123000042\n", out.toString());
+    }
+
+    @Test
+    void theSeedSchemaIsOnePointPerMetricWithTheDeviceInItsOwnTagAndTheSiteInGateway() {
+        Map<String, MetricValue> m = new LinkedHashMap<>();
+        m.put("temperature", MetricValue.of(23.5, "Cel"));
+        m.put("humidity", MetricValue.of(40, "%"));
+        Instant t = Instant.parse("2026-01-01T00:00:00.123Z");
+        StringBuilder out = new StringBuilder();
+        LineProtocol.appendPerMetric(out, new Reading("33-33-33-33-33-33-33-33", "smartmesh-clouddata", t, t, m, Map.of()), 7,
+                "mac", "leh");
+        assertEquals("temperature,gateway=leh,mac=33-33-33-33-33-33-33-33 value=23.5 1767225600123000007\n"
+                + "humidity,gateway=leh,mac=33-33-33-33-33-33-33-33 value=40.0 1767225600123000007\n", out.toString());
+        StringBuilder own = new StringBuilder();
+        LineProtocol.append(own, new Reading("sky", "bloomsky", t, t, Map.of("uv", MetricValue.of(1, "")), Map.of()), 7, "leh");
+        assertEquals("bloomsky,device=sky,gateway=leh uv=1.0 1767225600123000007\n", own.toString());
     }
 
     @Test
@@ -40,14 +56,14 @@ class LineProtocolTest {
     @Test
     void writeUrlsForBothApiVersions() {
         InfluxConfig v1 = new InfluxConfig(true, "http://127.0.0.1:8086/", InfluxConfig.ApiVersion.V1, "my db", "autogen",
-                "u", "p", "", "", "", Duration.ofSeconds(5));
+                false, Duration.ZERO, java.util.List.of(), "u", "p", "", "", "", Duration.ofSeconds(5));
         assertEquals("http://127.0.0.1:8086/write?precision=ns&db=my+db&rp=autogen", InfluxSink.writeUri(v1).toString());
-        InfluxConfig v2 = new InfluxConfig(true, "https://influx.lan:8086", InfluxConfig.ApiVersion.V2, "", "", "", "",
+        InfluxConfig v2 = new InfluxConfig(true, "https://influx.lan:8086", InfluxConfig.ApiVersion.V2, "", "", false, Duration.ZERO, java.util.List.of(), "", "",
                 "home", "weather", "t0k3n", Duration.ofSeconds(5));
         assertEquals("https://influx.lan:8086/api/v2/write?precision=ns&org=home&bucket=weather", InfluxSink.writeUri(v2).toString());
         assertThrows(IllegalArgumentException.class, () -> new InfluxConfig(true, "http://x", InfluxConfig.ApiVersion.V2,
-                "", "", "", "", "", "", "", Duration.ofSeconds(5)), "org and bucket are required with V2");
+                "", "", false, Duration.ZERO, java.util.List.of(), "", "", "", "", "", Duration.ofSeconds(5)), "org and bucket are required with V2");
         assertThrows(IllegalArgumentException.class, () -> new InfluxConfig(true, "ftp://x", InfluxConfig.ApiVersion.V1,
-                "db", "", "", "", "", "", "", Duration.ofSeconds(5)));
+                "db", "", false, Duration.ZERO, java.util.List.of(), "", "", "", "", "", Duration.ofSeconds(5)));
     }
 }
