@@ -23,6 +23,7 @@ import org.understudy.api.model.MetricValue;
 import org.understudy.api.model.Reading;
 import org.understudy.core.ClasspathPlugins;
 import org.understudy.core.PluginRuntime;
+import org.understudy.core.testing.Influxd;
 
 /**
  * The seed's InfluxDB schema, database and retention policy, written by the sink into a real influxd, and the

@@ -18,6 +18,7 @@ import org.understudy.api.model.MetricValue;
 import org.understudy.api.model.Reading;
 import org.understudy.core.ClasspathPlugins;
 import org.understudy.core.PluginRuntime;
+import org.understudy.core.testing.Influxd;
 import org.understudy.core.testing.PluginStatus;
 
 /**

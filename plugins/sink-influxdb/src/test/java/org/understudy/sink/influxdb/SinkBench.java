@@ -11,6 +11,7 @@ import org.understudy.api.model.MetricValue;
 import org.understudy.api.model.Reading;
 import org.understudy.core.ClasspathPlugins;
 import org.understudy.core.PluginRuntime;
+import org.understudy.core.testing.Influxd;
 
 /**
  * Load program for bench/sink.sh: records a backlog while the InfluxDB sink is off, turns it on and

@@ -1,4 +1,4 @@
-package org.understudy.sink.influxdb;
+package org.understudy.core.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,17 +12,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.understudy.core.testing.TestPorts;
+import java.util.List;
 
-/** A real influxd 1.x on 127.0.0.1 with its own data directories, for tests and benchmarks. */
-final class Influxd implements AutoCloseable {
+/**
+ * A real influxd 1.x on 127.0.0.1 with its own data directories, for tests and benchmarks: started here, or by
+ * the caller from {@link #command()} (inside a network namespace, say).
+ */
+public final class Influxd implements AutoCloseable {
 
     private final Path dir;
     private final int port;
     private final HttpClient http = HttpClient.newHttpClient();
     private Process process;
 
-    Influxd(Path dir) throws IOException {
+    public Influxd(Path dir) throws IOException {
         this.dir = dir;
         this.port = TestPorts.freeTcpPort();
         int rpc = TestPorts.freeTcpPort();
@@ -39,13 +42,22 @@ final class Influxd implements AutoCloseable {
     }
 
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    Influxd start() throws Exception {
+    public int port() {
+        return port;
+    }
+
+    /** The command that runs this influxd (the Debian package's, else the one on the PATH). */
+    public List<String> command() {
         String influxd = Files.isExecutable(Path.of("/usr/bin/influxd")) ? "/usr/bin/influxd" : "influxd";
-        process = new ProcessBuilder(influxd, "-config", dir.resolve("influxdb.conf").toString())
+        return List.of(influxd, "-config", dir.resolve("influxdb.conf").toString());
+    }
+
+    public Influxd start() throws Exception {
+        process = new ProcessBuilder(command())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("influxd.log").toFile()))
                 .start();
         for (int i = 0; i < 100; i++) {
@@ -66,7 +78,7 @@ final class Influxd implements AutoCloseable {
                 + Files.readString(dir.resolve("influxd.log")));
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);
@@ -74,7 +86,7 @@ final class Influxd implements AutoCloseable {
         }
     }
 
-    JsonNode query(String db, String q) throws IOException, InterruptedException {
+    public JsonNode query(String db, String q) throws IOException, InterruptedException {
         String uri = url() + "/query?db=" + URLEncoder.encode(db, StandardCharsets.UTF_8) + "&q="
                 + URLEncoder.encode(q, StandardCharsets.UTF_8);
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri))
@@ -86,7 +98,7 @@ final class Influxd implements AutoCloseable {
     }
 
     /** The single number a {@code SELECT count(...)} returns (0 when there is no series yet). */
-    long count(String db, String q) throws IOException, InterruptedException {
+    public long count(String db, String q) throws IOException, InterruptedException {
         JsonNode series = query(db, q).path("results").path(0).path("series");
         return series.isMissingNode() || series.isEmpty() ? 0 : series.get(0).get("values").get(0).get(1).asLong();
     }
