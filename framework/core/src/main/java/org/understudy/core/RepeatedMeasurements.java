@@ -24,15 +24,18 @@ final class RepeatedMeasurements {
     private final Map<Device, Reading> lastDurable = new ConcurrentHashMap<>();
     final LongAdder skipped = new LongAdder();
 
-    /** {@code readings} without those that repeat the last durable one of their device, or each other. */
+    /**
+     * {@code readings} without those that repeat their device's last one: the last durable, or the one before
+     * it in {@code readings}. Linear in the batch (a sink's backlog is recorded in batches of thousands).
+     */
     List<Reading> withoutRepeats(List<Reading> readings) {
         List<Reading> out = null;
+        Map<Device, Reading> lastInBatch = readings.size() > 1 ? new java.util.HashMap<>() : null;
         for (int i = 0; i < readings.size(); i++) {
             Reading r = readings.get(i);
-            boolean repeat = same(lastDurable.get(new Device(r.deviceId(), r.profile())), r);
-            for (int j = 0; j < i && !repeat; j++) {
-                repeat = same(readings.get(j), r);
-            }
+            Device device = new Device(r.deviceId(), r.profile());
+            Reading before = lastInBatch == null ? null : lastInBatch.put(device, r);
+            boolean repeat = same(before != null ? before : lastDurable.get(device), r);
             if (repeat) {
                 skipped.increment();
                 if (out == null) {
