@@ -30,7 +30,9 @@ public record InfluxConfig(
         @Description("2.x: organisation.") String org,
         @Description("2.x: bucket.") String bucket,
         @Description("2.x: API token.") @Secret String token,
-        @Description("How long one write request may take.") Duration requestTimeout) {
+        @Description("How long one write request may take.") Duration requestTimeout,
+        @Description("Most readings in one write request; a delivered batch is split into writes of this size.") int writeSize,
+        @Description("Most write requests in flight at once (InfluxDB takes them on several cores).") int writeConcurrency) {
 
     /** The HTTP API dialect. */
     public enum ApiVersion { V1, V2 }
@@ -39,7 +41,7 @@ public record InfluxConfig(
     private static final java.util.regex.Pattern PER_METRIC = java.util.regex.Pattern.compile("([A-Za-z0-9_.-]+)=([A-Za-z0-9_-]+)");
 
     public static final InfluxConfig DEFAULTS = new InfluxConfig(false, "http://127.0.0.1:8086", ApiVersion.V1,
-            "understudy", "", false, Duration.ZERO, List.of(), "", "", "", "", "", Duration.ofSeconds(10));
+            "understudy", "", false, Duration.ZERO, List.of(), "", "", "", "", "", Duration.ofSeconds(10), 5000, 2);
 
     public InfluxConfig {
         URI u;
@@ -70,6 +72,12 @@ public record InfluxConfig(
             if (!PER_METRIC.matcher(entry.trim()).matches()) {
                 throw new IllegalArgumentException("measurementPerMetric entries are profile=tag (e.g. smartmesh-clouddata=mac), got '" + entry + "'");
             }
+        }
+        if (writeSize < 1 || writeSize > 100_000) {
+            throw new IllegalArgumentException("writeSize must be between 1 and 100000, got " + writeSize);
+        }
+        if (writeConcurrency < 1 || writeConcurrency > 16) {
+            throw new IllegalArgumentException("writeConcurrency must be between 1 and 16, got " + writeConcurrency);
         }
         if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive");

@@ -7,7 +7,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
@@ -106,43 +109,94 @@ public final class InfluxSink implements Sink<InfluxConfig> {
         http = null; // the JDK client has no close before Java 21; its threads end with it
     }
 
+    /** What InfluxDB answered one write. */
+    private record Answer(int status, String body) {
+        boolean ok() {
+            return status / 100 == 2;
+        }
+
+        boolean refused() {
+            return status == 400 || status == 422;
+        }
+
+        boolean databaseMissing() {
+            return status == 404 && body.contains("database not found");
+        }
+
+        /** The body, shortened, for a message. */
+        String detail() {
+            return body.isBlank() ? "" : ": " + (body.length() > 300 ? body.substring(0, 300) : body).trim();
+        }
+    }
+
+    /**
+     * Writes the batch in parts of {@code writeSize} readings, up to {@code writeConcurrency} at once: a part is
+     * encoded while the ones before it are on their way, and influxd takes them on all its cores. Parts written
+     * before a failure are written again with the batch, which overwrites the same points.
+     */
     @Override
     public void deliver(List<StoredReading> batch) throws Exception {
         prepare();
-        int status = post(batch);
-        if (status == 404 && config.createDatabase() && lastBody.contains("database not found")) {
-            prepared = false; // dropped while we ran: made again, then the batch retried
-            prepare();
-            status = post(batch);
+        InfluxConfig c = config;
+        List<List<StoredReading>> parts = new ArrayList<>();
+        for (int from = 0; from < batch.size(); from += c.writeSize()) {
+            parts.add(batch.subList(from, Math.min(batch.size(), from + c.writeSize())));
         }
-        if (status / 100 == 2) {
-            return;
+        List<CompletableFuture<Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            if (i >= c.writeConcurrency()) {
+                await(answers.get(i - c.writeConcurrency())); // a part finished before the next is sent
+            }
+            answers.add(send(parts.get(i)));
         }
-        if (status == 400 || status == 422) {
-            narrowDown(batch);
-            return;
-        }
-        throw new IOException("InfluxDB answered " + status + lastBody);
-    }
-
-    /** Halves a refused batch until the refused reading is alone; what goes in is delivered. */
-    private void narrowDown(List<StoredReading> batch) throws Exception {
-        if (batch.size() == 1) {
-            throw new RejectedReadingException(batch.get(0).sequence(), "InfluxDB refused it" + lastBody);
-        }
-        List<StoredReading> first = batch.subList(0, batch.size() / 2);
-        List<StoredReading> second = batch.subList(batch.size() / 2, batch.size());
-        for (List<StoredReading> half : List.of(first, second)) {
-            int status = post(half);
-            if (status == 400 || status == 422) {
-                narrowDown(half);
-            } else if (status / 100 != 2) {
-                throw new IOException("InfluxDB answered " + status + lastBody);
+        for (int i = 0; i < parts.size(); i++) {
+            Answer a = await(answers.get(i));
+            if (a.databaseMissing() && c.createDatabase()) {
+                prepared = false; // dropped while we ran: made again, then the part written again
+                prepare();
+                a = await(send(parts.get(i)));
+            }
+            if (a.refused()) {
+                narrowDown(parts.get(i), a);
+            } else if (!a.ok()) {
+                throw new IOException("InfluxDB answered " + a.status() + a.detail());
             }
         }
     }
 
-    private volatile String lastBody = "";
+    /** Halves a refused part until the refused reading is alone; what goes in is delivered. */
+    private void narrowDown(List<StoredReading> part, Answer refusal) throws Exception {
+        if (part.size() == 1) {
+            throw new RejectedReadingException(part.get(0).sequence(), "InfluxDB refused it" + refusal.detail());
+        }
+        List<StoredReading> first = part.subList(0, part.size() / 2);
+        List<StoredReading> second = part.subList(part.size() / 2, part.size());
+        for (List<StoredReading> half : List.of(first, second)) {
+            Answer a = await(send(half));
+            if (a.refused()) {
+                narrowDown(half, a);
+            } else if (!a.ok()) {
+                throw new IOException("InfluxDB answered " + a.status() + a.detail());
+            }
+        }
+    }
+
+    /** The answer to a write, its failure as the exception a delivery reports. */
+    private Answer await(CompletableFuture<Answer> answer) throws IOException, InterruptedException {
+        try {
+            return answer.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof java.net.ConnectException) {
+                throw new IOException("cannot connect to InfluxDB at " + config.url(), cause);
+            }
+            if (cause instanceof java.net.http.HttpTimeoutException) {
+                throw new IOException("InfluxDB at " + config.url() + " did not answer within "
+                        + config.requestTimeout().toMillis() + " ms", cause);
+            }
+            throw cause instanceof IOException io ? io : new IOException(org.understudy.api.Errors.describe(cause), cause);
+        }
+    }
 
     /** Creates the database and its retention policy, once per start, when configured to (1.x only). */
     private void prepare() throws IOException, InterruptedException {
@@ -202,14 +256,15 @@ public final class InfluxSink implements Sink<InfluxConfig> {
         }
     }
 
-    private int post(List<StoredReading> batch) throws IOException, InterruptedException {
+    /** Encodes {@code part} and sends it; never blocks on the network. */
+    private CompletableFuture<Answer> send(List<StoredReading> part) {
         HttpClient client = http;
         if (client == null) {
-            throw new IOException("the InfluxDB sink is stopped");
+            return CompletableFuture.failedFuture(new IOException("the InfluxDB sink is stopped"));
         }
-        StringBuilder body = new StringBuilder(batch.size() * 96);
+        StringBuilder body = new StringBuilder(part.size() * 96);
         Map<String, String> tagOf = perMetric;
-        for (StoredReading r : batch) {
+        for (StoredReading r : part) {
             String deviceTag = tagOf.get(r.reading().profile());
             if (deviceTag == null) {
                 LineProtocol.append(body, r.reading(), r.sequence(), site);
@@ -221,17 +276,8 @@ public final class InfluxSink implements Sink<InfluxConfig> {
                 .header("Content-Type", "text/plain; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
         authorize(request);
-        HttpResponse<String> response;
-        try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.net.ConnectException e) {
-            throw new IOException("cannot connect to InfluxDB at " + config.url(), e);
-        } catch (java.net.http.HttpTimeoutException e) {
-            throw new IOException("InfluxDB at " + config.url() + " did not answer within " + config.requestTimeout().toMillis() + " ms", e);
-        }
-        String text = response.body() == null ? "" : response.body();
-        lastBody = text.isBlank() ? "" : ": " + (text.length() > 300 ? text.substring(0, 300) : text);
-        return response.statusCode();
+        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new Answer(r.statusCode(), r.body() == null ? "" : r.body()));
     }
 
     @Override

@@ -56,14 +56,14 @@ class LineProtocolTest {
     @Test
     void writeUrlsForBothApiVersions() {
         InfluxConfig v1 = new InfluxConfig(true, "http://127.0.0.1:8086/", InfluxConfig.ApiVersion.V1, "my db", "autogen",
-                false, Duration.ZERO, java.util.List.of(), "u", "p", "", "", "", Duration.ofSeconds(5));
+                false, Duration.ZERO, java.util.List.of(), "u", "p", "", "", "", Duration.ofSeconds(5), 5000, 2);
         assertEquals("http://127.0.0.1:8086/write?precision=ns&db=my+db&rp=autogen", InfluxSink.writeUri(v1).toString());
         InfluxConfig v2 = new InfluxConfig(true, "https://influx.lan:8086", InfluxConfig.ApiVersion.V2, "", "", false, Duration.ZERO, java.util.List.of(), "", "",
-                "home", "weather", "t0k3n", Duration.ofSeconds(5));
+                "home", "weather", "t0k3n", Duration.ofSeconds(5), 5000, 2);
         assertEquals("https://influx.lan:8086/api/v2/write?precision=ns&org=home&bucket=weather", InfluxSink.writeUri(v2).toString());
         assertThrows(IllegalArgumentException.class, () -> new InfluxConfig(true, "http://x", InfluxConfig.ApiVersion.V2,
-                "", "", false, Duration.ZERO, java.util.List.of(), "", "", "", "", "", Duration.ofSeconds(5)), "org and bucket are required with V2");
+                "", "", false, Duration.ZERO, java.util.List.of(), "", "", "", "", "", Duration.ofSeconds(5), 5000, 2), "org and bucket are required with V2");
         assertThrows(IllegalArgumentException.class, () -> new InfluxConfig(true, "ftp://x", InfluxConfig.ApiVersion.V1,
-                "db", "", false, Duration.ZERO, java.util.List.of(), "", "", "", "", "", Duration.ofSeconds(5)));
+                "db", "", false, Duration.ZERO, java.util.List.of(), "", "", "", "", "", Duration.ofSeconds(5), 5000, 2));
     }
 }

@@ -15,12 +15,48 @@ import org.understudy.core.testing.Influxd;
 
 /**
  * Load program for bench/sink.sh: records a backlog while the InfluxDB sink is off, turns it on and
- * measures how fast the backlog drains into a real influxd (points counted back in InfluxDB).
- * Args: work directory, readings, batch size.
+ * measures how fast the backlog drains into a real influxd (points counted back in InfluxDB). Then the peer:
+ * the same points, encoded beforehand, POSTed straight to the same influxd in batches of the same size by one
+ * writer, which is as fast as influxd takes them here; the ratio is what the sink's store reads, encoding and
+ * cursor moves cost. Args: work directory, readings, batch size.
  */
 public final class SinkBench {
 
     private SinkBench() {
+    }
+
+    /** Points per second of one writer POSTing the stored readings, encoded beforehand, into a fresh database. */
+    private static long direct(Influxd influx, PluginRuntime r, int batch) throws Exception {
+        influx.query("", "CREATE DATABASE direct");
+        List<String> bodies = new ArrayList<>();
+        long points = 0;
+        long reading = System.nanoTime();
+        for (long after = 0; ; ) {
+            var stored = r.store().orElseThrow().readAfter(after, batch);
+            if (stored.isEmpty()) {
+                break;
+            }
+            StringBuilder body = new StringBuilder(stored.size() * 96);
+            for (var s : stored) {
+                LineProtocol.append(body, s.reading(), s.sequence(), "");
+            }
+            bodies.add(body.toString());
+            points += stored.size();
+            after = stored.get(stored.size() - 1).sequence();
+        }
+        System.out.printf("reading the %d points back from the store and encoding them: %.2f s%n", points, (System.nanoTime() - reading) / 1e9);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI uri = java.net.URI.create(influx.url() + "/write?precision=ns&db=direct");
+        long start = System.nanoTime();
+        for (String body : bodies) {
+            var reply = http.send(java.net.http.HttpRequest.newBuilder(uri).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (reply.statusCode() / 100 != 2) {
+                throw new IllegalStateException("influxd answered " + reply.statusCode() + ": " + reply.body());
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return Math.round(points / seconds);
     }
 
     public static void main(String[] args) throws Exception {
@@ -63,7 +99,10 @@ public final class SinkBench {
                 long perSecond = Math.round(readings / seconds);
                 System.out.printf("drained %d readings (%d points counted in InfluxDB) in %.2f s, batches of %s%n",
                         readings, counted, seconds, batch);
-                System.out.printf("RESULT influx_drain_points_per_s=%d points=%d counted=%d batch=%s%n", perSecond, readings, counted, batch);
+                long direct = direct(influx, r, Integer.parseInt(batch));
+                System.out.printf("the same points POSTed straight to influxd: %d points/s%n", direct);
+                System.out.printf("RESULT influx_drain_points_per_s=%d direct_points_per_s=%d ratio=%.2f points=%d counted=%d batch=%s%n",
+                        perSecond, direct, (double) perSecond / direct, readings, counted, batch);
                 if (counted != readings) {
                     System.exit(1);
                 }

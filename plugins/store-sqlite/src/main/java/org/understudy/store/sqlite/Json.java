@@ -107,6 +107,9 @@ final class Json {
     }
 
     static Map<String, String> strings(String json) {
+        if (json == null || json.equals("{}")) {
+            return Map.of(); // most readings have no tags: no parser for them
+        }
         Map<String, String> out = new LinkedHashMap<>();
         read(json).fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;
