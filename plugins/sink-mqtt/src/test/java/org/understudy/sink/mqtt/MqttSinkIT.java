@@ -120,12 +120,21 @@ class MqttSinkIT {
     }
 
     private String lastPayload(String topic) {
+        String payload = payloadOrNull(topic);
+        if (payload == null) {
+            throw new AssertionError("nothing on " + topic);
+        }
+        return payload;
+    }
+
+    /** The last payload on {@code topic}, or {@code null} while nothing came. */
+    private String payloadOrNull(String topic) {
         for (int i = received.size() - 1; i >= 0; i--) {
             if (received.get(i).topic().equals(topic)) {
                 return received.get(i).payload();
             }
         }
-        throw new AssertionError("nothing on " + topic);
+        return null;
     }
 
     private JsonNode last(String topic) throws Exception {
@@ -283,6 +292,36 @@ class MqttSinkIT {
                         .noneMatch(m -> m.payload().contains("\"object_id\"")), "no deprecated object_id");
             } finally {
                 again.close();
+                closeQuietly(sub);
+            }
+        }
+    }
+
+    @Test
+    void aSiteNameMovesEveryTopicUnderItAndChangingItRestartsTheSink() throws Exception {
+        try (Mosquitto broker = new Mosquitto(dir.resolve("mosquitto")).start()) {
+            MqttClient sub = subscriber(broker.uri());
+            PluginRuntime r = new PluginRuntime(dir.resolve("gw"), dir.resolve("conf"), k -> null, Clock.systemUTC());
+            try {
+                Map<String, String> runtime = new java.util.HashMap<>(Map.of("readingStore", "store-sqlite",
+                        "sinkRetryInitial", "100ms", "sinkRetryMax", "400ms", "sinkPollInterval", "100ms", "site", "leh"));
+                r.configure("understudy.runtime", runtime);
+                r.configure("understudy.sink-mqtt", Map.of("enabled", "true", "broker", broker.uri()));
+                r.add(ClasspathPlugins.discover(MqttSinkIT.class.getClassLoader()));
+                r.recorder().record(List.of(reading(1)));
+                await(() -> "online".equals(payloadOrNull("understudy/leh/status")), "the site's gateway online");
+                await(() -> "1".equals(payloadOrNull("understudy/leh/bloomsky/sky-1/temperature")), "the reading under the site");
+                assertEquals("understudy/leh/bloomsky/sky-1/temperature",
+                        last("homeassistant/sensor/understudy_sky-1/temperature/config").get("state_topic").asText());
+                assertTrue(received.stream().noneMatch(m -> m.topic().startsWith("understudy/bloomsky/")), "nothing outside the site");
+
+                runtime.put("site", "kargil");
+                r.configure("understudy.runtime", runtime);
+                await(() -> "online".equals(payloadOrNull("understudy/kargil/status")), "the sink restarted under the new site");
+                r.recorder().record(List.of(reading(2)));
+                await(() -> "2".equals(payloadOrNull("understudy/kargil/bloomsky/sky-1/temperature")), "the next reading under the new site");
+            } finally {
+                r.close();
                 closeQuietly(sub);
             }
         }
