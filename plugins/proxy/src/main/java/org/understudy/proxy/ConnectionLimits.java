@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Who may hold the proxy's device connections. Every connection counts against {@code maxConnections} and
  * against its client address's {@code maxConnectionsPerClient}. A connection that is waiting for a request
  * (idle between requests, or still receiving a request line and headers) may be evicted to make room: when
- * the proxy is full, a new connection closes the longest-waiting one, preferring one whose address holds
- * several connections. So connections that trickle a byte now and then, or merely stay open, can never
+ * the proxy is full, a new connection closes one of the longest-waiting ones, from the address that holds the
+ * most connections among them. So connections that trickle a byte now and then, or merely stay open, can never
  * lock a device out: a device that sends its request at once always gets a slot. A connection whose request
  * has arrived and is being answered (or a spliced TLS connection) is never evicted. Thread-safe.
  */
@@ -109,22 +109,27 @@ final class ConnectionLimits {
         perClient.compute(client, (k, c) -> c == null || c.decrementAndGet() <= 0 ? null : c);
     }
 
-    /** Closes the longest-waiting connection, preferring one whose address has others open. */
+    /**
+     * Closes a waiting connection: among the longest-waiting ones, one of the address holding the most
+     * connections (a flood comes from few addresses; a device holds one or two), the oldest of those.
+     */
     private boolean evictOne() {
         Tracked oldest = null;
-        Tracked shared = null;
+        Tracked crowded = null;
+        int most = 1;
         int looked = 0;
         for (Iterator<Tracked> it = waiting.values().iterator(); it.hasNext() && looked < EVICTION_SCAN; looked++) {
             Tracked t = it.next();
             if (oldest == null) {
                 oldest = t;
             }
-            if (t.clientConnections.get() > 1) {
-                shared = t;
-                break;
+            int count = t.clientConnections.get();
+            if (count > most) {
+                most = count;
+                crowded = t;
             }
         }
-        for (Tracked victim : new Tracked[] {shared, oldest}) {
+        for (Tracked victim : new Tracked[] {crowded, oldest}) {
             if (victim != null && victim.claimForEviction()) {
                 evicted.increment();
                 victim.uncount(); // its slot is free now, not once its close completes
