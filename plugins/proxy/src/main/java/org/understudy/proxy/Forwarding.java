@@ -43,6 +43,8 @@ final class Forwarding {
     private final BackendClient backend;
     private final Clock clock;
     private final Set<String> monitored = ConcurrentHashMap.newKeySet();
+    /** When each down upstream that no probe watches was last tried. */
+    private final java.util.Map<String, Instant> unprobedAttempts = new ConcurrentHashMap<>();
 
     Forwarding(PluginContext<ProxyConfig> context, BackendClient backend, Clock clock) {
         this.context = context;
@@ -62,7 +64,28 @@ final class Forwarding {
 
     /** Whether requests for {@code upstream} should go to the backend now. */
     boolean worthTrying(String upstream) {
-        return backend.canForward() && !context.connectivity().state(upstream).knownDown();
+        return backend.canForward() && reachable(upstream);
+    }
+
+    /**
+     * Whether {@code upstream} may answer: not known down, or known down but watched by no probe (its name did not
+     * resolve, so there is no address to probe), when one real attempt per {@code probeInterval} is let through.
+     * Without that, a gateway started while the Internet was down would never forward again.
+     */
+    boolean reachable(String upstream) {
+        if (!context.connectivity().state(upstream).knownDown()) {
+            return true;
+        }
+        if (monitored.contains(upstream)) {
+            return false; // the probe says when it is back
+        }
+        Instant now = clock.instant();
+        boolean[] allowed = new boolean[1];
+        unprobedAttempts.compute(upstream, (k, last) -> {
+            allowed[0] = last == null || !now.isBefore(last.plus(context.config().probeInterval()));
+            return allowed[0] ? now : last;
+        });
+        return allowed[0];
     }
 
     /**
@@ -183,7 +206,7 @@ final class Forwarding {
     }
 
     /** Has the runtime probe {@code upstream} from now on, so that its return is noticed. */
-    private void monitor(String upstream, InetSocketAddress address) {
+    void monitor(String upstream, InetSocketAddress address) {
         if (monitored.add(upstream)) {
             context.connectivity().monitor(upstream, address, context.config().probeInterval());
         }

@@ -71,6 +71,12 @@ final class LoopbackDnsmasq implements AutoCloseable {
         return port;
     }
 
+    /** Stops this dnsmasq and starts another on the same port answering {@code addresses} (a name added or withdrawn). */
+    LoopbackDnsmasq restart(Path dir, Map<String, String> addresses) throws IOException, InterruptedException {
+        close();
+        return startOn(port, dir, addresses);
+    }
+
     private static boolean bound(int port) {
         try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
             return false;

@@ -133,6 +133,26 @@ class ProxyIT {
     }
 
     @Test
+    void aGatewayStartedOfflineForwardsOnceTheBackendsNameResolvesAgain() throws Exception {
+        // the power came back before the uplink: the backend's name does not resolve, so there is nothing to probe
+        dnsmasq = dnsmasq.restart(dir, Map.of());
+        long now = System.currentTimeMillis() / 1000;
+        var offline = StrictStation.post(port, HOST, "/devc/skydevice/?Info=" + info(now), new byte[0]);
+        assertEquals(200, offline.status(), "answered for the backend");
+        assertEquals(0, backend.received.size());
+        assertEquals("DOWN", upstreamState());
+
+        // the uplink returns: the name resolves again, and an upload gets through within a probe interval or so
+        dnsmasq = dnsmasq.restart(dir, Map.of(HOST, "127.0.0.2"));
+        await("forwarding resumed once the name resolved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    StrictStation.post(port, HOST, "/devc/skydevice/?Info=" + info(now + 300), new byte[0]);
+                    return !backend.received.isEmpty();
+                });
+        assertEquals("UP", upstreamState());
+    }
+
+    @Test
     void notAnOpenProxyAndBadRequestsAreRefused() throws Exception {
         assertEquals(421, StrictStation.post(port, "example.com", "/", new byte[0]).status());
         assertEquals(421, StrictStation.post(port, "bskybackend.bloomsky.com.evil.org", "/devc/skydevice/", new byte[0]).status());
