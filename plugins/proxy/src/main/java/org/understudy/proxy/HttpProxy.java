@@ -102,7 +102,7 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         });
         bodyBudget = bodies;
         ServerBootstrap tls = bootstrap(context, open, admission, (ch, deadline) -> ch.pipeline().addLast(deadline.raw,
-                new TlsPassThrough(context, backend, flows, open, deadline, Clock.systemUTC())));
+                new TlsPassThrough(context, backend, forwarding, flows, open, deadline, Clock.systemUTC())));
         // the pass-through ports of the profiles running now are bound before the proxy serves; then they follow
         // the profiles live: a port a profile starts asking for is bound, one no profile asks for any more released
         Set<Integer> tlsPorts = wantedTlsPorts(context);

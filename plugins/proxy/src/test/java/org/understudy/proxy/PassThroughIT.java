@@ -134,7 +134,7 @@ class PassThroughIT {
             await("the pass-through was recorded as a flow (metadata only)").atMost(Duration.ofSeconds(5))
                     .pollInterval(Duration.ofMillis(100)).until(() -> {
                         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("gw/plugins/store-sqlite/readings.db"));
-                             var rs = c.createStatement().executeQuery("SELECT host, method, outcome, target FROM flow WHERE method = 'TLS'")) {
+                             var rs = c.createStatement().executeQuery("SELECT host, method, outcome, target FROM flow WHERE method = 'TLS' AND outcome = 'PASSED_THROUGH'")) {
                             if (!rs.next()) {
                                 return false;
                             }
@@ -165,10 +165,45 @@ class PassThroughIT {
                     // an abrupt close is a close too
                 }
             }
+
+            // the other name's refusal is recorded with its reason
+            await("the refused name recorded").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> tlsTargets("other.test").stream().anyMatch(t -> t.startsWith("refused: ")));
+
+            // the cloud goes away: once that is known, a device's connection is refused at once, not left to time out
+            tlsServer.close();
+            for (int i = 0; i < 2; i++) {
+                assertThrows(java.io.IOException.class, () -> {
+                    try (SSLSocket client = (SSLSocket) clientTls.getSocketFactory().createSocket("127.0.0.1", tlsPort)) {
+                        SSLParameters p = client.getSSLParameters();
+                        p.setServerNames(List.of(new SNIHostName("secure.test")));
+                        client.setSSLParameters(p);
+                        client.setSoTimeout(5000);
+                        client.startHandshake();
+                    }
+                });
+            }
+            await("a refusal without trying the host recorded").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> tlsTargets("secure.test").contains("refused: IllegalStateException: secure.test:" + tlsPort + " is unreachable"));
         } finally {
             runtime.close();
             tlsServer.close();
             dnsmasq.close();
         }
+    }
+
+    /** The targets of the TLS flows recorded for {@code host}. */
+    private List<String> tlsTargets(String host) throws java.sql.SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("gw/plugins/store-sqlite/readings.db"));
+             var q = c.prepareStatement("SELECT target FROM flow WHERE method = 'TLS' AND host = ?")) {
+            q.setString(1, host);
+            try (var rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 }
