@@ -3,9 +3,12 @@ package org.understudy.api.model;
 import java.util.Locale;
 
 /**
- * A hostname a profile claims: an exact name ({@code bskybackend.bloomsky.com}) or a wildcard
- * ({@code *.tplinkcloud.com}, matching any name strictly below the suffix, never the suffix itself).
- * Matching is case-insensitive and ignores one trailing dot; it is never a prefix or regex match.
+ * A hostname a profile claims: an exact name ({@code bskybackend.bloomsky.com}), a wildcard
+ * ({@code *.tplinkcloud.com}, matching any name strictly below the suffix, never the suffix itself), or (since
+ * 0.3) a first-label wildcard ({@code *-devs.tplinkcloud.com}, matching one label ending in {@code -devs} with at
+ * least one character before it, directly under {@code tplinkcloud.com}: {@code use1-devs.tplinkcloud.com}, not
+ * {@code -devs.tplinkcloud.com} nor {@code a.b-devs.tplinkcloud.com}). Matching is case-insensitive and ignores
+ * one trailing dot; it is never a prefix or regex match.
  *
  * @param pattern the normalised pattern: lowercase, without trailing dot
  */
@@ -16,10 +19,10 @@ public record HostPattern(String pattern) {
             throw new IllegalArgumentException("host pattern must not be null");
         }
         pattern = normalise(pattern);
-        String name = pattern.startsWith("*.") ? pattern.substring(2) : pattern;
-        if (name.isEmpty() || name.contains("*") || name.startsWith(".") || name.contains("..")
-                || !name.matches("[a-z0-9._-]+")) {
-            throw new IllegalArgumentException("not a hostname or *.suffix wildcard: '" + pattern + "'");
+        String name = pattern.startsWith("*.") ? pattern.substring(2) : pattern.startsWith("*") ? pattern.substring(1) : pattern;
+        if (name.isEmpty() || name.contains("*") || name.startsWith(".") || name.contains("..") || name.endsWith(".")
+                || !name.matches("[a-z0-9._-]+") || pattern.startsWith("*") && !pattern.startsWith("*.") && !name.contains(".")) {
+            throw new IllegalArgumentException("not a hostname, *.suffix or *label-end.suffix wildcard: '" + pattern + "'");
         }
     }
 
@@ -27,9 +30,9 @@ public record HostPattern(String pattern) {
         return new HostPattern(pattern);
     }
 
-    /** Whether this is a {@code *.suffix} wildcard. */
+    /** Whether this is a wildcard ({@code *.suffix} or {@code *label-end.suffix}). */
     public boolean wildcard() {
-        return pattern.startsWith("*.");
+        return pattern.startsWith("*");
     }
 
     /** Whether {@code hostname} (any case, with or without trailing dot) matches. */
@@ -41,8 +44,12 @@ public record HostPattern(String pattern) {
         if (!wildcard()) {
             return host.equals(pattern);
         }
-        String suffix = pattern.substring(1); // ".example.com"
-        return host.length() > suffix.length() && host.endsWith(suffix);
+        String suffix = pattern.substring(1); // ".example.com", or "-devs.example.com"
+        if (!host.endsWith(suffix) || host.length() <= suffix.length()) {
+            return false;
+        }
+        // *.suffix: any depth below; *label-end.suffix: the rest of one label
+        return suffix.startsWith(".") || host.lastIndexOf('.', host.length() - suffix.length() - 1) < 0;
     }
 
     /** Lowercases and strips one trailing dot. */
