@@ -10,13 +10,14 @@ public final class PluginStatus {
     private PluginStatus() {
     }
 
-    /** The {@code status} map the plugin {@code id} reports. */
+    /** The {@code status} map the plugin {@code id} reports (empty while it is not running). */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> of(PluginRuntime runtime, String id) {
         Map<String, Object> plugin = ((List<Map<String, Object>>) runtime.status().get("plugins")).stream()
                 .filter(p -> id.equals(p.get("id"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no plugin " + id + " in the runtime's status"));
-        return (Map<String, Object>) plugin.get("status");
+        Map<String, Object> status = (Map<String, Object>) plugin.get("status");
+        return status == null ? Map.of() : status;
     }
 
     /** The delivery figures of sink {@code id}. */

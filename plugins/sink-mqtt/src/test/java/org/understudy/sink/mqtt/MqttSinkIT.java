@@ -29,6 +29,7 @@ import org.understudy.api.model.MetricValue;
 import org.understudy.api.model.Reading;
 import org.understudy.core.ClasspathPlugins;
 import org.understudy.core.PluginRuntime;
+import org.understudy.core.testing.Mosquitto;
 import org.understudy.core.testing.PluginStatus;
 
 /**

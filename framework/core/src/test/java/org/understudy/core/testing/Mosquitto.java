@@ -1,4 +1,4 @@
-package org.understudy.sink.mqtt;
+package org.understudy.core.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** A real mosquitto on 127.0.0.1 with persistence in a directory of the test's own. */
-final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
 
     private final Path dir;
     private final int port;
     private Process process;
 
-    Mosquitto(Path dir) throws IOException {
+    public Mosquitto(Path dir) throws IOException {
         this.dir = Files.createDirectories(dir);
         this.port = portBelowEphemeralRange();
         Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
@@ -40,11 +40,11 @@ final class Mosquitto implements AutoCloseable {
         throw new IOException("no free port between 10000 and " + low);
     }
 
-    String uri() {
+    public String uri() {
         return "tcp://127.0.0.1:" + port;
     }
 
-    Mosquitto start() throws Exception {
+    public Mosquitto start() throws Exception {
         String binary = Files.isExecutable(Path.of("/usr/sbin/mosquitto")) ? "/usr/sbin/mosquitto" : "mosquitto";
         process = new ProcessBuilder(binary, "-c", dir.resolve("mosquitto.conf").toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.out").toFile())).start();
@@ -61,7 +61,7 @@ final class Mosquitto implements AutoCloseable {
         throw new AssertionError("mosquitto did not start (run .ci/install-test-deps): " + Files.readString(dir.resolve("mosquitto.out")));
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);
