@@ -114,11 +114,74 @@ final class Discovery {
                 n.put("device_class", deviceClass);
             }
         }
+        device(n, c, profile, device);
+        origin(n, version);
+        return n.toString();
+    }
+
+    /** The device block: the device's identity, under the gateway. */
+    private static void device(ObjectNode n, MqttConfig c, String profile, String device) {
         ObjectNode d = n.putObject("device");
         d.putArray("identifiers").add("understudy_" + id(device));
         d.put("name", profile + " " + device);
         d.put("manufacturer", profile);
         d.put("via_device", gatewayIdentifier(c));
+    }
+
+    /**
+     * A flag a device can also set: Home Assistant shows it as a switch whose commands run these actions.
+     *
+     * @param on the action that sets it
+     * @param off the action that clears it
+     * @param setting whether it is a setting of the device (an LED) rather than what the device is for (a relay)
+     */
+    record Switch(String on, String off, boolean setting) {}
+
+    /**
+     * The switch a flag metric is, if the device offers actions to set it: {@code <metric>-on} and
+     * {@code <metric>-off} (a setting, the LED), or, for the metric that says whether the device is powered
+     * ({@code Quantity.POWER_STATE}), {@code on} and {@code off}.
+     */
+    static Optional<Switch> switchOf(String metric, MetricValue v, Optional<MetricInfo> info, java.util.Collection<String> actions) {
+        if (!(v instanceof MetricValue.Flag)) {
+            return Optional.empty();
+        }
+        if (actions.contains(metric + "-on") && actions.contains(metric + "-off")) {
+            return Optional.of(new Switch(metric + "-on", metric + "-off", true));
+        }
+        if (info.map(MetricInfo::quantity).orElse(null) == Quantity.POWER_STATE && actions.contains("on") && actions.contains("off")) {
+            return Optional.of(new Switch("on", "off", false));
+        }
+        return Optional.empty();
+    }
+
+    /** Where Home Assistant sends a switch's ON and OFF. */
+    static String commandTopic(MqttConfig c, String profile, String device, String metric) {
+        return metricTopic(c, profile, device, metric) + "/set";
+    }
+
+    static String switchConfigTopic(MqttConfig c, String device, String metric) {
+        return c.discoveryPrefix() + "/switch/understudy_" + id(device) + "/" + id(metric) + "/config";
+    }
+
+    static String switchConfig(MqttConfig c, String version, String profile, String device, String metric, Switch s) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("name", metric.replace('_', ' '));
+        n.put("unique_id", "understudy_" + id(device) + "_" + id(metric));
+        n.put("default_entity_id", "switch." + entityObjectId(profile + "_" + device + "_" + metric));
+        n.put("state_topic", metricTopic(c, profile, device, metric));
+        n.put("command_topic", commandTopic(c, profile, device, metric));
+        n.put("payload_on", "ON");
+        n.put("payload_off", "OFF");
+        n.put("state_on", "ON");
+        n.put("state_off", "OFF");
+        if (s.setting()) {
+            n.put("entity_category", "config");
+        } else {
+            n.put("device_class", "outlet");
+        }
+        availability(n, c);
+        device(n, c, profile, device);
         origin(n, version);
         return n.toString();
     }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,8 +30,11 @@ import org.understudy.api.GatewayInfo;
 import org.understudy.api.PluginContext;
 import org.understudy.api.QueryService;
 import org.understudy.api.UpstreamState;
+import org.understudy.api.model.ActionDescriptor;
 import org.understudy.api.model.Device;
+import org.understudy.api.model.MetricInfo;
 import org.understudy.api.model.MetricValue;
+import org.understudy.api.model.Quantity;
 import org.understudy.api.model.Reading;
 import org.understudy.api.model.StoredReading;
 import org.understudy.api.spi.Sink;
@@ -62,6 +66,11 @@ public final class MqttSink implements Sink<MqttConfig> {
     private record Announcement(String topic, String payload) {}
 
     private final Map<String, Announcement> announced = new ConcurrentHashMap<>();
+    /** The switches announced, by command topic. */
+    private final Map<String, Command> commands = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder commandsRun = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder commandsFailed = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder commandsIgnored = new java.util.concurrent.atomic.LongAdder();
     private final Object connecting = new Object();
     private volatile MqttConfig config = MqttConfig.DEFAULTS;
     private volatile PluginContext<MqttConfig> context;
@@ -196,8 +205,10 @@ public final class MqttSink implements Sink<MqttConfig> {
                     String key = key(r.deviceId(), m.getKey());
                     if (!announced.containsKey(key) && !fresh.containsKey(key)) {
                         Announcement a = announcement(r.profile(), r.deviceId(), m.getKey(), m.getValue());
-                        tokens.add(publish(c, a.topic(), a.payload(), true, tokens));
-                        fresh.put(key, a);
+                        if (a != null) {
+                            tokens.add(publish(c, a.topic(), a.payload(), true, tokens));
+                            fresh.put(key, a);
+                        }
                     }
                 }
             }
@@ -217,9 +228,52 @@ public final class MqttSink implements Sink<MqttConfig> {
         return device + "\u0000" + metric;
     }
 
+    /**
+     * How a metric is announced: a switch when the device offers actions to set it (its commands then run them),
+     * else a sensor; {@code null} for a flag of a device the registry does not know yet (its actions are not
+     * known: it is announced with a later reading).
+     */
     private Announcement announcement(String profile, String device, String metric, MetricValue v) {
+        Optional<MetricInfo> info = context.profiles().metricInfo(profile, metric);
+        if (v instanceof MetricValue.Flag) {
+            List<String> actions = context.actions().actionsOf(device).stream().map(ActionDescriptor::name).toList();
+            Optional<Discovery.Switch> s = Discovery.switchOf(metric, v, info, actions);
+            if (s.isPresent()) {
+                commands.put(Discovery.commandTopic(config, profile, device, metric), new Command(device, s.get()));
+                return new Announcement(Discovery.switchConfigTopic(config, device, metric),
+                        Discovery.switchConfig(config, context.gateway().version(), profile, device, metric, s.get()));
+            }
+            if (actions.isEmpty() && info.map(MetricInfo::quantity).orElse(null) == Quantity.POWER_STATE
+                    && context.queries().device(device).isEmpty()) {
+                return null;
+            }
+        }
         return new Announcement(Discovery.configTopic(config, device, metric, v), Discovery.config(config,
-                context.gateway().version(), profile, device, metric, v, context.profiles().metricInfo(profile, metric)));
+                context.gateway().version(), profile, device, metric, v, info));
+    }
+
+    /** A switch's device and the actions its ON and OFF run. */
+    private record Command(String device, Discovery.Switch actions) {}
+
+    /** Home Assistant switched something: the device's action runs; its new state comes back as a reading. */
+    private void command(String topic, MqttMessage message) {
+        Command target = commands.get(topic);
+        String payload = new String(message.getPayload(), StandardCharsets.UTF_8).trim();
+        if (target == null || !(payload.equals("ON") || payload.equals("OFF"))) {
+            commandsIgnored.increment();
+            LOG.debug("MQTT command ignored on {}: '{}'", topic, payload);
+            return;
+        }
+        String action = payload.equals("ON") ? target.actions().on() : target.actions().off();
+        context.actions().run(target.device(), action, Map.of(), "mqtt").whenComplete((answer, error) -> {
+            if (error != null) {
+                commandsFailed.increment();
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                LOG.warn("Home Assistant's {} for {} failed: {}", action, target.device(), cause.getMessage());
+            } else {
+                commandsRun.increment();
+            }
+        });
     }
 
     private IMqttDeliveryToken publish(MqttAsyncClient c, String topic, String payload, boolean retain,
@@ -286,6 +340,8 @@ public final class MqttSink implements Sink<MqttConfig> {
                         }
                     };
                     c.subscribe(config.discoveryPrefix() + "/status", QOS, onStatus).waitForCompletion(config.publishTimeout().toMillis());
+                    // switch commands: a device's action run for Home Assistant
+                    c.subscribe(config.topicPrefix() + "/+/+/+/set", QOS, this::command).waitForCompletion(config.publishTimeout().toMillis());
                 }
             } catch (MqttException e) {
                 lastError = "cannot connect to MQTT broker " + config.broker() + ": " + e.getMessage();
@@ -331,8 +387,12 @@ public final class MqttSink implements Sink<MqttConfig> {
         QueryService queries = context.queries();
         Map<String, Announcement> fromStore = new LinkedHashMap<>();
         for (Device d : queries.devices()) {
-            queries.latest(d.id()).ifPresent(r -> r.metrics().forEach((metric, value) ->
-                    fromStore.put(key(d.id(), metric), announcement(r.profile(), d.id(), metric, value))));
+            queries.latest(d.id()).ifPresent(r -> r.metrics().forEach((metric, value) -> {
+                Announcement a = announcement(r.profile(), d.id(), metric, value);
+                if (a != null) {
+                    fromStore.put(key(d.id(), metric), a);
+                }
+            }));
         }
         announced.forEach(fromStore::putIfAbsent);
         for (Map.Entry<String, Announcement> a : fromStore.entrySet()) {
@@ -416,6 +476,9 @@ public final class MqttSink implements Sink<MqttConfig> {
         }
         out.put("published", published);
         out.put("discoveryMessages", announced.size());
+        out.put("commandsRun", commandsRun.sum());
+        out.put("commandsFailed", commandsFailed.sum());
+        out.put("commandsIgnored", commandsIgnored.sum());
         return out;
     }
 }
