@@ -45,7 +45,7 @@ printf 'no-resolv\nno-hosts\nlisten-address=127.0.0.1\nbind-interfaces\nport=%s\
   "$dns" > "$work/dnsmasq.conf"
 dnsmasq -k -C "$work/dnsmasq.conf" --pid-file= & pids+=($!)
 
-cp -r "$dist" "$work/understudy"; rm -rf "$work/understudy/data"/*
+copy_distribution "$work/understudy"
 printf 'host=127.0.0.1\nport=%s\ntlsPort=0\nresolvers=127.0.0.1:%s\nbackendPort=%s\nconnectTimeout=500ms\n' "$us" "$dns" "$closed" \
   > "$work/understudy/conf/understudy.proxy.cfg"
 UNDERSTUDY_WEB_PORT=$web UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_LOG_LEVEL=WARN UNDERSTUDY_DNS_HOST=127.0.0.1 \

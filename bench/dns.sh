@@ -50,7 +50,7 @@ CONF
 dnsmasq -C "$work/peer.conf" -k --pid-file="$work/peer.pid" & pids+=($!)
 
 # Understudy: the same override as a rule (no device profile is needed for the wire path measured)
-cp -r "$dist" "$work/understudy"
+copy_distribution "$work/understudy"
 rm -rf "$work/understudy/data"/*
 echo "A $intercepted self" > "$work/understudy/conf/dns.rules"
 printf 'host=127.0.0.1\nport=%s\nupstreams=127.0.0.1:%s\nrateLimit=0\nqueryLogSize=1000\n' "$us_port" "$origin_port" \

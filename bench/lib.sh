@@ -27,6 +27,13 @@ need_distribution() {
   [ -x "$dist/bin/understudy" ] || (cd "$root" && mvn -B -q package -DskipTests)
 }
 
+# copy_distribution DIR: the distribution copied to DIR, with no data and no LAN discovery (a bench sends
+# traffic to loopback only, never broadcasts to the LAN).
+copy_distribution() {
+  cp -r "$dist" "$1"; rm -rf "$1/data"/*
+  sed -i -e 's/^broadcastAddresses=.*/broadcastAddresses=/' -e 's/^klapDiscoveryPort=.*/klapDiscoveryPort=0/' "$1/conf/understudy.kasa.cfg"
+}
+
 # need_installed MODULE: the module and what it depends on, installed in the local Maven repository (a bench
 # that runs a module's test classes resolves its dependencies from there).
 need_installed() {

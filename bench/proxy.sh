@@ -48,7 +48,7 @@ nginx -c "$work/upstream.conf"; nginx -c "$work/peer.conf"
 printf 'no-resolv\nno-hosts\nlisten-address=127.0.0.1\nbind-interfaces\nport=%s\naddress=/%s/127.0.0.1\n' "$dns" "$host" > "$work/dnsmasq.conf"
 dnsmasq -k -C "$work/dnsmasq.conf" --pid-file= & pids+=($!)
 
-cp -r "$dist" "$work/understudy"; rm -rf "$work/understudy/data"/*
+copy_distribution "$work/understudy"
 printf 'host=127.0.0.1\nport=%s\ntlsPort=%s\nresolvers=127.0.0.1:%s\nbackendPort=%s\n' "$us" "$(freeport)" "$dns" "$up" > "$work/understudy/conf/understudy.proxy.cfg"
 UNDERSTUDY_WEB_PORT=$web UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_LOG_LEVEL=WARN UNDERSTUDY_DNS_HOST=127.0.0.1 \
   UNDERSTUDY_DNS_PORT=$(freeport) "$work/understudy/bin/understudy" > "$work/understudy.log" 2>&1 & pids+=($!)

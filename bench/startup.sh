@@ -18,7 +18,7 @@ need_distribution
 work=$(mktemp -d /tmp/understudy-startup.XXXXXX)
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
-cp -r "$dist" "$work/understudy"
+copy_distribution "$work/understudy"
 port=$(freeport); dns_port=$(freeport); proxy_port=$(freeport); tls_port=$(freeport)
 idle_s=${IDLE_SECONDS:-5}
 cat > "$work/probe.py" <<'PY'

@@ -39,6 +39,12 @@ final class GatewayProcess implements AutoCloseable {
             }
         }
         home.resolve("bin/understudy").toFile().setExecutable(true);
+        // tests never send traffic to the LAN: no Kasa discovery broadcasts
+        Path kasa = home.resolve("conf/understudy.kasa.cfg");
+        if (Files.exists(kasa)) {
+            Files.writeString(kasa, Files.readString(kasa).replaceAll("(?m)^broadcastAddresses=.*$", "broadcastAddresses=")
+                    .replaceAll("(?m)^klapDiscoveryPort=.*$", "klapDiscoveryPort=0"));
+        }
     }
 
     static GatewayProcess start(Path home, Map<String, String> env, Path output) throws IOException {

@@ -1,0 +1,58 @@
+// Simulated TP-Link plugs on 127.0.0.1 (tplink-smarthome-simulator), one per argument:
+//   model[:port][xCOUNT]   e.g. hs100  hs110:40001  hs110v2x500
+// Never its shared UdpServer on 0.0.0.0: each device's own UDP socket answers discovery on its port.
+// Prints one JSON line per device ({index, model, port, deviceId, children}), then "ready".
+// Reads commands on stdin: "stop N", "start N" (the same port again), "exit".
+'use strict';
+const readline = require('readline');
+const { Device } = require('tplink-smarthome-simulator');
+
+const devices = [];
+
+async function main() {
+  for (const arg of process.argv.slice(2)) {
+    const m = /^([a-z0-9]+)(?::(\d+))?(?:x(\d+))?$/.exec(arg);
+    if (!m) {
+      throw new Error(`not model[:port][xCOUNT]: ${arg}`);
+    }
+    const count = m[3] ? Number(m[3]) : 1;
+    for (let i = 0; i < count; i++) {
+      const d = new Device({ model: m[1], port: m[2] ? Number(m[2]) + i : 0, address: '127.0.0.1' });
+      await d.start();
+      devices.push(d);
+      const sysinfo = d.api.system.get_sysinfo();
+      console.log(JSON.stringify({
+        index: devices.length - 1,
+        model: m[1],
+        port: d.port,
+        deviceId: sysinfo.deviceId,
+        children: (sysinfo.children || []).map((c) => c.id),
+      }));
+    }
+  }
+  console.log('ready');
+  const rl = readline.createInterface({ input: process.stdin });
+  rl.on('line', async (line) => {
+    const [cmd, arg] = line.trim().split(/\s+/);
+    try {
+      if (cmd === 'stop') {
+        await devices[Number(arg)].stop();
+      } else if (cmd === 'start') {
+        await devices[Number(arg)].start();
+      } else if (cmd === 'exit') {
+        process.exit(0);
+      } else {
+        throw new Error(`unknown command ${cmd}`);
+      }
+      console.log(`ok ${line.trim()}`);
+    } catch (e) {
+      console.log(`error ${line.trim()}: ${e.message}`);
+    }
+  });
+  rl.on('close', () => process.exit(0));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
