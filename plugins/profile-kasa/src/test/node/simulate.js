@@ -4,21 +4,41 @@
 // Prints one JSON line per device ({index, model, port, deviceId, children}), then "ready".
 // Reads commands on stdin: "stop N", "start N" (the same port again), "exit".
 'use strict';
+const events = require('events');
 const readline = require('readline');
+
+// every device adds a listener to the simulator's shared (never started) UdpServer: hundreds are expected
+events.EventEmitter.defaultMaxListeners = 0;
 const { Device } = require('tplink-smarthome-simulator');
 
 const devices = [];
 
+// A device on its port; with port 0 the TCP port is the system's choice and the UDP socket must get the same
+// number, which may be taken: then another port is tried.
+async function started(model, port) {
+  for (let attempt = 0; ; attempt++) {
+    const d = new Device({ model, port, address: '127.0.0.1' });
+    try {
+      await d.start();
+      return d;
+    } catch (e) {
+      await d.stop().catch(() => {});
+      if (port !== 0 || e.code !== 'EADDRINUSE' || attempt >= 20) {
+        throw e;
+      }
+    }
+  }
+}
+
 async function main() {
   for (const arg of process.argv.slice(2)) {
-    const m = /^([a-z0-9]+)(?::(\d+))?(?:x(\d+))?$/.exec(arg);
+    const m = /^([a-z0-9]+?)(?::(\d+))?(?:x(\d+))?$/.exec(arg);
     if (!m) {
       throw new Error(`not model[:port][xCOUNT]: ${arg}`);
     }
     const count = m[3] ? Number(m[3]) : 1;
     for (let i = 0; i < count; i++) {
-      const d = new Device({ model: m[1], port: m[2] ? Number(m[2]) + i : 0, address: '127.0.0.1' });
-      await d.start();
+      const d = await started(m[1], m[2] ? Number(m[2]) + i : 0);
       devices.push(d);
       const sysinfo = d.api.system.get_sysinfo();
       console.log(JSON.stringify({

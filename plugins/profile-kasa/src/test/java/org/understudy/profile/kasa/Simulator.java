@@ -48,15 +48,21 @@ public final class Simulator implements AutoCloseable {
         commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         List<Plug> started = new ArrayList<>();
-        for (String line; (line = out.readLine()) != null && !line.equals("ready"); ) {
+        boolean ready = false;
+        for (String line; !ready && (line = out.readLine()) != null; ) {
+            if (line.equals("ready")) {
+                ready = true;
+                continue;
+            }
             JsonNode p = JSON.readTree(line);
             List<String> children = new ArrayList<>();
             p.get("children").forEach(c -> children.add(c.asText()));
             started.add(new Plug(p.get("index").asInt(), p.get("model").asText(), p.get("port").asInt(), p.get("deviceId").asText(),
                     List.copyOf(children)));
         }
-        if (started.size() == 0 || !process.isAlive()) {
-            throw new AssertionError("the Kasa simulator did not start");
+        if (!ready || started.size() != plugCount(specs)) {
+            process.destroyForcibly();
+            throw new AssertionError("the Kasa simulator did not start all of " + List.of(specs) + " (its error is above)");
         }
         plugs = List.copyOf(started);
         Thread reader = new Thread(() -> {
@@ -70,6 +76,15 @@ public final class Simulator implements AutoCloseable {
         }, "kasa-simulator-output");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    private static int plugCount(String... specs) {
+        int count = 0;
+        for (String spec : specs) {
+            int x = spec.lastIndexOf('x');
+            count += x > 0 && spec.substring(x + 1).matches("\\d+") ? Integer.parseInt(spec.substring(x + 1)) : 1;
+        }
+        return count;
     }
 
     static String node() {
