@@ -208,8 +208,7 @@ final class KasaDriver implements LanDriver {
         if (back) {
             LOG.info("Kasa plug {} ({}) at {} answers", info.alias(), info.model(), KasaClient.describe(p.address));
         }
-        record(readings(info, Realtime.of(reply.path("emeter").path("get_realtime")), outletMeters, now));
-        register(p, info, now);
+        register(p, info, now, readings(info, Realtime.of(reply.path("emeter").path("get_realtime")), outletMeters, now));
     }
 
     private void failure(Plug p, Throwable error) {
@@ -225,8 +224,7 @@ final class KasaDriver implements LanDriver {
                 List<Reading> offline = new ArrayList<>();
                 offline.add(reading(info.deviceId(), now, Map.of("online", MetricValue.of(false))));
                 info.outlets().forEach(o -> offline.add(reading(o.id(), now, Map.of("online", MetricValue.of(false)))));
-                record(offline);
-                register(p, info, now);
+                register(p, info, now, offline);
             }
         }
     }
@@ -304,8 +302,11 @@ final class KasaDriver implements LanDriver {
         });
     }
 
-    /** Writes the devices' attributes to the registry when they changed (a blocking write, off the event loop). */
-    private void register(Plug p, Sysinfo info, Instant now) {
+    /**
+     * Writes the devices' attributes to the registry when they changed (a blocking write, off the event loop), then
+     * records the readings: a sink meets a device's first reading with the device (and its actions) known.
+     */
+    private void register(Plug p, Sysinfo info, Instant now, List<Reading> readings) {
         List<Device> changed = new ArrayList<>();
         Map<String, String> attrs = new LinkedHashMap<>();
         attrs.put("type", info.strip() ? "strip" : "plug");
@@ -339,7 +340,10 @@ final class KasaDriver implements LanDriver {
                         LOG.error("Kasa device {} not registered: {}", d.id(), Errors.describe(e));
                     }
                 }
+                record(readings);
             });
+        } else {
+            record(readings);
         }
     }
 

@@ -145,7 +145,7 @@ class KasaIT {
         String strip = sim.plug(3).deviceId();
         String outlet = sim.plug(3).children().get(0);
         await().atMost(Duration.ofSeconds(20)).until(() -> device(hs110v2).isPresent() && device(outlet).isPresent()
-                && device(sim.plug(0).deviceId()).isPresent() && latest(hs110v2).containsKey("power"));
+                && device(sim.plug(0).deviceId()).isPresent() && latest(hs110v2).containsKey("power") && latest(hs110).containsKey("power"));
 
         Device meter = device(hs110).orElseThrow();
         assertEquals("HS110(US)", meter.attributes().get("model"));

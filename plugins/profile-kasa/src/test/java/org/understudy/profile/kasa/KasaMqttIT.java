@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.understudy.core.ClasspathPlugins;
 import org.understudy.core.PluginRuntime;
 import org.understudy.core.testing.Mosquitto;
+import org.understudy.core.testing.PluginStatus;
 
 /**
  * A plug as Home Assistant meets it through MQTT: announced as a switch (its relay, and its LED as a setting) with
@@ -57,8 +58,14 @@ class KasaMqttIT {
                 String plug = sim.plug(0).deviceId();
                 String outlet = sim.plug(1).children().get(3);
                 String relay = "homeassistant/switch/understudy_" + plug + "/relay/config";
-                await().atMost(Duration.ofSeconds(30)).until(() -> retained.containsKey(relay)
-                        && retained.containsKey("homeassistant/switch/understudy_" + outlet + "/relay/config"));
+                try {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> retained.containsKey(relay)
+                            && retained.containsKey("homeassistant/switch/understudy_" + outlet + "/relay/config"));
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("not announced; the broker has " + retained.keySet() + "; the sink says "
+                            + PluginStatus.of(runtime, "sink-mqtt") + "; the store has "
+                            + runtime.store().orElseThrow().readAfter(0, 1000).size() + " reading(s)", e);
+                }
                 JsonNode sw = json.readTree(retained.get(relay));
                 assertEquals("outlet", sw.get("device_class").asText());
                 assertEquals("understudy/kasa/" + plug + "/relay/set", sw.get("command_topic").asText());

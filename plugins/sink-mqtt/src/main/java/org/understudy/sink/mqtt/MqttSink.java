@@ -236,6 +236,8 @@ public final class MqttSink implements Sink<MqttConfig> {
     private Announcement announcement(String profile, String device, String metric, MetricValue v) {
         Optional<MetricInfo> info = context.profiles().metricInfo(profile, metric);
         if (v instanceof MetricValue.Flag) {
+            // asked before the actions: a device registered in between must not read as known but without actions
+            boolean known = context.queries().device(device).isPresent();
             List<String> actions = context.actions().actionsOf(device).stream().map(ActionDescriptor::name).toList();
             Optional<Discovery.Switch> s = Discovery.switchOf(metric, v, info, actions);
             if (s.isPresent()) {
@@ -243,8 +245,7 @@ public final class MqttSink implements Sink<MqttConfig> {
                 return new Announcement(Discovery.switchConfigTopic(config, device, metric),
                         Discovery.switchConfig(config, context.gateway().version(), profile, device, metric, s.get()));
             }
-            if (actions.isEmpty() && info.map(MetricInfo::quantity).orElse(null) == Quantity.POWER_STATE
-                    && context.queries().device(device).isEmpty()) {
+            if (!known && actions.isEmpty() && info.map(MetricInfo::quantity).orElse(null) == Quantity.POWER_STATE) {
                 return null;
             }
         }
