@@ -1,6 +1,7 @@
 // The reference for bench/kasa.sh: tplink-smarthome-api polling plugs as the gateway does (the same request,
-// sysinfo + meter + cloud state, one TCP connection each), every INTERVAL ms for SECONDS, then its own CPU time.
-//   node poller.js INTERVAL_MS SECONDS PORT...
+// sysinfo + meter + cloud state, one TCP connection each), every INTERVAL ms; counted for SECONDS after WARMUP
+// seconds (as the gateway is measured: after its JIT has compiled the poll path), with its own CPU time.
+//   node poller.js INTERVAL_MS WARMUP SECONDS PORT...
 // Prints one JSON line: {"polls":..,"failed":..,"missed":..,"cpu_us":..,"p99_ms":..}
 'use strict';
 const { Client } = require('tplink-smarthome-api');
@@ -8,16 +9,14 @@ const { Client } = require('tplink-smarthome-api');
 const POLL = '{"system":{"get_sysinfo":null},"emeter":{"get_realtime":null},"cnCloud":{"get_info":null}}';
 
 async function main() {
-  const [interval, seconds, ...ports] = process.argv.slice(2).map(Number);
+  const [interval, warmup, seconds, ...ports] = process.argv.slice(2).map(Number);
   const client = new Client({ defaultSendOptions: { timeout: 3000, transport: 'tcp' } });
   let polls = 0;
   let failed = 0;
   let missed = 0;
-  const latencies = [];
+  let latencies = [];
   const timers = [];
   const inFlight = new Set();
-  const cpuStart = process.cpuUsage();
-  const end = Date.now() + seconds * 1000;
   ports.forEach((port) => {
     const poll = async () => {
       if (inFlight.has(port)) {
@@ -41,7 +40,13 @@ async function main() {
       timers.push(setInterval(poll, interval));
     }, Math.random() * interval));
   });
-  await new Promise((resolve) => setTimeout(resolve, end - Date.now()));
+  await new Promise((resolve) => setTimeout(resolve, warmup * 1000));
+  polls = 0;
+  failed = 0;
+  missed = 0;
+  latencies = [];
+  const cpuStart = process.cpuUsage();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   timers.forEach((t) => clearInterval(t));
   const cpu = process.cpuUsage(cpuStart);
   latencies.sort((a, b) => a - b);

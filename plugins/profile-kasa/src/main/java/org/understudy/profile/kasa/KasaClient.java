@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -58,6 +59,15 @@ final class KasaClient {
 
     /** Sends {@code json} to the plug at {@code plug}; completes with its parsed reply, on an event loop. */
     CompletableFuture<JsonNode> send(InetSocketAddress plug, String json) {
+        return send(netty.eventLoops(), plug, json);
+    }
+
+    /**
+     * Sends {@code json} to the plug at {@code plug} on a connection of {@code loops} (called on that very loop,
+     * the connection is set up without handing work to another thread); completes with its parsed reply there.
+     * An unresolved host name is looked up on the calling thread: only IP literals may be sent from an event loop.
+     */
+    CompletableFuture<JsonNode> send(EventLoopGroup loops, InetSocketAddress plug, String json) {
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         InetSocketAddress target = plug.isUnresolved() ? new InetSocketAddress(plug.getHostString(), plug.getPort()) : plug;
         if (target.isUnresolved()) {
@@ -65,7 +75,7 @@ final class KasaClient {
             return reply;
         }
         long timeoutMillis = Math.max(1, timeout.toMillis());
-        new Bootstrap().group(netty.eventLoops()).channel(netty.socketChannelType())
+        new Bootstrap().group(loops).channel(netty.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeoutMillis)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
@@ -129,6 +139,9 @@ final class KasaClient {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (reply.isDone()) {
+                return; // closed after the reply (or the failure) it carried
+            }
             reply.completeExceptionally(new PlugException("the plug closed the connection before its reply was complete"));
         }
 

@@ -19,6 +19,10 @@ public record KasaConfig(
         @Description("Port newer plugs (KLAP/AES only, not supported) answer discovery on; they are listed as unsupported. "
                 + "0 = do not look for them.") int klapDiscoveryPort,
         @Description("How often each plug is polled.") Duration pollInterval,
+        @Description("Readings of the polls answered within this time are written to the store together, in one commit "
+                + "(a commit costs a disk sync: one per poll would be most of a poll's cost); at most this much of the "
+                + "latest readings is lost if power fails. 0s = each poll's readings are written at once.")
+        Duration recordBatchInterval,
         @Description("How long one request to a plug may take (connect, send, reply).") Duration requestTimeout,
         @Description("Missed polls after which a plug is marked offline (it is back online at its next answer).")
         int offlineAfterMissedPolls,
@@ -30,7 +34,7 @@ public record KasaConfig(
     static final int PORT = 9999;
 
     public static final KasaConfig DEFAULTS = new KasaConfig(List.of(), List.of(), "0.0.0.0", Duration.ofMinutes(1), 20002,
-            Duration.ofSeconds(10), Duration.ofSeconds(3), 3, 65536, true);
+            Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), 3, 65536, true);
 
     public KasaConfig {
         devices = List.copyOf(devices == null ? List.of() : devices);
@@ -41,6 +45,9 @@ public record KasaConfig(
         positive(discoveryInterval, "discoveryInterval", Duration.ofSeconds(5));
         positive(pollInterval, "pollInterval", Duration.ofSeconds(1));
         positive(requestTimeout, "requestTimeout", Duration.ofMillis(100));
+        if (recordBatchInterval == null || recordBatchInterval.isNegative() || recordBatchInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("recordBatchInterval must be between 0 and 1 minute");
+        }
         if (requestTimeout.compareTo(pollInterval) > 0) {
             throw new IllegalArgumentException("requestTimeout must not be longer than pollInterval");
         }

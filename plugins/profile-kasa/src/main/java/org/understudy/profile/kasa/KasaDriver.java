@@ -3,17 +3,20 @@ package org.understudy.profile.kasa;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,7 +36,8 @@ import org.understudy.api.spi.LanDriver;
  * sysinfo, energy meter and cloud state in one request; a strip's outlets' meters one request each), each answer
  * recorded as readings, the registry's attributes refreshed when they change, and a plug that misses
  * {@code offlineAfterMissedPolls} polls in a row marked offline until it answers. Polls run on the runtime's event
- * loops and never block; a plug that is slow, silent or talks garbage costs only its own poll.
+ * loops and never block; a plug that is slow, silent or talks garbage costs only its own poll. Readings are written
+ * in batches every {@code recordBatchInterval} (one commit for many polls).
  */
 final class KasaDriver implements LanDriver {
 
@@ -56,6 +60,9 @@ final class KasaDriver implements LanDriver {
     /** Plugs seen that speak only the newer protocol, by address, with why they are not supported. */
     private final Map<String, String> unsupported = new ConcurrentHashMap<>();
     private final KasaDiscovery discovery;
+    /** Readings answered since the last batch was written ({@code recordBatchInterval}). */
+    private final Queue<Reading> unwritten = new ConcurrentLinkedQueue<>();
+    private volatile ScheduledFuture<?> batchTimer;
     final LongAdder polls = new LongAdder();
     final LongAdder answered = new LongAdder();
     final LongAdder failedPolls = new LongAdder();
@@ -75,6 +82,9 @@ final class KasaDriver implements LanDriver {
     @Override
     public void start() {
         context.own(open::close); // every plug connection closes with the plugin, even one mid-request
+        if (!config.recordBatchInterval().isZero()) {
+            batchTimer = context.scheduler().scheduleWithFixedDelay(this::flush, config.recordBatchInterval(), config.recordBatchInterval());
+        }
         for (InetSocketAddress a : config.deviceAddresses()) {
             add(a, true);
         }
@@ -90,14 +100,20 @@ final class KasaDriver implements LanDriver {
             }
         });
         open.close();
+        if (batchTimer != null) {
+            batchTimer.cancel(false);
+            flush();
+        }
     }
 
     /** A plug at {@code address}, polled from now on (a random first delay spreads the polls over the interval). */
     Plug add(InetSocketAddress address, boolean listed) {
         return plugs.computeIfAbsent(KasaClient.describe(address), k -> {
-            Plug p = new Plug(address, listed);
+            // polls run on an event loop (a plug's always on the same one) and open their connection there: no poll
+            // hands work to another thread until its readings are recorded
+            Plug p = new Plug(address, listed, context.netty().eventLoops().next());
             long first = ThreadLocalRandom.current().nextLong(Math.max(1, config.pollInterval().toMillis()));
-            p.timer = context.scheduler().scheduleWithFixedDelay(() -> poll(p), Duration.ofMillis(first), config.pollInterval());
+            p.timer = p.loop.scheduleWithFixedDelay(() -> pollSafely(p), first, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
             return p;
         });
     }
@@ -142,7 +158,16 @@ final class KasaDriver implements LanDriver {
 
     /** Polls {@code p} now (after an action, so its new state is recorded at once). */
     void pollNow(Plug p) {
-        context.scheduler().schedule(() -> poll(p), Duration.ZERO);
+        p.loop.execute(() -> pollSafely(p));
+    }
+
+    /** A poll that cannot throw: a periodic task that throws is never run again. */
+    private void pollSafely(Plug p) {
+        try {
+            poll(p);
+        } catch (RuntimeException e) {
+            LOG.error("Kasa poll of {} failed: {}", KasaClient.describe(p.address), Errors.describe(e));
+        }
     }
 
     private void poll(Plug p) {
@@ -151,9 +176,20 @@ final class KasaDriver implements LanDriver {
             return;
         }
         polls.increment();
-        long started = System.nanoTime();
         InetSocketAddress at = p.address;
-        client.send(at, POLL).thenCompose(reply -> outletMeters(at, reply).thenApply(meters -> Map.entry(reply, meters)))
+        if (at.isUnresolved() && !NetUtil.isValidIpV4Address(at.getHostString()) && !NetUtil.isValidIpV6Address(at.getHostString())) {
+            // a host name: looked up off the event loop (the system resolver blocks)
+            context.scheduler().blocking().execute(() -> send(p, at));
+        } else {
+            send(p, at);
+        }
+    }
+
+    private void send(Plug p, InetSocketAddress address) {
+        long started = System.nanoTime();
+        // resolved once here, so that a strip's further requests never look the name up on the event loop
+        InetSocketAddress at = address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+        client.send(p.loop, at, POLL).thenCompose(reply -> outletMeters(p, at, reply).thenApply(meters -> Map.entry(reply, meters)))
                 .whenComplete((answer, error) -> {
                     if (error == null) {
                         try {
@@ -170,7 +206,7 @@ final class KasaDriver implements LanDriver {
     }
 
     /** A strip's outlets' meters, one request each (the strip's own meter is per outlet); empty for a plug. */
-    private CompletableFuture<Map<String, Realtime>> outletMeters(InetSocketAddress at, JsonNode reply) {
+    private CompletableFuture<Map<String, Realtime>> outletMeters(Plug p, InetSocketAddress at, JsonNode reply) {
         Sysinfo info = Sysinfo.of(reply.path("system").path("get_sysinfo"));
         if (!info.strip() || !info.energyMeter()) {
             return CompletableFuture.completedFuture(Map.of());
@@ -178,7 +214,7 @@ final class KasaDriver implements LanDriver {
         Map<String, Realtime> out = new ConcurrentHashMap<>();
         List<CompletableFuture<?>> all = new ArrayList<>();
         for (Sysinfo.Outlet o : info.outlets()) {
-            all.add(client.send(at, "{\"context\":{\"child_ids\":[\"" + o.id() + "\"]},\"emeter\":{\"get_realtime\":null}}")
+            all.add(client.send(p.loop, at, "{\"context\":{\"child_ids\":[\"" + o.id() + "\"]},\"emeter\":{\"get_realtime\":null}}")
                     .thenAccept(r -> {
                         Realtime m = Realtime.of(r.path("emeter").path("get_realtime"));
                         if (m != null) {
@@ -293,11 +329,31 @@ final class KasaDriver implements LanDriver {
         return out;
     }
 
+    /** Records at once, or with the next batch when {@code recordBatchInterval} is set. */
     private void record(List<Reading> readings) {
+        if (batchTimer == null) {
+            write(readings);
+        } else {
+            unwritten.addAll(readings);
+        }
+    }
+
+    /** Writes the readings waiting for the batch (on the scheduler, and a last time when the plugin stops). */
+    private void flush() {
+        List<Reading> batch = new ArrayList<>();
+        for (Reading r; (r = unwritten.poll()) != null; ) {
+            batch.add(r);
+        }
+        if (!batch.isEmpty()) {
+            write(batch);
+        }
+    }
+
+    private void write(List<Reading> readings) {
         context.recorder().recordAsync(readings).whenComplete((ok, error) -> {
             if (error != null) {
-                notRecorded.increment();
-                LOG.error("Kasa readings not recorded: {}", Errors.describe(error));
+                notRecorded.add(readings.size());
+                LOG.error("{} Kasa reading(s) not recorded: {}", readings.size(), Errors.describe(error));
             }
         });
     }

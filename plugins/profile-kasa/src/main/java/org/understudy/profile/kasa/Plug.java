@@ -1,5 +1,6 @@
 package org.understudy.profile.kasa;
 
+import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Map;
@@ -19,6 +20,8 @@ final class Plug {
     volatile Sysinfo info;
     /** Its view of the cloud ({@code cnCloud.get_info}), as device attributes. */
     volatile Map<String, String> cloud = Map.of();
+    /** The event loop its polls run on (and their connections). */
+    final EventLoop loop;
     /** Its poll timer. */
     volatile ScheduledFuture<?> timer;
 
@@ -28,9 +31,10 @@ final class Plug {
     private Instant lastAnswer;
     private String lastError;
 
-    Plug(InetSocketAddress address, boolean listed) {
+    Plug(InetSocketAddress address, boolean listed, EventLoop loop) {
         this.address = address;
         this.listed = listed;
+        this.loop = loop;
     }
 
     /** Starts a poll unless one is still running; false means this poll is missed. */

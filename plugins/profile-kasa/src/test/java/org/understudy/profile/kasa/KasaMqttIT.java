@@ -50,7 +50,7 @@ class KasaMqttIT {
             try {
                 runtime.configure("understudy.runtime", Map.of("readingStore", "store-sqlite", "sinkPollInterval", "100ms"));
                 runtime.configure("understudy.kasa", Map.of("devices", "127.0.0.1:" + sim.plug(0).port() + ",127.0.0.1:" + sim.plug(1).port(),
-                        "pollInterval", "1s", "requestTimeout", "500ms"));
+                        "pollInterval", "1s", "requestTimeout", "500ms", "recordBatchInterval", "0s")); // each poll written at once
                 runtime.configure("understudy.sink-mqtt", Map.of("enabled", "true", "broker", broker.uri()));
                 runtime.add(ClasspathPlugins.discover(KasaMqttIT.class.getClassLoader()).stream()
                         .filter(d -> List.of("kasa", "store-sqlite", "sink-mqtt").contains(d.id())).toList());
