@@ -8,8 +8,14 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Hashtable;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.osgi.service.cm.Configuration;
@@ -28,11 +34,15 @@ final class ConfFileWatcher implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfFileWatcher.class);
     static final String SOURCE_PROPERTY = "understudy.source";
+    /** A file not written for this long is not read again until its size, time or identity change. */
+    private static final Duration SETTLED = Duration.ofSeconds(2);
 
     private final Path confDirectory;
     private final Path stateFile;
     private final ConfigurationAdmin configAdmin;
     private final Properties applied = new Properties();
+    /** How each file looked when it was last read, by pid. */
+    private final Map<String, Stamp> seen = new HashMap<>();
 
     ConfFileWatcher(Path confDirectory, Path dataDirectory, ConfigurationAdmin configAdmin) {
         this.confDirectory = confDirectory;
@@ -73,6 +83,14 @@ final class ConfFileWatcher implements Runnable {
     }
 
     private boolean applyIfChanged(String pid, Path file) {
+        // the content is read and hashed only when the file looks touched (a scan runs twice a second for ever),
+        // or was written lately: two writes within the clock's granularity leave the same modification time
+        Stamp stamp = Stamp.of(file);
+        if (stamp != null && stamp.equals(seen.get(pid)) && applied.containsKey(pid)
+                && stamp.modified().toInstant().isBefore(Instant.now().minus(SETTLED))) {
+            return false;
+        }
+        seen.remove(pid);
         byte[] content;
         try {
             content = Files.readAllBytes(file);
@@ -82,6 +100,7 @@ final class ConfFileWatcher implements Runnable {
         }
         String hash = org.understudy.api.Hashes.sha256(content);
         if (hash.equals(applied.getProperty(pid))) {
+            rememberStamp(pid, stamp);
             return false;
         }
         Properties props = new Properties();
@@ -104,7 +123,29 @@ final class ConfFileWatcher implements Runnable {
             return false;
         }
         applied.setProperty(pid, hash);
+        rememberStamp(pid, stamp);
         return true;
+    }
+
+    private void rememberStamp(String pid, Stamp stamp) {
+        if (stamp != null) {
+            seen.put(pid, stamp);
+        }
+    }
+
+    /**
+     * What a file looks like from outside: its identity (a file replaced by a rename is another file), size and
+     * modification time. {@code null} when they cannot be read (the file is then read at every scan).
+     */
+    private record Stamp(Object key, long size, FileTime modified) {
+        static Stamp of(Path file) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                return new Stamp(a.fileKey(), a.size(), a.lastModifiedTime());
+            } catch (IOException e) {
+                return null;
+            }
+        }
     }
 
     private boolean deleteConfiguration(String pid) {
@@ -119,6 +160,7 @@ final class ConfFileWatcher implements Runnable {
             return false;
         }
         applied.remove(pid);
+        seen.remove(pid);
         return true;
     }
 
