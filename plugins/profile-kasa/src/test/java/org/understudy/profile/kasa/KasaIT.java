@@ -144,8 +144,10 @@ class KasaIT {
         String hs110v2 = sim.plug(2).deviceId();
         String strip = sim.plug(3).deviceId();
         String outlet = sim.plug(3).children().get(0);
-        await().atMost(Duration.ofSeconds(20)).until(() -> device(hs110v2).isPresent() && device(outlet).isPresent()
-                && device(sim.plug(0).deviceId()).isPresent() && latest(hs110v2).containsKey("power") && latest(hs110).containsKey("power"));
+        // readings follow their device into the store (batched every recordBatchInterval): wait for the readings
+        await().atMost(Duration.ofSeconds(20)).until(() -> latest(hs110v2).containsKey("power") && latest(hs110).containsKey("power")
+                && latest(outlet).containsKey("power") && latest(sim.plug(0).deviceId()).containsKey("relay")
+                && sim.plug(3).children().stream().allMatch(c -> device(c).isPresent()));
 
         Device meter = device(hs110).orElseThrow();
         assertEquals("HS110(US)", meter.attributes().get("model"));
