@@ -7,13 +7,13 @@
 # Both are measured in steady state, after a warm-up in which every plug was polled several times (the JIT of
 # either runtime has compiled the poll path by then: on a gateway that runs for months, that is what a poll costs).
 #
-#   bench/kasa.sh [seconds measured] [sizes] [warm-up seconds]      (defaults 60, "50 500" and 60)
+#   bench/kasa.sh [seconds measured] [sizes] [warm-up seconds]      (defaults 60, "50 500" and 180)
 # Needs: the distribution built, node and npm (the npm peers are installed here), curl, python3.
 # Last line: RESULT plugs=500 polls_per_s=... p99_ms=... missed=... gateway_cpu_us_per_poll=... node_cpu_us_per_poll=...
 set -euo pipefail
 seconds=${1:-60}
 sizes=${2:-"50 500"}
-warmup=${3:-60}
+warmup=${3:-180}
 interval_ms=10000
 . "$(dirname "$0")/lib.sh"
 need_packages curl python3
