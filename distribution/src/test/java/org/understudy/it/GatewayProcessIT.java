@@ -124,8 +124,12 @@ class GatewayProcessIT {
             }, "the admin web listens on 127.0.0.1 only");
             assertTrue(Files.exists(data.resolve("admin-password.hash")), "UNDERSTUDY_DATA is the data directory");
             assertFalse(Files.readString(data.resolve("admin-password.hash")).contains(password), "only a hash is kept");
+            for (String shipped : new String[] {"sink-influxdb", "sink-mqtt", "profiles", "kasa", "bloomsky", "proxy"}) {
+                client.awaitPlugin(shipped, Duration.ofSeconds(10), GatewayClient.inState("ACTIVE"), "ACTIVE");
+            }
             String log = Files.readString(data.resolve("log/understudy.0.log"));
             assertTrue(log.contains("Understudy started"));
+            assertFalse(log.contains("configuration rejected"), "every shipped conf/*.cfg is accepted as it is: " + log);
             assertFalse(log.contains(password), "the generated password is printed on the console only, never in a log file");
 
             gateway.terminate();

@@ -23,6 +23,9 @@ public final class Durations {
      */
     public static Duration parse(String text) {
         String t = text.trim();
+        if (t.equals("0")) {
+            return Duration.ZERO; // zero needs no unit: settings document "0 = off"
+        }
         Matcher m = SHORT.matcher(t.toLowerCase(Locale.ROOT));
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));

@@ -46,6 +46,7 @@ class ConfigBinderTest {
                 List.of("a:1", "b:2", "c")), s);
         assertEquals(Duration.ofMinutes(2), noEnv.bind(Sample.class, DEFAULTS, Map.of("timeout", "PT2M")).config().timeout());
         assertEquals(Duration.ofDays(7), noEnv.bind(Sample.class, DEFAULTS, Map.of("timeout", "7d")).config().timeout());
+        assertEquals(Duration.ZERO, noEnv.bind(Sample.class, DEFAULTS, Map.of("timeout", "0")).config().timeout(), "zero needs no unit");
     }
 
     @Test
