@@ -50,6 +50,10 @@ public final class Mosquitto implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.out").toFile())).start();
         for (int i = 0; i < 100; i++) {
             try (Socket s = new Socket("127.0.0.1", port)) {
+                Thread.sleep(100);
+                if (!process.isAlive()) {
+                    break; // something else answers on the port: this broker could not bind it
+                }
                 return this;
             } catch (IOException notYet) {
                 if (!process.isAlive()) {
@@ -61,10 +65,16 @@ public final class Mosquitto implements AutoCloseable {
         throw new AssertionError("mosquitto did not start (run .ci/install-test-deps): " + Files.readString(dir.resolve("mosquitto.out")));
     }
 
+    /**
+     * Stops the broker and returns only once it is gone: a broker still closing would answer the next
+     * {@link #start()}'s readiness check while the new one fails to bind, and then leave the port empty.
+     */
     public void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
-            process.waitFor(10, TimeUnit.SECONDS);
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
             process = null;
         }
     }
