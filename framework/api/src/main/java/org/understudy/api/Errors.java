@@ -10,6 +10,11 @@ public final class Errors {
     private Errors() {
     }
 
+    /** What a failed future failed with: the cause a {@link CompletionException} wraps, else {@code t} itself. */
+    public static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
     /**
      * {@code Type: message} of the error that matters: wrappers (a failed future's, a reflective call's) and
      * causes without a message of their own are looked through; just {@code Type} when there is no message.

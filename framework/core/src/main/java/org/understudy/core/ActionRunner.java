@@ -103,7 +103,7 @@ final class ActionRunner implements ActionService {
             Duration limit = timeout.get();
             result = actions.run(d, action, checked).orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS)
                     .exceptionally(e -> {
-                        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                        Throwable cause = Errors.unwrap(e);
                         if (cause instanceof ActionException a) {
                             throw new CompletionException(a);
                         }

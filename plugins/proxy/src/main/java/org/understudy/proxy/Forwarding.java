@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.understudy.api.Errors;
 import org.understudy.api.PluginContext;
 import org.understudy.api.model.Flow;
 import org.understudy.api.spi.HttpInterceptor;
@@ -198,7 +199,7 @@ final class Forwarding {
     }
 
     private Answer failed(HttpRequest request, String upstream, Throwable e) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = Errors.unwrap(e);
         String reason = cause.getCause() != null ? cause.getCause().toString() : cause.toString();
         context.connectivity().reportFailure(upstream, reason);
         LOG.info("{} did not answer {} {} in time ({}); answering for it", upstream, request.method(), request.path(), reason);

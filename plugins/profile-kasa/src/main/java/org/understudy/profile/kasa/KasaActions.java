@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.understudy.api.ActionException;
+import org.understudy.api.Errors;
 import org.understudy.api.model.ActionDescriptor;
 import org.understudy.api.model.Device;
 import org.understudy.api.spi.DeviceActions;
@@ -121,7 +122,7 @@ final class KasaActions implements DeviceActions {
     }
 
     private static Throwable asActionFailure(Throwable e, Plug plug) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = Errors.unwrap(e);
         if (cause instanceof ActionException) {
             return cause;
         }

@@ -26,6 +26,7 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.understudy.api.Errors;
 import org.understudy.api.GatewayInfo;
 import org.understudy.api.PluginContext;
 import org.understudy.api.QueryService;
@@ -269,7 +270,7 @@ public final class MqttSink implements Sink<MqttConfig> {
         context.actions().run(target.device(), action, Map.of(), "mqtt").whenComplete((answer, error) -> {
             if (error != null) {
                 commandsFailed.increment();
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                Throwable cause = Errors.unwrap(error);
                 LOG.warn("Home Assistant's {} for {} failed: {}", action, target.device(), cause.getMessage());
             } else {
                 commandsRun.increment();
