@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
@@ -189,25 +190,43 @@ final class KasaDriver implements LanDriver {
         long started = System.nanoTime();
         // resolved once here, so that a strip's further requests never look the name up on the event loop
         InetSocketAddress at = address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
-        client.send(p.loop, at, POLL).thenCompose(reply -> outletMeters(p, at, reply).thenApply(meters -> Map.entry(reply, meters)))
-                .whenComplete((answer, error) -> {
-                    if (error == null) {
-                        try {
-                            latency.recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started),
-                                    TimeUnit.SECONDS.toMicros(60)));
-                            answer(p, answer.getKey(), answer.getValue());
-                            return;
-                        } catch (RuntimeException e) {
-                            error = new KasaClient.PlugException("its reply is not a plug's sysinfo (" + Errors.describe(e) + ")");
-                        }
-                    }
-                    failure(p, error);
-                });
+        client.send(p.loop, at, POLL).thenCompose(reply -> {
+            Sysinfo info = sysinfo(reply);
+            return outletMeters(p, at, info).thenApply(meters -> new Answer(reply, info, meters));
+        }).whenComplete((answer, error) -> {
+            if (error == null) {
+                try {
+                    latency.recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started),
+                            TimeUnit.SECONDS.toMicros(60)));
+                    answer(p, answer);
+                    return;
+                } catch (RuntimeException e) {
+                    error = new KasaClient.PlugException("its reply is not a plug's sysinfo (" + Errors.describe(e) + ")");
+                }
+            }
+            failure(p, error);
+        });
+    }
+
+    /** What one poll learned: the whole reply, its sysinfo, and a strip's outlets' meters. */
+    private record Answer(JsonNode reply, Sysinfo info, Map<String, Realtime> outletMeters) {}
+
+    /** The reply's sysinfo; a reply without a usable one fails the poll (as a {@link KasaClient.PlugException}). */
+    private static Sysinfo sysinfo(JsonNode reply) {
+        JsonNode sys = reply.path("system").path("get_sysinfo");
+        String problem = !sys.isObject() || sys.path("err_code").asInt(0) != 0 ? "no sysinfo in the reply" : null;
+        Sysinfo info = problem == null ? Sysinfo.of(sys) : null;
+        if (info != null && info.deviceId().isEmpty()) {
+            problem = "the sysinfo has no deviceId";
+        }
+        if (problem != null) {
+            throw new CompletionException(new KasaClient.PlugException("its reply is not a plug's sysinfo (" + problem + ")"));
+        }
+        return info;
     }
 
     /** A strip's outlets' meters, one request each (the strip's own meter is per outlet); empty for a plug. */
-    private CompletableFuture<Map<String, Realtime>> outletMeters(Plug p, InetSocketAddress at, JsonNode reply) {
-        Sysinfo info = Sysinfo.of(reply.path("system").path("get_sysinfo"));
+    private CompletableFuture<Map<String, Realtime>> outletMeters(Plug p, InetSocketAddress at, Sysinfo info) {
         if (!info.strip() || !info.energyMeter()) {
             return CompletableFuture.completedFuture(Map.of());
         }
@@ -225,18 +244,11 @@ final class KasaDriver implements LanDriver {
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> out);
     }
 
-    private void answer(Plug p, JsonNode reply, Map<String, Realtime> outletMeters) {
-        JsonNode sys = reply.path("system").path("get_sysinfo");
-        if (!sys.isObject() || sys.path("err_code").asInt(0) != 0) {
-            throw new IllegalStateException("no sysinfo in the reply");
-        }
-        Sysinfo info = Sysinfo.of(sys);
-        if (info.deviceId().isEmpty()) {
-            throw new IllegalStateException("the sysinfo has no deviceId");
-        }
+    private void answer(Plug p, Answer answer) {
+        Sysinfo info = answer.info();
         Instant now = clock.instant();
         p.info = info;
-        p.cloud = cloud(reply.path("cnCloud").path("get_info"));
+        p.cloud = cloud(answer.reply().path("cnCloud").path("get_info"));
         boolean back = p.answered(now);
         answered.increment();
         byDevice.put(info.deviceId(), p);
@@ -244,11 +256,11 @@ final class KasaDriver implements LanDriver {
         if (back) {
             LOG.info("Kasa plug {} ({}) at {} answers", info.alias(), info.model(), KasaClient.describe(p.address));
         }
-        register(p, info, now, readings(info, Realtime.of(reply.path("emeter").path("get_realtime")), outletMeters, now));
+        register(p, info, now, readings(info, Realtime.of(answer.reply().path("emeter").path("get_realtime")), answer.outletMeters(), now));
     }
 
     private void failure(Plug p, Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Errors.unwrap(error);
         String why = cause instanceof KasaClient.PlugException ? cause.getMessage() : Errors.describe(cause);
         failedPolls.increment();
         if (p.failed(why, config.offlineAfterMissedPolls())) {
