@@ -125,9 +125,7 @@ final class ActionRunner implements ActionService {
     /** The flow of one action run, written off the caller's thread. */
     private void record(Instant start, String profile, String deviceId, String action, Map<String, Object> parameters,
                         String who, Map<String, Object> answer, Throwable error) {
-        ActionException failure = error == null ? null
-                : (error instanceof CompletionException && error.getCause() instanceof ActionException a) ? a
-                : error instanceof ActionException a ? a : null;
+        ActionException failure = error != null && Errors.unwrap(error) instanceof ActionException a ? a : null;
         int status = failure == null ? (error == null ? 200 : 500) : switch (failure.kind()) {
             case UNKNOWN_DEVICE, UNKNOWN_ACTION -> 404;
             case BAD_PARAMETERS -> 400;

@@ -32,7 +32,6 @@ final class Exchange {
     private final Forwarding forwarding;
     private final FlowWriter flows;
     private final Clock clock;
-    /** Device attributes last written, so the registry is written when they change, not with every upload. */
     /** Devices whose attributes were recorded as they are, so an unchanged device is not written per request. */
     private final Map<String, Map<String, String>> knownDevices = new ConcurrentHashMap<>();
     /** Devices remembered at most. */
@@ -67,7 +66,7 @@ final class Exchange {
         Instant deadline = deadline(request, interceptor);
         String upstream = forwarding.upstream(request.host());
         // the backend is asked while the store commits: the device's wait is the longer of the two, not their sum
-        CompletableFuture<Answer> fromBackend = forwarding.worthTrying(upstream) && interceptor.forwards(request)
+        CompletableFuture<Answer> fromBackend = interceptor.forwards(request) && forwarding.worthTrying(upstream)
                 ? forwarding.forward(request, upstream, deadline, interceptor, loop)
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<Boolean> recorded = context.recorder().recordAsync(o.readings()).handle((ok, error) -> {
@@ -91,7 +90,7 @@ final class Exchange {
         CompletableFuture<Answer> fromBackend = null;
         if (started != null) {
             fromBackend = forwarding.answer(request, upstream, deadline, interceptor, started.reply(), forwarding.anyLoop());
-        } else if (forwarding.worthTrying(upstream) && interceptor.forwards(request)) {
+        } else if (interceptor.forwards(request) && forwarding.worthTrying(upstream)) {
             fromBackend = forwarding.forward(request, upstream, deadline, interceptor, forwarding.anyLoop());
         }
         boolean recorded = record(o, profile);
