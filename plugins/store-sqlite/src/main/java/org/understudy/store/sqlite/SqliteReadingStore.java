@@ -212,7 +212,15 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
             writer().write(new GroupCommitWriter.Write() {
                 @Override
                 public void apply(Statements s) throws SQLException {
+                    // the waiting samples first: indexed after retention, they would index readings it removed and
+                    // grow the store past the budget it has just enforced
+                    s.samples().flushPending();
                     run[0] = retention.apply(s.connection(), Instant.now());
+                }
+
+                @Override
+                public void committed(Statements s) {
+                    s.samples().flushed();
                 }
             });
         } catch (RecordException e) {
