@@ -3,14 +3,6 @@ package org.understudy.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -31,42 +23,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.understudy.api.NettyTransport;
+import org.understudy.core.testing.NioTransport;
 
 /** Kept-alive backend connections: reused when the backend allows it, retried once when it went stale. */
 class BackendClientTest {
 
-    private final EventLoopGroup loops = new NioEventLoopGroup(1);
-    private final NettyTransport netty = new NettyTransport() {
-        @Override
-        public EventLoopGroup eventLoops() {
-            return loops;
-        }
-
-        @Override
-        public Class<? extends DatagramChannel> datagramChannelType() {
-            return NioDatagramChannel.class;
-        }
-
-        @Override
-        public Class<? extends ServerSocketChannel> serverChannelType() {
-            return NioServerSocketChannel.class;
-        }
-
-        @Override
-        public Class<? extends SocketChannel> socketChannelType() {
-            return NioSocketChannel.class;
-        }
-
-        @Override
-        public boolean nativeTransport() {
-            return false;
-        }
-    };
+    private final NioTransport netty = new NioTransport(1);
 
     @AfterEach
     void stop() {
-        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        netty.close();
     }
 
     /**
