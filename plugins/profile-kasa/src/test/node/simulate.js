@@ -12,6 +12,23 @@ events.EventEmitter.defaultMaxListeners = 0;
 const { Device } = require('tplink-smarthome-simulator');
 
 const devices = [];
+// open TCP connections per device: a stopped device drops them, as a plug that loses power does (the simulator's
+// own stop only stops accepting, and waits for clients that keep their connection to close it)
+const sockets = new Map();
+
+function track(d) {
+  const open = new Set();
+  sockets.set(d, open);
+  d.deviceNetworking.server.on('connection', (s) => {
+    open.add(s);
+    s.on('close', () => open.delete(s));
+  });
+}
+
+async function stopped(d) {
+  (sockets.get(d) || new Set()).forEach((s) => s.destroy());
+  await d.stop();
+}
 
 // A device on its port; with port 0 the TCP port is the system's choice and the UDP socket must get the same
 // number, which may be taken: then another port is tried.
@@ -20,6 +37,7 @@ async function started(model, port) {
     const d = new Device({ model, port, address: '127.0.0.1' });
     try {
       await d.start();
+      track(d);
       return d;
     } catch (e) {
       await d.stop().catch(() => {});
@@ -56,9 +74,10 @@ async function main() {
     const [cmd, arg] = line.trim().split(/\s+/);
     try {
       if (cmd === 'stop') {
-        await devices[Number(arg)].stop();
+        await stopped(devices[Number(arg)]);
       } else if (cmd === 'start') {
         await devices[Number(arg)].start();
+        track(devices[Number(arg)]);
       } else if (cmd === 'exit') {
         process.exit(0);
       } else {

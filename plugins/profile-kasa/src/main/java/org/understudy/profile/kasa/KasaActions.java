@@ -1,6 +1,7 @@
 package org.understudy.profile.kasa;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,18 +58,19 @@ final class KasaActions implements DeviceActions {
             return CompletableFuture.failedFuture(new ActionException(ActionException.Kind.UNREACHABLE,
                     "the plug has not answered since the gateway started"));
         }
+        CompletableFuture<InetSocketAddress> resolved = driver.resolve(plug.address);
         boolean outlet = "outlet".equals(device.attributes().get("type"));
         String context = outlet ? "\"context\":{\"child_ids\":[\"" + device.id() + "\"]}," : "";
         CompletableFuture<String> command = switch (action) {
             case "on" -> CompletableFuture.completedFuture(relay(context, true));
             case "off" -> CompletableFuture.completedFuture(relay(context, false));
-            case "toggle" -> state(plug, device.id()).thenApply(now -> relay(context, !Boolean.TRUE.equals(now.get("on"))));
+            case "toggle" -> resolved.thenCompose(at -> state(plug, at, device.id())).thenApply(now -> relay(context, !Boolean.TRUE.equals(now.get("on"))));
             case "led-on" -> CompletableFuture.completedFuture("{\"system\":{\"set_led_off\":{\"off\":0}}}");
             case "led-off" -> CompletableFuture.completedFuture("{\"system\":{\"set_led_off\":{\"off\":1}}}");
             case "reboot" -> CompletableFuture.completedFuture("{\"system\":{\"reboot\":{\"delay\":1}}}");
             default -> CompletableFuture.failedFuture(new ActionException(ActionException.Kind.UNKNOWN_ACTION, action));
         };
-        return command.thenCompose(json -> driver.client.send(plug.address, json))
+        return command.thenCompose(json -> resolved.thenCompose(at -> plug.connection.send(at, json)))
                 .thenCompose(reply -> {
                     String refused = refusal(reply);
                     if (refused != null) {
@@ -78,7 +80,7 @@ final class KasaActions implements DeviceActions {
                         return CompletableFuture.completedFuture(Map.<String, Object>of("rebooting", true));
                     }
                     driver.pollNow(plug);
-                    return state(plug, device.id());
+                    return resolved.thenCompose(at -> state(plug, at, device.id()));
                 })
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(asActionFailure(e, plug)));
     }
@@ -88,8 +90,8 @@ final class KasaActions implements DeviceActions {
     }
 
     /** The device's confirmed state: its relay (a plug's or an outlet's) and the LED. */
-    private CompletableFuture<Map<String, Object>> state(Plug plug, String deviceId) {
-        return driver.client.send(plug.address, "{\"system\":{\"get_sysinfo\":null}}").thenApply(reply -> {
+    private CompletableFuture<Map<String, Object>> state(Plug plug, InetSocketAddress at, String deviceId) {
+        return plug.connection.send(at, "{\"system\":{\"get_sysinfo\":null}}").thenApply(reply -> {
             Sysinfo info = Sysinfo.of(reply.path("system").path("get_sysinfo"));
             Map<String, Object> out = new LinkedHashMap<>();
             if (deviceId.equals(info.deviceId())) {

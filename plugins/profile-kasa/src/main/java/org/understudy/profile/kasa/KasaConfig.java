@@ -24,6 +24,9 @@ public record KasaConfig(
                 + "latest readings is lost if power fails. 0s = each poll's readings are written at once.")
         Duration recordBatchInterval,
         @Description("How long one request to a plug may take (connect, send, reply).") Duration requestTimeout,
+        @Description("How long the connection to a plug is kept open without a request, for the next poll or action "
+                + "(a new connection per poll costs the gateway and the plug more); at most 1 hour. 0s = closed after "
+                + "each reply.") Duration keepConnection,
         @Description("Missed polls after which a plug is marked offline (it is back online at its next answer).")
         int offlineAfterMissedPolls,
         @Description("Largest reply accepted from a plug, in bytes; a larger one is that plug's error.") int maxReplyBytes,
@@ -34,7 +37,7 @@ public record KasaConfig(
     static final int PORT = 9999;
 
     public static final KasaConfig DEFAULTS = new KasaConfig(List.of(), List.of(), "0.0.0.0", Duration.ofMinutes(1), 20002,
-            Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), 3, 65536, true);
+            Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofMinutes(1), 3, 65536, true);
 
     public KasaConfig {
         devices = List.copyOf(devices == null ? List.of() : devices);
@@ -47,6 +50,9 @@ public record KasaConfig(
         positive(requestTimeout, "requestTimeout", Duration.ofMillis(100));
         if (recordBatchInterval == null || recordBatchInterval.isNegative() || recordBatchInterval.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("recordBatchInterval must be between 0 and 1 minute");
+        }
+        if (keepConnection == null || keepConnection.isNegative() || keepConnection.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("keepConnection must be between 0 and 1 hour");
         }
         if (requestTimeout.compareTo(pollInterval) > 0) {
             throw new IllegalArgumentException("requestTimeout must not be longer than pollInterval");

@@ -76,7 +76,7 @@ final class KasaDriver implements LanDriver {
         this.context = context;
         this.config = context.config();
         this.clock = clock;
-        this.client = new KasaClient(context.netty(), open, config.requestTimeout(), config.maxReplyBytes());
+        this.client = new KasaClient(context.netty(), open, config.requestTimeout(), config.keepConnection(), config.maxReplyBytes());
         this.discovery = new KasaDiscovery(context, this);
     }
 
@@ -99,6 +99,7 @@ final class KasaDriver implements LanDriver {
             if (p.timer != null) {
                 p.timer.cancel(false);
             }
+            p.connection.close();
         });
         open.close();
         if (batchTimer != null) {
@@ -112,7 +113,7 @@ final class KasaDriver implements LanDriver {
         return plugs.computeIfAbsent(KasaClient.describe(address), k -> {
             // polls run on an event loop (a plug's always on the same one) and open their connection there: no poll
             // hands work to another thread until its readings are recorded
-            Plug p = new Plug(address, listed, context.netty().eventLoops().next());
+            Plug p = new Plug(address, listed, client.connectionOn(context.netty().eventLoops().next()));
             long first = ThreadLocalRandom.current().nextLong(Math.max(1, config.pollInterval().toMillis()));
             p.timer = p.loop.scheduleWithFixedDelay(() -> pollSafely(p), first, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
             return p;
@@ -177,23 +178,11 @@ final class KasaDriver implements LanDriver {
             return;
         }
         polls.increment();
-        InetSocketAddress at = p.address;
-        if (at.isUnresolved() && !NetUtil.isValidIpV4Address(at.getHostString()) && !NetUtil.isValidIpV6Address(at.getHostString())) {
-            // a host name: looked up off the event loop (the system resolver blocks)
-            context.scheduler().blocking().execute(() -> send(p, at));
-        } else {
-            send(p, at);
-        }
-    }
-
-    private void send(Plug p, InetSocketAddress address) {
         long started = System.nanoTime();
-        // resolved once here, so that a strip's further requests never look the name up on the event loop
-        InetSocketAddress at = address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
-        client.send(p.loop, at, POLL).thenCompose(reply -> {
+        resolve(p.address).thenCompose(at -> p.connection.send(at, POLL).thenCompose(reply -> {
             Sysinfo info = sysinfo(reply);
             return outletMeters(p, at, info).thenApply(meters -> new Answer(reply, info, meters));
-        }).whenComplete((answer, error) -> {
+        })).whenComplete((answer, error) -> {
             if (error == null) {
                 try {
                     latency.recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started),
@@ -206,6 +195,18 @@ final class KasaDriver implements LanDriver {
             }
             failure(p, error);
         });
+    }
+
+    /**
+     * {@code address} with its host name looked up: at once for an IP address, else on a blocking thread (the
+     * system resolver blocks; never on an event loop).
+     */
+    CompletableFuture<InetSocketAddress> resolve(InetSocketAddress address) {
+        String host = address.getHostString();
+        if (!address.isUnresolved() || NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
+            return CompletableFuture.completedFuture(address.isUnresolved() ? new InetSocketAddress(host, address.getPort()) : address);
+        }
+        return CompletableFuture.supplyAsync(() -> new InetSocketAddress(host, address.getPort()), context.scheduler().blocking());
     }
 
     /** What one poll learned: the whole reply, its sysinfo, and a strip's outlets' meters. */
@@ -233,7 +234,7 @@ final class KasaDriver implements LanDriver {
         Map<String, Realtime> out = new ConcurrentHashMap<>();
         List<CompletableFuture<?>> all = new ArrayList<>();
         for (Sysinfo.Outlet o : info.outlets()) {
-            all.add(client.send(p.loop, at, "{\"context\":{\"child_ids\":[\"" + o.id() + "\"]},\"emeter\":{\"get_realtime\":null}}")
+            all.add(p.connection.send(at, "{\"context\":{\"child_ids\":[\"" + o.id() + "\"]},\"emeter\":{\"get_realtime\":null}}")
                     .thenAccept(r -> {
                         Realtime m = Realtime.of(r.path("emeter").path("get_realtime"));
                         if (m != null) {

@@ -20,8 +20,10 @@ final class Plug {
     volatile Sysinfo info;
     /** Its view of the cloud ({@code cnCloud.get_info}), as device attributes. */
     volatile Map<String, String> cloud = Map.of();
-    /** The event loop its polls run on (and their connections). */
+    /** The event loop its polls run on (and its connection). */
     final EventLoop loop;
+    /** Its connection: polls and actions are sent one after the other on it. */
+    final PlugConnection connection;
     /** Its poll timer. */
     volatile ScheduledFuture<?> timer;
 
@@ -31,10 +33,11 @@ final class Plug {
     private Instant lastAnswer;
     private String lastError;
 
-    Plug(InetSocketAddress address, boolean listed, EventLoop loop) {
+    Plug(InetSocketAddress address, boolean listed, PlugConnection connection) {
         this.address = address;
         this.listed = listed;
-        this.loop = loop;
+        this.loop = connection.loop();
+        this.connection = connection;
     }
 
     /** Starts a poll unless one is still running; false means this poll is missed. */
