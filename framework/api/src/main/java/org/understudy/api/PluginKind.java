@@ -2,6 +2,7 @@ package org.understudy.api;
 
 import org.understudy.api.spi.DeviceProfile;
 import org.understudy.api.spi.DnsServer;
+import org.understudy.api.spi.Extension;
 import org.understudy.api.spi.ReadingStore;
 import org.understudy.api.spi.Sink;
 import org.understudy.api.spi.TrafficProxy;
@@ -15,7 +16,8 @@ public enum PluginKind {
     TRAFFIC_PROXY(TrafficProxy.class, true, "trafficProxy", "UNDERSTUDY_PROXY"),
     READING_STORE(ReadingStore.class, true, "readingStore", null),
     SINK(Sink.class, false, null, null),
-    DEVICE_PROFILE(DeviceProfile.class, false, null, null);
+    DEVICE_PROFILE(DeviceProfile.class, false, null, null),
+    EXTENSION(Extension.class, false, null, null);
 
     private final Class<?> spi;
     private final boolean singleActive;

@@ -37,6 +37,16 @@ public interface ProfileDirectory {
         return Optional.empty();
     }
 
+    /**
+     * How often a device whose readings carry profile name {@code profileId} is heard from when all is well, if a
+     * running profile says ({@link org.understudy.api.spi.DeviceProfile#expectedIntervals()}).
+     *
+     * @since 0.4
+     */
+    default Optional<java.time.Duration> expectedInterval(String profileId) {
+        return Optional.empty();
+    }
+
     /** Every hostname pattern intercepted by a running profile. */
     List<HostPattern> interceptedHosts();
 

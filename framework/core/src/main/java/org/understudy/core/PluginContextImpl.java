@@ -103,7 +103,17 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
     @Override
     public org.understudy.api.web.WebEndpoints web() {
         // a mount lasts until the plugin stops: its subscription is owned like any other resource
-        return (path, title, handler) -> own(mounts.mount(pluginId, path, title, handler));
+        return new org.understudy.api.web.WebEndpoints() {
+            @Override
+            public org.understudy.api.Subscription mount(String path, String title, org.understudy.api.web.WebHandler handler) {
+                return own(mounts.mount(pluginId, path, title, handler, false));
+            }
+
+            @Override
+            public org.understudy.api.Subscription mountHome(String path, String title, org.understudy.api.web.WebHandler handler) {
+                return own(mounts.mount(pluginId, path, title, handler, true));
+            }
+        };
     }
 
     @Override

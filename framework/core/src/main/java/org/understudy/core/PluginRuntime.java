@@ -35,10 +35,11 @@ public final class PluginRuntime implements AutoCloseable {
     private static final long CALL_TIMEOUT_SECONDS = 60;
     /**
      * Start order by kind: the store before what records into it, profiles before DNS and proxy, sinks last
-     * (they only read the store, and the devices should be served as early as possible).
+     * (they only read the store, and the devices should be served as early as possible), extensions after everything
+     * they show.
      */
     private static final List<PluginKind> START_ORDER = List.of(PluginKind.READING_STORE, PluginKind.DEVICE_PROFILE,
-            PluginKind.DNS_SERVER, PluginKind.TRAFFIC_PROXY, PluginKind.SINK);
+            PluginKind.DNS_SERVER, PluginKind.TRAFFIC_PROXY, PluginKind.SINK, PluginKind.EXTENSION);
 
     /** Told when plugin implementations appear and disappear (the OSGi host registers config forms). */
     public interface Listener {
@@ -336,6 +337,7 @@ public final class PluginRuntime implements AutoCloseable {
             case READING_STORE -> "reading store";
             case SINK -> "sink";
             case DEVICE_PROFILE -> "device profile";
+            case EXTENSION -> "extension";
         };
     }
 

@@ -37,6 +37,8 @@ final class ProfileRegistry implements ProfileDirectory {
     private final Map<String, List<String>> describedBy = new HashMap<>();
     /** The metrics running profiles describe, by the profile name readings carry, then metric name. */
     private volatile Map<String, Map<String, org.understudy.api.model.MetricInfo>> metrics = Map.of();
+    /** How often a device of each family is heard from when all is well, by the profile name readings carry. */
+    private volatile Map<String, java.time.Duration> intervals = Map.of();
     private volatile Map<String, List<HostPattern>> restartingNow = Map.of();
 
     /** A running profile is about to be restarted: its claims are withdrawn but remembered as starting. */
@@ -65,8 +67,17 @@ final class ProfileRegistry implements ProfileDirectory {
             m.put(family, Map.copyOf(byName));
             families.add(family);
         });
+        Map<String, java.time.Duration> i = new HashMap<>(intervals);
+        describedBy.getOrDefault(profile.id(), List.of()).forEach(i::remove);
+        profile.expectedIntervals().forEach((family, every) -> {
+            i.put(family, every);
+            if (!families.contains(family)) {
+                families.add(family);
+            }
+        });
         describedBy.put(profile.id(), List.copyOf(families));
         metrics = Map.copyOf(m);
+        intervals = Map.copyOf(i);
         intercepted.put(profile, List.copyOf(profile.interceptedHosts()));
         passThrough.put(profile, List.copyOf(profile.passThroughHosts()));
         passThroughPorts.put(profile, List.copyOf(profile.passThroughPorts()));
@@ -79,6 +90,9 @@ final class ProfileRegistry implements ProfileDirectory {
             Map<String, Map<String, org.understudy.api.model.MetricInfo>> m = new HashMap<>(metrics);
             families.forEach(m::remove);
             metrics = Map.copyOf(m);
+            Map<String, java.time.Duration> i = new HashMap<>(intervals);
+            families.forEach(i::remove);
+            intervals = Map.copyOf(i);
         }
         passThroughPorts.remove(profile);
         if (intercepted.remove(profile) != null | passThrough.remove(profile) != null) {
@@ -126,6 +140,11 @@ final class ProfileRegistry implements ProfileDirectory {
     public Optional<org.understudy.api.model.MetricInfo> metricInfo(String profileId, String metric) {
         Map<String, org.understudy.api.model.MetricInfo> mine = metrics.get(profileId);
         return mine == null ? Optional.empty() : Optional.ofNullable(mine.get(metric));
+    }
+
+    @Override
+    public Optional<java.time.Duration> expectedInterval(String profileId) {
+        return Optional.ofNullable(intervals.get(profileId));
     }
 
     @Override

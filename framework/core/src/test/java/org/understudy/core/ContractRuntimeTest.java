@@ -76,8 +76,8 @@ class ContractRuntimeTest {
         assertEquals("The test switch", mount.title());
         var answer = mount.handler().handle(new WebRequest("GET", "/", Map.of(), Map.of(), new byte[0], "admin"));
         assertEquals("on=false", new String(answer.body()));
-        assertThrows(IllegalArgumentException.class, () -> runtime.webMounts().mount("other", "switch", "taken", r -> null));
-        assertThrows(IllegalArgumentException.class, () -> runtime.webMounts().mount("other", "api", "reserved", r -> null));
+        assertThrows(IllegalArgumentException.class, () -> runtime.webMounts().mount("other", "switch", "taken", r -> null, false));
+        assertThrows(IllegalArgumentException.class, () -> runtime.webMounts().mount("other", "api", "reserved", r -> null, false));
         runtime.close();
         assertTrue(runtime.webMounts().get("switch").isEmpty(), "withdrawn with its plugin");
     }

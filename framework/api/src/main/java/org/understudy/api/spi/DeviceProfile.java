@@ -37,6 +37,17 @@ public interface DeviceProfile<C extends Record> extends Plugin<C> {
         return java.util.Map.of();
     }
 
+    /**
+     * How often a device of each family is heard from when all is well (its upload or poll interval), by the
+     * profile name its readings carry, as {@link #metrics()}: a device silent for several of these is stale, and
+     * dashboards say so. A family not listed has no known rhythm.
+     *
+     * @since 0.4
+     */
+    default java.util.Map<String, java.time.Duration> expectedIntervals() {
+        return java.util.Map.of();
+    }
+
     /** The actions this family offers on its devices, if any. */
     default Optional<DeviceActions> actions() {
         return Optional.empty();

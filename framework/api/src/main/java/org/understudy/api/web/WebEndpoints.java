@@ -21,4 +21,13 @@ public interface WebEndpoints {
      * @throws IllegalArgumentException the path is not allowed, or another plugin has it
      */
     Subscription mount(String path, String title, WebHandler handler);
+
+    /**
+     * Like {@link #mount}, and the admin web's root {@code /} redirects to {@code /<path>/} while it is mounted: the
+     * gateway's front page (a dashboard). When several plugins ask, the earliest mount still there wins; with none,
+     * {@code /} leads to the Web Console.
+     *
+     * @since 0.4
+     */
+    Subscription mountHome(String path, String title, WebHandler handler);
 }

@@ -3,7 +3,7 @@
  * plain values, no servlet types.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package org.understudy.api.web;
 
 import org.osgi.annotation.bundle.Export;

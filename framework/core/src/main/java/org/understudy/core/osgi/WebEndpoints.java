@@ -40,6 +40,10 @@ final class WebEndpoints {
         props.put("osgi.http.whiteboard.servlet.pattern", "/api/*");
         props.put("osgi.http.whiteboard.servlet.name", "understudy-api");
         registrations.add(context.registerService(Servlet.class, new ApiServlet(runtime, gate), props));
+        Hashtable<String, Object> root = new Hashtable<>();
+        root.put("osgi.http.whiteboard.servlet.pattern", "/");
+        root.put("osgi.http.whiteboard.servlet.name", "understudy-root");
+        registrations.add(context.registerService(Servlet.class, new RootRedirect(runtime.webMounts()), root));
         try {
             registrations.addAll(ConsoleGuard.register(context, gate, runtime));
             Hashtable<String, Object> filter = new Hashtable<>();

@@ -65,6 +65,12 @@ public final class BloomskyProfile implements DeviceProfile<BloomskyConfig> {
         return Map.of(Uploads.PROFILE, METRICS);
     }
 
+    /** A station uploads about every 5 minutes (PROTOCOLS.md §1). */
+    @Override
+    public Map<String, java.time.Duration> expectedIntervals() {
+        return Map.of(Uploads.PROFILE, java.time.Duration.ofMinutes(5));
+    }
+
     @Override
     public Optional<HttpInterceptor> httpInterceptor() {
         return Optional.ofNullable(interceptor);

@@ -99,6 +99,12 @@ public final class KasaProfile implements DeviceProfile<KasaConfig> {
         return Map.of(KasaDriver.PROFILE, METRICS);
     }
 
+    /** A plug is polled every {@code pollInterval}. */
+    @Override
+    public Map<String, java.time.Duration> expectedIntervals() {
+        return Map.of(KasaDriver.PROFILE, config.pollInterval());
+    }
+
     @Override
     public Optional<DeviceActions> actions() {
         return Optional.ofNullable(actions);

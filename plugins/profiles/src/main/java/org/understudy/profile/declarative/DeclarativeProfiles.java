@@ -43,6 +43,7 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
     private volatile HostIndex<Family> byHost = HostIndex.empty();
     private volatile List<HostPattern> hosts = List.of();
     private volatile Map<String, List<MetricInfo>> metrics = Map.of();
+    private volatile Map<String, java.time.Duration> intervals = Map.of();
     private volatile FamilyInterceptor interceptor;
     private volatile Path directory;
 
@@ -196,18 +197,23 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
     private boolean publish() {
         List<Map.Entry<HostPattern, Family>> claims = new ArrayList<>();
         Map<String, List<MetricInfo>> described = new LinkedHashMap<>();
+        Map<String, java.time.Duration> every = new LinkedHashMap<>();
         for (FileState state : files.values()) {
             Family f = state.good();
             if (f != null) {
                 f.hosts().forEach(h -> claims.add(Map.entry(h, f)));
                 described.put(f.id(), f.metrics());
+                if (f.expectedInterval() != null) {
+                    every.put(f.id(), f.expectedInterval());
+                }
             }
         }
         List<HostPattern> claimed = claims.stream().map(Map.Entry::getKey).toList();
-        boolean changed = !claimed.equals(hosts) || !described.equals(metrics);
+        boolean changed = !claimed.equals(hosts) || !described.equals(metrics) || !every.equals(intervals);
         byHost = HostIndex.of(claims);
         hosts = claimed;
         metrics = Map.copyOf(described);
+        intervals = Map.copyOf(every);
         return changed;
     }
 
@@ -225,6 +231,11 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
     @Override
     public Map<String, List<MetricInfo>> metrics() {
         return metrics;
+    }
+
+    @Override
+    public Map<String, java.time.Duration> expectedIntervals() {
+        return intervals;
     }
 
     @Override
