@@ -124,9 +124,15 @@ class GatewayProcessIT {
             }, "the admin web listens on 127.0.0.1 only");
             assertTrue(Files.exists(data.resolve("admin-password.hash")), "UNDERSTUDY_DATA is the data directory");
             assertFalse(Files.readString(data.resolve("admin-password.hash")).contains(password), "only a hash is kept");
-            for (String shipped : new String[] {"sink-influxdb", "sink-mqtt", "profiles", "kasa", "bloomsky", "proxy"}) {
+            for (String shipped : new String[] {"sink-influxdb", "sink-mqtt", "profiles", "kasa", "bloomsky", "proxy", "dashboard"}) {
                 client.awaitPlugin(shipped, Duration.ofSeconds(10), GatewayClient.inState("ACTIVE"), "ACTIVE");
             }
+            var root = client.get("/", false);
+            assertEquals(303, root.statusCode(), "/ leads to the dashboard");
+            assertEquals("/dashboard/", root.headers().firstValue("Location").orElse(""));
+            assertEquals(401, client.get("/dashboard/", false).statusCode(), "the dashboard asks for the admin login");
+            assertEquals(200, client.get("/dashboard/", true).statusCode());
+            assertEquals(404, client.get("/nothing-here", false).statusCode());
             String log = Files.readString(data.resolve("log/understudy.0.log"));
             assertTrue(log.contains("Understudy started"));
             assertFalse(log.contains("configuration rejected"), "every shipped conf/*.cfg is accepted as it is: " + log);

@@ -70,9 +70,14 @@ public final class ScenarioStation {
         }
     }
 
+    /** The Info a station sends with each request, at device time {@code ts} (its temperature varies with it). */
+    public static String info(long ts) {
+        return String.format(INFO, ts % 30, ts);
+    }
+
     /** One request; true when it was answered 200 in time and well framed. */
     private static boolean post(PrintWriter log, String kind, InetAddress gateway, String target, long ts, byte[] body, int timeout) {
-        String info = String.format(INFO, ts % 30, ts);
+        String info = info(ts);
         try {
             StrictStation.Response r = StrictStation.post(gateway.getHostAddress(), 80, HOST, target + info, body, timeout);
             log.println(kind + " " + ts + " " + r.status() + " " + r.millis());
