@@ -27,8 +27,9 @@ import org.understudy.proxy.StrictStation;
 
 /**
  * The dashboard in a real browser (Debian's Chromium driven by playwright-core, {@code plugins/dashboard/src/test/node})
- * against the distribution run as a user runs it, fed by a Bloomsky station's uploads (answered by the gateway: no
- * backend is reachable) and simulated Kasa plugs. The browser script checks the pages against the REST API, switches a
+ * against the distribution run as a user runs it, fed by a Bloomsky station's uploads and a Weather Underground
+ * station's (a shipped declarative profile), both answered by the gateway (no backend is reachable), and simulated
+ * Kasa plugs. The browser script checks the pages against the REST API, switches a
  * plug and asks the plug itself, and fails on any request to another origin. Screenshots:
  * {@code target/dashboard-screenshots/}.
  */
@@ -64,13 +65,17 @@ class DashboardBrowserIT {
                     client.awaitPlugin(plugin, Duration.ofSeconds(20), GatewayClient.inState("ACTIVE"), "ACTIVE");
                 }
                 uploadStationCycles(proxyPort, 3);
+                // a weather station of the shipped declarative family (wunderground.json), answered here
+                assertEquals(200, StrictStation.raw(proxyPort, "GET /weatherstation/updateweatherstation.php?ID=KVALLEY1&PASSWORD=secret"
+                        + "&dateutc=now&tempf=41.0&humidity=72&baromin=29.92 HTTP/1.1\r\nHost: weatherstation.wunderground.com\r\n"
+                        + "Connection: close\r\n\r\n").status());
                 await("the station and the plugs recorded").atMost(Duration.ofSeconds(30)).until(() -> {
                     JsonNode list = JSON.readTree(client.get("/api/devices", true).body());
                     long withValues = 0;
                     for (JsonNode d : list) {
                         withValues += d.has("latest") ? 1 : 0;
                     }
-                    return withValues >= 9; // the station, the hs110, the strip and its 6 outlets
+                    return withValues >= 10; // two stations, the hs110, the strip and its 6 outlets
                 });
                 Files.createDirectories(SCREENSHOTS);
                 ProcessBuilder browse = new ProcessBuilder(node(), "browse.js", "http://127.0.0.1:" + webPort, "browser",

@@ -46,7 +46,7 @@ public final class StrictStation {
         }
     }
 
-    static Response raw(int port, String request) throws IOException {
+    public static Response raw(int port, String request) throws IOException {
         long t0 = System.nanoTime();
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);

@@ -236,25 +236,41 @@ async function plot(box, id, metric, from, to, expected) {
   const gap = Math.max(3 * stepSeconds, 2 * (expected || 0));
   const xs = [];
   const ys = [];
+  const lows = [];
+  const highs = [];
   let last = null;
   for (const p of points) {
     const t = Date.parse(p.time) / 1000;
     if (last !== null && t - last > gap) {
       xs.push(last + stepSeconds);
       ys.push(null);
+      lows.push(null);
+      highs.push(null);
     }
     xs.push(t);
     ys.push(p.value === undefined ? p.mean : p.value);
+    lows.push(p.min === undefined ? null : p.min);
+    highs.push(p.max === undefined ? null : p.max);
     last = t;
   }
   const unit = Format.unit(points[0].unit || '');
+  const show = (u, v) => (v === null || v === undefined ? '–' : Format.number(v) + (unit ? ' ' + unit : ''));
+  // a bucket of many readings is drawn as its mean inside the band of its min and max: a daily swing stays visible
+  const ranged = points.some((p) => p.count > 1);
+  const series = [{}, { label: metric + (unit ? ' (' + unit + ')' : ''), stroke: '#2a7ab0', width: 1.5, spanGaps: false, value: show }];
+  const data = [xs, ys];
+  if (ranged) {
+    series.push({ label: 'min', stroke: 'rgba(42,122,176,0.35)', width: 1, spanGaps: false, value: show });
+    series.push({ label: 'max', stroke: 'rgba(42,122,176,0.35)', width: 1, spanGaps: false, value: show });
+    data.push(lows, highs);
+  }
   const chart = new uPlot({
     width, height: 200,
     scales: { x: { time: true, min: from / 1000, max: to / 1000 } },
-    series: [{}, { label: metric + (unit ? ' (' + unit + ')' : ''), stroke: '#2a7ab0', width: 1.5, spanGaps: false,
-      value: (u, v) => (v === null ? '–' : Format.number(v) + (unit ? ' ' + unit : '')) }],
+    series,
+    bands: ranged ? [{ series: [3, 2], fill: 'rgba(42,122,176,0.12)' }] : [],
     axes: [{}, { values: (u, vals) => vals.map((v) => Format.axis(v)) }],
-  }, [xs, ys], box);
+  }, data, box);
   box.dataset.points = String(points.length);
   return chart;
 }

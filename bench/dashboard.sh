@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Dashboard weight and speed, in Debian's Chromium (playwright-core) against the real distribution holding a
+# Bloomsky station's year of 5-minute readings (about 104,000, written with the real store first):
+#   - overview_kb: what the overview page transfers (pages, scripts, styles, data), as served;
+#   - year_render_ms: from choosing "1y" on the station's page to every chart drawn (the gateway aggregating the
+#     year to the chart's width, the browser drawing it), median of 5;
+#   - rss_added_mb: the gateway's resident memory with the dashboard bundle and used by a browser, minus the same
+#     gateway without that bundle serving the same REST calls (each after a full GC), in MB.
+# Goals: overview <= 300 KB, a year in <= 1 s, <= 10 MB added.
+#
+#   bench/dashboard.sh
+# Needs: the distribution built; installs chromium, node and npm, and playwright-core (plugins/dashboard/src/test/node).
+# Last line: RESULT overview_kb=... year_render_ms=... rss_added_mb=...
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need_packages curl python3 chromium
+command -v node >/dev/null && command -v npm >/dev/null || need_packages nodejs npm
+need_distribution
+module="$root/plugins/dashboard"
+node_dir="$module/src/test/node"
+[ -d "$node_dir/node_modules/playwright-core" ] || (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
+need_installed plugins/dashboard
+(cd "$root" && mvn -B -q test-compile -pl plugins/dashboard)
+cp_file=$(mktemp)
+(cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)
+work=$(mktemp -d "${TMPDIR:-/tmp}/understudy-dashbench.XXXXXX")
+gw=""
+cleanup() { [ -n "$gw" ] && kill "$gw" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work" "$cp_file"; }
+trap cleanup EXIT
+device=station-year
+
+echo "writing a year of readings..." >&2
+java -Xmx256m -cp "$module/target/test-classes:$module/target/classes:$(cat "$cp_file")" \
+  org.understudy.dashboard.YearOfReadings "$work/year" "$device" >&2
+
+# start VARIANT: a copy of the distribution on the year's data, with or without the dashboard; sets gw and web
+start() {
+  local home="$work/gateway-$1"
+  copy_distribution "$home"
+  cp -r "$work/year" "$home/year"
+  [ "$1" = with ] || rm -f "$home"/bundles/understudy-dashboard-*.jar
+  web=$(freeport)
+  UNDERSTUDY_WEB_PORT=$web UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_LOG_LEVEL=WARN UNDERSTUDY_DATA="$home/year" \
+    UNDERSTUDY_DNS_HOST=127.0.0.1 UNDERSTUDY_DNS_PORT=$(freeport) UNDERSTUDY_PROXY_HOST=127.0.0.1 \
+    UNDERSTUDY_PROXY_PORT=$(freeport) UNDERSTUDY_PROXY_TLS_PORT=0 "$home/bin/understudy" > "$work/gateway-$1.log" 2>&1 & gw=$!
+  for _ in $(seq 1 300); do
+    curl -sf -u admin:bench "http://127.0.0.1:$web/api/status" | grep -q '"ready" : true' && return 0
+    sleep 0.2
+  done
+  echo "the gateway did not start" >&2; cat "$work/gateway-$1.log" >&2; exit 1
+}
+
+# rss_mb: resident memory of the gateway after a full GC
+rss_mb() {
+  jcmd "$gw" GC.run >/dev/null; sleep 2
+  awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$gw/status"
+}
+
+# the same REST calls the pages make, for the gateway without the dashboard
+api_calls() {
+  local to from
+  to=$(date -u +%Y-%m-%dT%H:%M:%SZ); from=$(date -u -d '365 days ago' +%Y-%m-%dT%H:%M:%SZ)
+  for _ in 1 2 3 4 5 6; do
+    curl -sf -u admin:bench "http://127.0.0.1:$web/api/status" >/dev/null
+    curl -sf -u admin:bench "http://127.0.0.1:$web/api/devices" >/dev/null
+    for m in temperature humidity; do
+      curl -sf -u admin:bench "http://127.0.0.1:$web/api/readings?device=$device&metric=$m&from=$from&to=$to&step=PT39420S" >/dev/null
+    done
+  done
+}
+
+start without
+api_calls
+rss_without=$(rss_mb)
+kill "$gw"; wait "$gw" 2>/dev/null || true; gw=""
+
+start with
+api_calls
+measured=$(cd "$node_dir" && node measure.js "http://127.0.0.1:$web" bench "$device")
+rss_with=$(rss_mb)
+kill "$gw"; wait "$gw" 2>/dev/null || true; gw=""
+
+read -r bytes render all points foreign < <(printf '%s' "$measured" | python3 -c "import json,sys; r=json.load(sys.stdin); \
+print(r['overviewBytes'], r['yearRenderMs'], ','.join(map(str, r['yearRenderMsAll'])), r['yearPoints'], len(r['foreign']))")
+[ "$foreign" = 0 ] || { echo "the dashboard asked another origin: $measured" >&2; exit 1; }
+kb=$(awk -v b="$bytes" 'BEGIN { printf "%.0f", b / 1024 }')
+added=$(awk -v a="$rss_with" -v b="$rss_without" 'BEGIN { printf "%.1f", a - b }')
+echo "overview: $kb KB; a year ($points points drawn): $all ms; RSS without the dashboard $rss_without MB, with it (after a browser used it) $rss_with MB"
+echo "RESULT overview_kb=$kb year_render_ms=$render rss_added_mb=$added"
