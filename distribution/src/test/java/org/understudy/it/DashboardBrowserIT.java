@@ -55,7 +55,9 @@ class DashboardBrowserIT {
             Map<String, String> env = Map.of("UNDERSTUDY_WEB_PORT", String.valueOf(webPort), "UNDERSTUDY_ADMIN_PASSWORD", "browser",
                     "UNDERSTUDY_DNS_HOST", "127.0.0.1", "UNDERSTUDY_DNS_PORT", String.valueOf(Udp.freePort()),
                     "UNDERSTUDY_PROXY_HOST", "127.0.0.1", "UNDERSTUDY_PROXY_PORT", String.valueOf(proxyPort),
-                    "UNDERSTUDY_PROXY_TLS_PORT", "0");
+                    "UNDERSTUDY_PROXY_TLS_PORT", "0",
+                    // the vendors' names are looked up at a port where nobody answers: every cloud is down
+                    "UNDERSTUDY_DNS_UPSTREAM", "127.0.0.1:" + Udp.freePort());
             try (GatewayProcess gateway = GatewayProcess.start(home, env, home.resolve("gateway.out"))) {
                 GatewayClient client = new GatewayClient(webPort, "admin", "browser");
                 await("the gateway ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))

@@ -64,4 +64,12 @@ public interface QueryService {
      * {@link Long#MAX_VALUE}).
      */
     List<StoredFlow> flows(Instant from, Instant to, String host, Flow.Outcome outcome, long beforeId, int max);
+
+    /**
+     * How many recorded exchanges {@link #flows} would list with no limit, counted up to {@code max}; no flow is
+     * read whole.
+     *
+     * @since 0.4
+     */
+    long countFlows(Instant from, Instant to, String host, Flow.Outcome outcome, long max);
 }

@@ -248,6 +248,15 @@ final class StoreRecorder implements Recorder, FlowLog, QueryService {
         }
     }
 
+    @Override
+    public long countFlows(Instant from, Instant to, String host, Flow.Outcome outcome, long max) {
+        try {
+            return flowStore(readable()).countFlows(from, to, host, outcome, max);
+        } catch (RecordException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     private void known(String deviceId) {
         if (device(deviceId).isEmpty()) {
             throw new NoSuchElementException("no device '" + deviceId + "' is known");

@@ -139,8 +139,8 @@ final class Summary {
         if (u.status() == UpstreamState.Status.DOWN && u.since() != null) {
             int colon = u.upstream().lastIndexOf(':');
             String host = colon > 0 ? u.upstream().substring(0, colon) : u.upstream();
-            int counted = context.queries().flows(u.since(), now.plusSeconds(1), host, Flow.Outcome.IMPERSONATED,
-                    Long.MAX_VALUE, c.maxCountedRequests()).size();
+            long counted = context.queries().countFlows(u.since(), now.plusSeconds(1), host, Flow.Outcome.IMPERSONATED,
+                    c.maxCountedRequests());
             m.put("answeredLocally", counted);
             m.put("answeredLocallyOver", counted >= c.maxCountedRequests());
         }

@@ -110,7 +110,7 @@ function upstreamsCard(summary) {
   if (!summary.upstreams.length) {
     return card('Vendor clouds', el('p', { class: 'muted' }, 'No vendor cloud contacted yet.'));
   }
-  return card('Vendor clouds', table(['Cloud', 'Link', 'Since', 'Answered here'], summary.upstreams.map((u) => el('tr', {},
+  return card('Vendor clouds', table(['Cloud', 'Link', 'Since', 'Answered here'], summary.upstreams.map((u) => el('tr', { 'data-upstream': u.upstream },
     el('td', {}, u.upstream),
     el('td', {}, el('span', { class: 'badge ' + (u.status === 'up' ? 'fresh' : u.status === 'down' ? 'stale' : 'unknown') }, u.status)),
     el('td', { title: u.lastError || '' }, u.since ? Format.time(u.since) : '–'),
@@ -120,15 +120,16 @@ function upstreamsCard(summary) {
 function sinksCard(status) {
   const sinks = plugins(status, 'SINK');
   if (!sinks.length) return card('Sinks', el('p', { class: 'muted' }, 'No sink installed.'));
-  return card('Sinks', table(['Sink', 'State', 'Backlog', 'Oldest unsent', 'Last error'], sinks.map((p) => {
+  return card('Sinks', table(['Sink', 'State', 'Unsent'], sinks.map((p) => {
     const s = (p.status || {}).delivery || {};
     const state = p.state !== 'ACTIVE' ? p.state.toLowerCase() : s.enabled === false ? 'not configured' : (s.state || 'active');
+    const unsent = s.backlog === undefined || s.backlog === null ? '–'
+      : s.backlog.toLocaleString() + (s.oldestUnsentAgeSeconds ? ', oldest ' + Format.duration(s.oldestUnsentAgeSeconds) : '');
+    const error = s.lastError || p.error;
     return el('tr', { 'data-sink': p.id },
       el('td', {}, p.id.replace(/^sink-/, '')),
-      el('td', {}, state),
-      el('td', {}, s.backlog === undefined || s.backlog === null ? '–' : s.backlog.toLocaleString()),
-      el('td', {}, s.oldestUnsentAgeSeconds ? Format.duration(s.oldestUnsentAgeSeconds) : '–'),
-      el('td', { class: 'error' }, s.lastError || p.error || ''));
+      el('td', {}, state, error ? el('div', { class: 'error' }, error) : null),
+      el('td', {}, unsent));
   })));
 }
 

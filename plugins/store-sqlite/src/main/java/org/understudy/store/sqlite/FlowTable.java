@@ -53,6 +53,23 @@ final class FlowTable {
         return out;
     }
 
+    /** How many flows {@link #recent} would list with no limit, up to {@code max}, without reading them. */
+    static long count(Connection c, Instant from, Instant to, String host, Flow.Outcome outcome, long max) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM flow WHERE start >= ? AND start < ?"
+                + " AND (? IS NULL OR host = ?) AND (? IS NULL OR outcome = ?) LIMIT ?)")) {
+            p.setLong(1, from.toEpochMilli());
+            p.setLong(2, to.toEpochMilli());
+            p.setString(3, host);
+            p.setString(4, host);
+            p.setString(5, outcome == null ? null : outcome.name());
+            p.setString(6, outcome == null ? null : outcome.name());
+            p.setLong(7, max);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
     private static void read(PreparedStatement p, List<StoredFlow> out) throws SQLException {
         try (ResultSet rs = p.executeQuery()) {
             while (rs.next()) {

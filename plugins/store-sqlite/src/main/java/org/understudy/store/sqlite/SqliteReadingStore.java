@@ -392,6 +392,11 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
     }
 
     @Override
+    public long countFlows(Instant from, Instant to, String host, Flow.Outcome outcome, long max) {
+        return reads.read(c -> FlowTable.count(c, from, to, host, outcome, max));
+    }
+
+    @Override
     public long flowCursor(String name) {
         return reads.read(c -> FlowTable.cursor(c, name));
     }

@@ -60,6 +60,14 @@ class FlowReadBackTest {
             assertEquals(List.of("a.test", "b.test", "a.test", "a.test"), s.store().flowsAfter(0, null, Flow.Outcome.IMPERSONATED, 10)
                     .stream().map(f -> f.flow().host()).toList(), "any host");
             s.store().saveFlowCursor("backfill:a.test", offline.get(1).id());
+
+            Instant end = T0.plusSeconds(60);
+            assertEquals(3, s.store().countFlows(T0, end, "a.test", Flow.Outcome.IMPERSONATED, 100), "counted as flows() lists them");
+            assertEquals(2, s.store().countFlows(T0, end, "a.test", Flow.Outcome.IMPERSONATED, 2), "at most max");
+            assertEquals(2, s.store().countFlows(T0.plusSeconds(4), end, "a.test", null, 100), "from the start of the range");
+            assertEquals(5, s.store().countFlows(T0, end, null, null, 100));
+            assertEquals(s.store().flows(T0, end, "b.test", null, Long.MAX_VALUE, 100).size(),
+                    s.store().countFlows(T0, end, "b.test", null, 100));
         }
         try (EmbeddedStore s = new EmbeddedStore(data, Map.of())) {
             long cursor = s.store().flowCursor("backfill:a.test");
