@@ -113,6 +113,21 @@ async function run(browser) {
   check((await page.locator('details[open] pre').innerText()).includes('→ 200'), 'an exchange shows no recorded request and reply');
   await page.screenshot({ path: path.join(shots, 'traffic.png'), fullPage: true });
 
+  // the profiles page: a shipped file shown and checked, a broken edit refused with its reason and not saved
+  await page.goto(base + '/dashboard/#/profiles/wunderground.json');
+  await page.waitForSelector('#profile-text');
+  check((await page.locator('[data-file="wunderground.json"]').innerText()).toLowerCase().includes('in force'), 'wunderground.json is not said to be in force');
+  check((await page.locator('#profile-text').inputValue()).includes('"id": "wunderground"'), 'the file\'s text is not shown');
+  await page.click('#profile-check');
+  await page.waitForSelector('#profile-result.ok');
+  await page.fill('#profile-text', '{"id": 5}');
+  await page.click('#profile-save');
+  await page.waitForSelector('#profile-result.bad');
+  check((await page.locator('#profile-result').innerText()).includes('id'), 'the refusal does not say what is wrong');
+  await page.screenshot({ path: path.join(shots, 'profiles.png'), fullPage: true });
+  const still = await (await context.request.get(base + '/profiles/files/wunderground.json')).json();
+  check(still.text.includes('"id": "wunderground"'), 'a refused edit was saved');
+
   // a phone
   const phone = await browser.newContext({ httpCredentials: { username: 'admin', password }, viewport: { width: 390, height: 844 }, isMobile: true });
   const small = await phone.newPage();

@@ -30,7 +30,8 @@ import org.understudy.proxy.StrictStation;
  * against the distribution run as a user runs it, fed by a Bloomsky station's uploads and a Weather Underground
  * station's (a shipped declarative profile), both answered by the gateway (no backend is reachable), and simulated
  * Kasa plugs. The browser script checks the pages against the REST API, switches a
- * plug and asks the plug itself, and fails on any request to another origin. Screenshots:
+ * plug and asks the plug itself, checks and refuses profile files from the profiles page, and fails on any request to
+ * another origin. Screenshots:
  * {@code target/dashboard-screenshots/}.
  */
 class DashboardBrowserIT {

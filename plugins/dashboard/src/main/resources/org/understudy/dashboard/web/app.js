@@ -388,15 +388,76 @@ function exchange(f) {
     headers(f.responseHeaders), '', body(f.responseBody)].join('\n');
 }
 
+// ---------- profiles (the declarative profiles plugin's files, edited through its /profiles/ endpoint) ----------
+
+async function profilesPage(open) {
+  let answer;
+  try {
+    answer = await getJson('/profiles/files');
+  } catch (e) {
+    main.replaceChildren(card('Device profiles', el('p', { class: 'muted' },
+      'The declarative profiles plugin does not answer (' + e.message + '): it is not installed or not running.')));
+    return;
+  }
+  const editor = el('div', { class: 'editor' });
+  const files = answer.files || [];
+  main.replaceChildren(
+    card('Device profiles', el('p', { class: 'muted' }, 'One JSON file per device family that uploads over plain HTTP (conf/profiles/). '
+      + 'A file is checked before it is saved and is in force at once; one that would not be used is never written.'),
+    table(['File', 'Family', 'State', 'Problem'], files.map((f) => el('tr', { 'data-file': f.file },
+      el('td', {}, el('a', { href: '#/profiles/' + encodeURIComponent(f.file) }, f.file)),
+      el('td', {}, f.family || ''),
+      el('td', {}, el('span', { class: 'badge ' + (f.error ? (f.family ? 'late' : 'stale') : 'fresh') }, f.state)),
+      el('td', { class: 'error' }, f.error || ''))))),
+    editor);
+  live(true);
+  if (open) edit(editor, open);
+}
+
+async function edit(editor, name) {
+  let text = '';
+  try {
+    text = (await getJson('/profiles/files/' + encodeURIComponent(name))).text;
+  } catch (e) {
+    editor.replaceChildren(card(name, el('p', { class: 'error' }, e.message)));
+    return;
+  }
+  const area = el('textarea', { id: 'profile-text', spellcheck: 'false', rows: 24 });
+  area.value = text;
+  const saveAs = el('input', { id: 'profile-name', value: name, title: 'Save under this name (a new name makes a new file)' });
+  const result = el('pre', { class: 'result', id: 'profile-result' });
+  const send = async (method, suffix) => {
+    result.className = 'result';
+    result.textContent = '…';
+    try {
+      const r = await fetch('/profiles/files/' + encodeURIComponent(saveAs.value) + suffix, {
+        method, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: area.value });
+      const body = await r.json().catch(() => ({}));
+      result.className = 'result ' + (r.ok ? 'ok' : 'bad');
+      result.textContent = r.ok ? (suffix ? 'valid: it would be used' : 'saved: in force now') : (body.error || r.status + ' ' + r.statusText);
+      if (r.ok && !suffix) setTimeout(() => profilesPage(saveAs.value), 500);
+    } catch (e) {
+      result.className = 'result bad';
+      result.textContent = e.message;
+    }
+  };
+  editor.replaceChildren(card(name, area,
+    el('div', { class: 'actions' }, el('label', {}, 'file ', saveAs),
+      el('button', { id: 'profile-check', onclick: () => send('POST', '/check') }, 'Check'),
+      el('button', { id: 'profile-save', onclick: () => send('PUT', '') }, 'Save')),
+    result));
+}
+
 // ---------- routing ----------
 
 function route() {
   clearTimeout(timer);
   const hash = location.hash || '#/';
   document.querySelectorAll('nav a[data-page]').forEach((a) => a.classList.toggle('on',
-    (a.dataset.page === 'overview' && (hash === '#/' || hash.startsWith('#/device/'))) || hash === '#/' + a.dataset.page));
+    (a.dataset.page === 'overview' && (hash === '#/' || hash.startsWith('#/device/'))) || hash.startsWith('#/' + a.dataset.page)));
   if (hash.startsWith('#/device/')) devicePage(decodeURIComponent(hash.slice('#/device/'.length)));
   else if (hash === '#/traffic') traffic();
+  else if (hash === '#/profiles' || hash.startsWith('#/profiles/')) profilesPage(decodeURIComponent(hash.slice('#/profiles/'.length)) || null);
   else overview();
 }
 

@@ -71,6 +71,7 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
         // the files present now are read before the plugin is registered: their hosts are claimed from the start
         reload();
         context.scheduler().scheduleBlockingWithFixedDelay(this::reloadAndTell, c.reloadInterval(), c.reloadInterval());
+        context.web().mount(ProfileEditor.PATH, "Device profile files", new ProfileEditor(this));
     }
 
     @Override
@@ -165,6 +166,55 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
                     kept == null ? "" : " (its last good version stays in force)", problem);
         }
         files.put(name, new FileState(text, kept, problem));
+    }
+
+    /** The files, each with its state, family, hosts and problem (as {@link #status()} lists them). */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> fileStates() {
+        return (List<Map<String, Object>>) status().get("files");
+    }
+
+    /** The text of file {@code name} as last read, if it is one of the files (and could be read). */
+    synchronized Optional<String> text(String name) {
+        FileState state = files.get(name);
+        return Optional.ofNullable(state == null ? null : state.text());
+    }
+
+    /** Why {@code text}, saved as {@code name}, would not be used, or {@code null} when it would be. */
+    synchronized String problem(String name, String text) {
+        if (text.getBytes(StandardCharsets.UTF_8).length > context.config().maxFileBytes()) {
+            return "larger than maxFileBytes (" + context.config().maxFileBytes() + " bytes)";
+        }
+        try {
+            return conflict(parser.parse(name, text, context.config().maxReplyDeadline()), name);
+        } catch (FamilyParser.Invalid e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * Saves {@code text} as {@code name} when it would be used (written whole, then moved into place, so the reload
+     * never reads half a file) and puts it in force at once; returns the problem instead when it would not be.
+     */
+    String save(String name, String text) throws IOException {
+        synchronized (this) {
+            String problem = problem(name, text);
+            if (problem != null) {
+                return problem;
+            }
+            Files.createDirectories(directory);
+            Path temporary = Files.createTempFile(directory, ".saving-", ".tmp");
+            try {
+                Files.writeString(temporary, text, StandardCharsets.UTF_8);
+                Files.move(temporary, directory.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+            LOG.info("profile file {} saved from the web", name);
+        }
+        reloadAndTell();
+        return null;
     }
 
     /** Why {@code f}, from file {@code file}, cannot be used beside the families in force, or {@code null}. */

@@ -1,5 +1,11 @@
 package org.understudy.profile.declarative;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.understudy.api.web.WebResponse;
+import org.understudy.api.web.WebRequest;
+import org.understudy.api.web.WebHandler;
+import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -133,5 +139,40 @@ class DeclarativeProfilesTest {
         Files.delete(profiles.resolve("smartmesh-clouddata.json"));
         await().until(() -> "in force".equals(file("zz-copy.json").get("state")));
         assertEquals(Optional.of("profiles"), owner("clouddata.dustcloud.org"));
+    }
+
+    private static WebRequest request(String method, String path, String body, Map<String, String> headers) {
+        return new WebRequest(method, path, Map.of(), headers, body.getBytes(StandardCharsets.UTF_8), "admin");
+    }
+
+    @Test
+    void filesAreCheckedAndSavedFromTheWebAndOneThatWouldNotBeUsedIsNeverWritten() throws Exception {
+        WebHandler editor = await().until(() -> runtime.webMounts().get("profiles").map(m -> m.handler()).orElse(null),
+                java.util.Objects::nonNull);
+        ObjectMapper json = new ObjectMapper();
+        WebResponse list = editor.handle(request("GET", "/files", "", Map.of()));
+        assertEquals(200, list.status());
+        assertTrue(new String(list.body(), StandardCharsets.UTF_8).contains("\"wunderground.json\""));
+        String text = Files.readString(profiles.resolve("wunderground.json"));
+        assertEquals(text, json.readTree(editor.handle(request("GET", "/files/wunderground.json", "", Map.of())).body()).path("text").asText());
+
+        String unparsable = text.replace("\"id\": \"wunderground\"", "\"id\": 5");
+        WebResponse bad = editor.handle(request("PUT", "/files/valley.json", unparsable, Map.of()));
+        assertEquals(422, bad.status());
+        assertTrue(json.readTree(bad.body()).path("error").asText().contains("/id"), new String(bad.body(), StandardCharsets.UTF_8));
+        assertEquals(422, editor.handle(request("PUT", "/files/valley.json", text, Map.of())).status(), "its id and hosts are taken");
+        assertFalse(Files.exists(profiles.resolve("valley.json")), "a file that would not be used is never written");
+
+        String valley = text.replace("\"id\": \"wunderground\"", "\"id\": \"valley\"")
+                .replace("weatherstation.wunderground.com", "station.valley.test").replace("rtupdate.wunderground.com", "rt.valley.test");
+        assertEquals(200, editor.handle(request("POST", "/files/valley.json/check", valley, Map.of())).status());
+        assertFalse(Files.exists(profiles.resolve("valley.json")), "a check writes nothing");
+        assertEquals(403, editor.handle(request("PUT", "/files/valley.json", valley, Map.of("sec-fetch-site", "cross-site"))).status());
+        assertEquals(400, editor.handle(request("PUT", "/files/valley.txt", valley, Map.of())).status());
+        WebResponse saved = editor.handle(request("PUT", "/files/valley.json", valley, Map.of("sec-fetch-site", "same-origin")));
+        assertEquals(200, saved.status(), new String(saved.body(), StandardCharsets.UTF_8));
+        assertEquals(valley, Files.readString(profiles.resolve("valley.json")));
+        assertEquals("in force", file("valley.json").get("state"), "in force once saved, not at the next reload");
+        await().until(() -> owner("station.valley.test").equals(Optional.of("profiles")));
     }
 }
