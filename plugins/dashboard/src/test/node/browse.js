@@ -7,19 +7,13 @@
 // requested from another origin. Prints one JSON line; exits 1 with the failures listed.
 'use strict';
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { launch, bodyBytes } = require('./chromium');
 const { Client } = require('tplink-smarthome-api');
 
 const [base, password, shots, plugId, plugPort, stationId] = process.argv.slice(2);
 const failures = [];
 const foreign = [];
 const check = (ok, what) => { if (!ok) failures.push(what); };
-
-/** The body bytes the page loaded so far: the document, its scripts and styles, the data it fetched. */
-function bodyBytes() {
-  return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
-    .reduce((n, e) => n + (e.encodedBodySize || 0), 0);
-}
 
 function number(text) {
   return Number(String(text).replace(/,/g, '').replace(/[^0-9.eE+-].*$/, ''));
@@ -141,11 +135,7 @@ async function run(browser) {
 }
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run', '--disable-default-apps', '--disable-extensions'],
-  });
+  const browser = await launch();
   let result = {};
   try {
     result = await run(browser);

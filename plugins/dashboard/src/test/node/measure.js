@@ -4,15 +4,12 @@
 // choosing the 1-year range on DEVICE's page to every chart drawn with its points (the gateway aggregating the year
 // to the chart's width, the browser drawing it), median of 5.
 'use strict';
-const { chromium } = require('playwright-core');
+const { launch, bodyBytes } = require('./chromium');
 
 const [base, password, device] = process.argv.slice(2);
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  const browser = await launch();
   const context = await browser.newContext({ httpCredentials: { username: 'admin', password }, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const foreign = [];
@@ -20,9 +17,7 @@ const [base, password, device] = process.argv.slice(2);
   await page.goto(base + '/dashboard/');
   await page.waitForSelector('.device');
   await page.waitForLoadState('networkidle');
-  // the body bytes of the document, its scripts and styles and the data it fetched, as served
-  const bytes = await page.evaluate(() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
-    .reduce((n, e) => n + (e.encodedBodySize || 0), 0));
+  const bytes = await page.evaluate(bodyBytes);
   const times = [];
   let points = 0;
   for (let i = 0; i < 5; i++) {

@@ -13,8 +13,6 @@ public final class DashboardPlugin implements Extension<DashboardConfig> {
 
     static final String PATH = "dashboard";
 
-    private volatile Summary summary;
-
     @Override
     public String id() {
         return "dashboard";
@@ -32,23 +30,17 @@ public final class DashboardPlugin implements Extension<DashboardConfig> {
 
     @Override
     public void start(PluginContext<DashboardConfig> context) {
-        Summary s = new Summary(context, java.time.Clock.systemUTC());
-        summary = s;
-        context.web().mountHome(PATH, "Dashboard", new DashboardHandler(s));
+        context.web().mountHome(PATH, "Dashboard", new DashboardHandler(new Summary(context, java.time.Clock.systemUTC())));
     }
 
+    /** Applied in place: the summary reads the configuration in force at every refresh. */
     @Override
     public boolean reconfigure(DashboardConfig config) {
-        Summary s = summary;
-        if (s == null) {
-            return false;
-        }
-        s.reconfigure(config);
         return true;
     }
 
     @Override
     public void stop() {
-        summary = null; // the mount ends with the plugin
+        // the mount ends with the plugin
     }
 }

@@ -32,26 +32,16 @@ final class Summary {
 
     private final PluginContext<DashboardConfig> context;
     private final Clock clock;
-    private volatile DashboardConfig config;
 
     Summary(PluginContext<DashboardConfig> context, Clock clock) {
         this.context = context;
         this.clock = clock;
-        this.config = context.config();
-    }
-
-    void reconfigure(DashboardConfig next) {
-        config = next;
-    }
-
-    DashboardConfig config() {
-        return config;
     }
 
     /** The summary, as JSON-ready maps and lists. */
     Map<String, Object> build() {
         Instant now = clock.instant();
-        DashboardConfig c = config;
+        DashboardConfig c = context.config(); // the one in force: a new one applies at the next refresh
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("now", now.toString());
         out.put("site", context.gateway().site());

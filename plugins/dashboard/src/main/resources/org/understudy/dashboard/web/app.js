@@ -31,6 +31,20 @@ async function getJson(url) {
   return body;
 }
 
+/**
+ * The answers of {@code urls}, or null when the gateway cannot be reached: said in the header, and {@code retry}
+ * (a page that refreshes itself) is tried again later.
+ */
+async function getAll(urls, retry) {
+  try {
+    return await Promise.all(urls.map(getJson));
+  } catch (e) {
+    live(false, 'cannot reach the gateway: ' + e.message);
+    if (retry) schedule(retry);
+    return null;
+  }
+}
+
 function live(ok, message) {
   const l = document.getElementById('live');
   l.textContent = ok ? 'updated ' + new Date().toLocaleTimeString() : message;
@@ -59,15 +73,9 @@ function table(headers, rows) {
 // ---------- overview ----------
 
 async function overview() {
-  let summary;
-  let status;
-  try {
-    [summary, status] = await Promise.all([getJson('data/summary'), getJson('/api/status')]);
-  } catch (e) {
-    live(false, 'cannot reach the gateway: ' + e.message);
-    schedule(overview);
-    return;
-  }
+  const answers = await getAll(['data/summary', '/api/status'], overview);
+  if (!answers) return;
+  const [summary, status] = answers;
   refreshSeconds = summary.refreshSeconds || refreshSeconds;
   document.getElementById('site').textContent = summary.site || '';
   const page = el('div', { class: 'overview' },
@@ -165,16 +173,10 @@ const RANGES = [['1h', 3600], ['6h', 21600], ['24h', 86400], ['7d', 604800], ['3
 let range = null; // chosen by the person; until then the shortest that holds the device's whole history, at most 24h
 
 async function devicePage(id) {
-  let device;
-  let summary;
-  try {
-    const [devices, s] = await Promise.all([getJson('/api/devices'), getJson('data/summary')]);
-    summary = s;
-    device = (devices.devices || devices).find((d) => d.id === id);
-  } catch (e) {
-    live(false, 'cannot reach the gateway: ' + e.message);
-    return;
-  }
+  const answers = await getAll(['/api/devices', 'data/summary']);
+  if (!answers) return;
+  const [devices, summary] = answers;
+  const device = devices.find((d) => d.id === id);
   if (!device) {
     main.replaceChildren(card('Unknown device', el('p', {}, 'No device ' + id + ' is known.')));
     return;
@@ -336,15 +338,9 @@ function picturesCard(id, from, to) {
 // ---------- traffic ----------
 
 async function traffic() {
-  let status;
-  let flows;
-  try {
-    [status, flows] = await Promise.all([getJson('/api/status'), getJson('/api/flows?limit=100')]);
-  } catch (e) {
-    live(false, 'cannot reach the gateway: ' + e.message);
-    schedule(traffic);
-    return;
-  }
+  const answers = await getAll(['/api/status', '/api/flows?limit=100'], traffic);
+  if (!answers) return;
+  const [status, flows] = answers;
   if (location.hash !== '#/traffic') return;
   const dns = plugins(status, 'DNS_SERVER').find((p) => p.id === (status.selected || {}).dnsServer) || {};
   const queries = (dns.status || {}).recentQueries || [];

@@ -58,31 +58,35 @@ final class KasaActions implements DeviceActions {
             return CompletableFuture.failedFuture(new ActionException(ActionException.Kind.UNREACHABLE,
                     "the plug has not answered since the gateway started"));
         }
-        CompletableFuture<InetSocketAddress> resolved = driver.resolve(plug.address);
+        // the plug's host name (if it has one) is looked up once, off the caller's thread
+        return driver.resolve(plug.address).thenCompose(at -> run(plug, at, device, action))
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(asActionFailure(e, plug)));
+    }
+
+    /** The action sent to the plug at {@code at}, answered with the state it confirms. */
+    private CompletableFuture<Map<String, Object>> run(Plug plug, InetSocketAddress at, Device device, String action) {
         boolean outlet = "outlet".equals(device.attributes().get("type"));
         String context = outlet ? "\"context\":{\"child_ids\":[\"" + device.id() + "\"]}," : "";
         CompletableFuture<String> command = switch (action) {
             case "on" -> CompletableFuture.completedFuture(relay(context, true));
             case "off" -> CompletableFuture.completedFuture(relay(context, false));
-            case "toggle" -> resolved.thenCompose(at -> state(plug, at, device.id())).thenApply(now -> relay(context, !Boolean.TRUE.equals(now.get("on"))));
+            case "toggle" -> state(plug, at, device.id()).thenApply(now -> relay(context, !Boolean.TRUE.equals(now.get("on"))));
             case "led-on" -> CompletableFuture.completedFuture("{\"system\":{\"set_led_off\":{\"off\":0}}}");
             case "led-off" -> CompletableFuture.completedFuture("{\"system\":{\"set_led_off\":{\"off\":1}}}");
             case "reboot" -> CompletableFuture.completedFuture("{\"system\":{\"reboot\":{\"delay\":1}}}");
             default -> CompletableFuture.failedFuture(new ActionException(ActionException.Kind.UNKNOWN_ACTION, action));
         };
-        return command.thenCompose(json -> resolved.thenCompose(at -> plug.connection.send(at, json)))
-                .thenCompose(reply -> {
-                    String refused = refusal(reply);
-                    if (refused != null) {
-                        throw new CompletionException(new ActionException(ActionException.Kind.FAILED, "the plug refused: " + refused));
-                    }
-                    if (action.equals("reboot")) {
-                        return CompletableFuture.completedFuture(Map.<String, Object>of("rebooting", true));
-                    }
-                    driver.pollNow(plug);
-                    return resolved.thenCompose(at -> state(plug, at, device.id()));
-                })
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(asActionFailure(e, plug)));
+        return command.thenCompose(json -> plug.connection.send(at, json)).thenCompose(reply -> {
+            String refused = refusal(reply);
+            if (refused != null) {
+                throw new CompletionException(new ActionException(ActionException.Kind.FAILED, "the plug refused: " + refused));
+            }
+            if (action.equals("reboot")) {
+                return CompletableFuture.completedFuture(Map.<String, Object>of("rebooting", true));
+            }
+            driver.pollNow(plug);
+            return state(plug, at, device.id());
+        });
     }
 
     private static String relay(String context, boolean on) {

@@ -115,7 +115,7 @@ final class KasaDriver implements LanDriver {
             // hands work to another thread until its readings are recorded
             Plug p = new Plug(address, listed, client.connectionOn(context.netty().eventLoops().next()));
             long first = ThreadLocalRandom.current().nextLong(Math.max(1, config.pollInterval().toMillis()));
-            p.timer = p.loop.scheduleWithFixedDelay(() -> pollSafely(p), first, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+            p.timer = p.connection.loop().scheduleWithFixedDelay(() -> pollSafely(p), first, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
             return p;
         });
     }
@@ -160,7 +160,7 @@ final class KasaDriver implements LanDriver {
 
     /** Polls {@code p} now (after an action, so its new state is recorded at once). */
     void pollNow(Plug p) {
-        p.loop.execute(() -> pollSafely(p));
+        p.connection.loop().execute(() -> pollSafely(p));
     }
 
     /** A poll that cannot throw: a periodic task that throws is never run again. */

@@ -1,6 +1,5 @@
 package org.understudy.profile.kasa;
 
-import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Map;
@@ -20,9 +19,7 @@ final class Plug {
     volatile Sysinfo info;
     /** Its view of the cloud ({@code cnCloud.get_info}), as device attributes. */
     volatile Map<String, String> cloud = Map.of();
-    /** The event loop its polls run on (and its connection). */
-    final EventLoop loop;
-    /** Its connection: polls and actions are sent one after the other on it. */
+    /** Its connection: polls and actions are sent one after the other on it, and polls run on its event loop. */
     final PlugConnection connection;
     /** Its poll timer. */
     volatile ScheduledFuture<?> timer;
@@ -36,7 +33,6 @@ final class Plug {
     Plug(InetSocketAddress address, boolean listed, PlugConnection connection) {
         this.address = address;
         this.listed = listed;
-        this.loop = connection.loop();
         this.connection = connection;
     }
 
