@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * Applies {@code conf/<pid>.cfg} files to ConfigAdmin. A file is applied when its content differs from
  * the content last applied from it (hashes kept in {@code <data>/conf-applied.properties}), so the most
  * recent change wins: a Web Console edit persists across restarts until the file itself is edited
- * again. Deleting a file that was applied deletes its configuration (back to defaults). Nothing is ever
- * written into {@code conf/}.
+ * again. A file written in the last {@link #SETTLED} is applied only once two scans in a row read the same
+ * content, so a half-written file is never applied. Deleting a file that was applied deletes its
+ * configuration (back to defaults). Nothing is ever written into {@code conf/}.
  */
 final class ConfFileWatcher implements Runnable {
 
@@ -43,6 +44,8 @@ final class ConfFileWatcher implements Runnable {
     private final Properties applied = new Properties();
     /** How each file looked when it was last read, by pid. */
     private final Map<String, Stamp> seen = new HashMap<>();
+    /** The hash of a file's content read once while it was being written, by pid: applied when read again unchanged. */
+    private final Map<String, String> unsettled = new HashMap<>();
 
     ConfFileWatcher(Path confDirectory, Path dataDirectory, ConfigurationAdmin configAdmin) {
         this.confDirectory = confDirectory;
@@ -100,9 +103,18 @@ final class ConfFileWatcher implements Runnable {
         }
         String hash = org.understudy.api.Hashes.sha256(content);
         if (hash.equals(applied.getProperty(pid))) {
+            unsettled.remove(pid);
             rememberStamp(pid, stamp);
             return false;
         }
+        if (stamp != null && !stamp.modified().toInstant().isBefore(Instant.now().minus(SETTLED))
+                && !hash.equals(unsettled.get(pid))) {
+            // Written moments ago: an editor or `echo >` truncates before it writes, so this may be an empty or
+            // half-written file. It is applied once the next scan reads the same content.
+            unsettled.put(pid, hash);
+            return false;
+        }
+        unsettled.remove(pid);
         Properties props = new Properties();
         try (Reader in = new java.io.StringReader(new String(content, StandardCharsets.UTF_8))) {
             props.load(in);
@@ -161,6 +173,7 @@ final class ConfFileWatcher implements Runnable {
         }
         applied.remove(pid);
         seen.remove(pid);
+        unsettled.remove(pid);
         return true;
     }
 
