@@ -8,6 +8,7 @@ import java.nio.file.Path;
  *
  * @param <C> the plugin's configuration record type
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface PluginContext<C extends Record> {
 
     /** The plugin's id, as returned by {@link Plugin#id()}. */
@@ -57,6 +58,9 @@ public interface PluginContext<C extends Record> {
 
     /** Hostnames claimed by the running device profiles, for the DNS server and the proxy. */
     ProfileDirectory profiles();
+
+    /** Metrics this plugin publishes on {@code /metrics}, withdrawn when it stops (since 0.5). */
+    Meters meters();
 
     /**
      * Tells the runtime that what this plugin contributes changed while it runs (a declarative profile reloaded

@@ -89,6 +89,11 @@ final class ConnectivityTracker {
         return List.copyOf(new TreeMap<>(states).values());
     }
 
+    /** Every upstream known, by name. */
+    List<UpstreamState> states() {
+        return List.copyOf(new TreeMap<>(states).values());
+    }
+
     List<Map<String, Object>> snapshot() {
         List<Map<String, Object>> out = new ArrayList<>();
         new TreeMap<>(states).values().forEach(s -> {

@@ -30,12 +30,15 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
     private final org.understudy.api.GatewayInfo gateway;
     private final org.understudy.api.ActionService actions;
     private final WebMounts mounts;
+    private final PluginMeters meters;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
 
     PluginContextImpl(String pluginId, C config, Path dataDirectory, Path confDirectory, StoreRecorder recorder, ScopedScheduler scheduler,
                       ScopedConnectivity connectivity, SharedThreads netty, ProfileDirectory profiles,
-                      org.understudy.api.GatewayInfo gateway, org.understudy.api.ActionService actions, WebMounts mounts) {
+                      org.understudy.api.GatewayInfo gateway, org.understudy.api.ActionService actions, WebMounts mounts,
+                      PluginMeters meters) {
         this.mounts = mounts;
+        this.meters = meters;
         this.gateway = gateway;
         this.actions = actions;
         this.pluginId = pluginId;
@@ -147,6 +150,11 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
     }
 
     @Override
+    public org.understudy.api.Meters meters() {
+        return meters;
+    }
+
+    @Override
     public synchronized <T extends AutoCloseable> T own(T resource) {
         owned.push(resource);
         return resource;
@@ -156,6 +164,7 @@ final class PluginContextImpl<C extends Record> implements PluginContext<C>, Aut
     @Override
     public void close() {
         scheduler.close();
+        meters.close();
         connectivity.close();
         AutoCloseable next;
         boolean closedSome = false;

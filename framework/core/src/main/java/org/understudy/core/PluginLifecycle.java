@@ -30,12 +30,14 @@ final class PluginLifecycle {
     private final Supplier<org.understudy.api.GatewayInfo> gateway;
     private final org.understudy.api.ActionService actions;
     private final WebMounts mounts;
+    private final GatewayMetrics metrics;
 
     PluginLifecycle(Path dataDirectory, Path confDirectory, SharedThreads threads, ConnectivityTracker connectivity,
                     ProfileRegistry profiles, StoreRecorder recorder, Clock clock, Supplier<Duration> stopTimeout,
                     SinkRunners sinks, Supplier<org.understudy.api.GatewayInfo> gateway, org.understudy.api.ActionService actions,
-                    WebMounts mounts) {
+                    WebMounts mounts, GatewayMetrics metrics) {
         this.mounts = mounts;
+        this.metrics = metrics;
         this.gateway = gateway;
         this.actions = actions;
         this.dataDirectory = dataDirectory;
@@ -62,7 +64,8 @@ final class PluginLifecycle {
             Files.createDirectories(dir);
             ScopedScheduler scheduler = new ScopedScheduler(p.id(), loader, threads);
             context = new PluginContextImpl<>(p.id(), config, dir, confDirectory, recorder, scheduler,
-                    new ScopedConnectivity(connectivity, scheduler), threads, profiles, gateway.get(), actions, mounts);
+                    new ScopedConnectivity(connectivity, scheduler), threads, profiles, gateway.get(), actions, mounts,
+                    metrics.forPlugin(p.id()));
             Thread current = Thread.currentThread();
             ClassLoader previous = current.getContextClassLoader();
             current.setContextClassLoader(loader);

@@ -64,6 +64,7 @@ public final class PluginRuntime implements AutoCloseable {
     private final RuntimeStatus status;
     private final ActionRunner actions;
     private final WebMounts mounts = new WebMounts();
+    private final GatewayMetrics metrics = new GatewayMetrics();
     private volatile Function<String, Map<String, Object>> configurationSource;
     private volatile RuntimeSettings settings = RuntimeSettings.DEFAULTS;
     private volatile List<String> settingsErrors = List.of();
@@ -100,7 +101,8 @@ public final class PluginRuntime implements AutoCloseable {
                 () -> settings.actionTimeout(), clock);
         this.lifecycle = new PluginLifecycle(dataDirectory, confDirectory, threads, connectivity, profiles, recorder, clock,
                 () -> settings.stopTimeout(), sinks, () -> new org.understudy.api.GatewayInfo(report.version(), startedAt, settings.site()), actions,
-                mounts);
+                mounts, metrics);
+        new RuntimeMeters(this, metrics.forPlugin("(runtime)"), dataDirectory).register();
     }
 
     public void addListener(Listener listener) {
@@ -393,6 +395,11 @@ public final class PluginRuntime implements AutoCloseable {
     }
 
     /** The web endpoints plugins contribute (the OSGi host serves them). */
+    /** Every series of {@code /metrics}. */
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
     public WebMounts webMounts() {
         return mounts;
     }

@@ -216,21 +216,37 @@ final class SinkRunner implements Runnable {
     }
 
 
+    /** What waits to be delivered: how many readings, and how long ago the oldest of them was received. */
+    record Backlog(long readings, Duration oldestUnsentAge) {}
+
+    /** The backlog now, read from the store (two indexed reads); empty before the cursor is known or without a store. */
+    Optional<Backlog> backlog() {
+        long c = cursor;
+        ReadingStore<?> s = store.get().orElse(null);
+        if (s == null || c < 0) {
+            return Optional.empty();
+        }
+        try {
+            long last = s.lastSequence();
+            List<StoredReading> oldest = s.readAfter(c, 1);
+            Duration age = oldest.isEmpty() ? Duration.ZERO
+                    : Duration.between(oldest.get(0).reading().receivedAt(), clock.instant());
+            return Optional.of(new Backlog(Math.max(0, last - c), age.isNegative() ? Duration.ZERO : age));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Delivery figures for the status API: cursor, backlog, oldest unsent age, errors, parked readings. */
     Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
         long c = cursor;
         out.put("cursor", c < 0 ? null : c);
-        ReadingStore<?> s = store.get().orElse(null);
-        if (s != null && c >= 0) {
-            try {
-                long last = s.lastSequence();
-                out.put("backlog", Math.max(0, last - c));
-                List<StoredReading> oldest = s.readAfter(c, 1);
-                out.put("oldestUnsentAgeSeconds", oldest.isEmpty() ? 0
-                        : Math.max(0, Duration.between(oldest.get(0).reading().receivedAt(), clock.instant()).toSeconds()));
-            } catch (RuntimeException e) {
-                out.put("backlog", null);
+        if (c >= 0 && store.get().isPresent()) {
+            Backlog b = backlog().orElse(null);
+            out.put("backlog", b == null ? null : b.readings());
+            if (b != null) {
+                out.put("oldestUnsentAgeSeconds", b.oldestUnsentAge().toSeconds());
             }
         }
         out.put("state", state);

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.understudy.api.Meters;
 import org.understudy.api.PluginContext;
 import org.understudy.api.spi.DnsServer;
 
@@ -130,6 +131,7 @@ public final class DnsServerPlugin implements DnsServer<DnsConfig> {
             context.own(() -> tcp.close().sync());
             bound.add(address.getHostAddress() + ":" + config.port());
         }
+        publishMeters(context.meters(), queryLog, dnsCache);
         this.log = queryLog;
         this.cache = dnsCache;
         this.rules = watcher;
@@ -137,6 +139,19 @@ public final class DnsServerPlugin implements DnsServer<DnsConfig> {
         this.listening = List.copyOf(bound);
         LOG.info("DNS listening on {} (UDP x{} per address, TCP); upstreams {}", bound, sockets,
                 upstreams.isEmpty() ? "none: forwarding off" : config.upstreams());
+    }
+
+    /** The series of {@code /metrics}, read from the counters the query path keeps anyway. */
+    private static void publishMeters(Meters meters, QueryLog queryLog, DnsCache dnsCache) {
+        meters.counterWithCallback("dns_queries_total", "DNS queries answered, by where the answer came from.",
+                v -> queryLog.eachSource((source, n) -> v.value(n, source)), "source");
+        meters.counterWithCallback("dns_responses_total", "DNS queries by the response code sent (DROPPED: no answer sent).",
+                v -> queryLog.eachRcode((rcode, n) -> v.value(n, rcode)), "rcode");
+        meters.counterWithCallback("dns_dropped_packets_total", "Packets not answered at all: garbage, or a response sent to the server.",
+                v -> v.value(queryLog.droppedPackets()));
+        meters.gauge("dns_cache_entries", "Answers held in the DNS cache.", v -> v.value(dnsCache.size()));
+        meters.counterWithCallback("dns_cache_evictions_total", "Cached answers pushed out to make room for newer ones.",
+                v -> v.value(dnsCache.evictions()));
     }
 
     @Override

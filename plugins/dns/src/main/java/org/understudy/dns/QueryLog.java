@@ -82,22 +82,36 @@ final class QueryLog {
         return out;
     }
 
+    long droppedPackets() {
+        return dropped.sum();
+    }
+
+    /** Queries answered so far by each source (lower case), every source given even at 0. */
+    void eachSource(java.util.function.ObjLongConsumer<String> each) {
+        for (Source s : Source.values()) {
+            each.accept(s.name().toLowerCase(Locale.ROOT), bySource[s.ordinal()].sum());
+        }
+    }
+
+    /** Queries so far by response code name ({@code DROPPED} when none was sent), only the codes seen. */
+    void eachRcode(java.util.function.ObjLongConsumer<String> each) {
+        for (int r = 0; r <= RCODES; r++) {
+            long n = byRcode[r].sum();
+            if (n > 0) {
+                each.accept(r == RCODES ? "DROPPED" : Rcode.string(r), n);
+            }
+        }
+    }
+
     Map<String, Object> counters() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("queries", total.sum());
         out.put("dropped", dropped.sum());
         Map<String, Long> sources = new LinkedHashMap<>();
-        for (Source s : Source.values()) {
-            sources.put(s.name().toLowerCase(Locale.ROOT), bySource[s.ordinal()].sum());
-        }
+        eachSource(sources::put);
         out.put("bySource", sources);
         Map<String, Long> rcodes = new TreeMap<>();
-        for (int r = 0; r <= RCODES; r++) {
-            long n = byRcode[r].sum();
-            if (n > 0) {
-                rcodes.put(r == RCODES ? "DROPPED" : Rcode.string(r), n);
-            }
-        }
+        eachRcode(rcodes::put);
         out.put("byRcode", rcodes);
         return out;
     }

@@ -29,6 +29,8 @@ import org.understudy.api.spi.HttpRequest;
  */
 final class Backfill {
 
+    private final ProxyMeters meters;
+
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
     static final String CURSOR = "proxy-backfill";
 
@@ -40,7 +42,8 @@ final class Backfill {
     private volatile String lastError;
     private volatile Instant lastResentAt;
 
-    Backfill(PluginContext<ProxyConfig> context, Forwarding forwarding, Clock clock) {
+    Backfill(PluginContext<ProxyConfig> context, Forwarding forwarding, ProxyMeters meters, Clock clock) {
+        this.meters = meters;
         this.context = context;
         this.forwarding = forwarding;
         this.clock = clock;
@@ -88,10 +91,12 @@ final class Backfill {
             if (reply == null) {
                 return;
             }
-            context.recorder().recordFlows(List.of(new Flow(started, Duration.between(started, clock.instant()), upload.profile(),
+            Flow resentFlow = new Flow(started, Duration.between(started, clock.instant()), upload.profile(),
                     upload.client(), upload.host(), upload.method(), upload.target(), reply.status(), Flow.Outcome.BACKFILLED,
                     upload.requestHeaders(), reply.headers(), upload.requestBody(),
-                    new Flow.Body(reply.body(), null, reply.body().length))));
+                    new Flow.Body(reply.body(), null, reply.body().length));
+            meters.exchanged(resentFlow);
+            context.recorder().recordFlows(List.of(resentFlow));
             context.flowLog().saveCursor(CURSOR, stored.id());
             resent.increment();
             lastResentAt = clock.instant();

@@ -41,8 +41,11 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final BodyBudget.Guard budget;
     private final RequestTap tap;
 
+    private final ProxyMeters meters;
+
     DeviceHandler(ProfileDirectory profiles, Exchange exchange, Executor blocking, Clock clock, BodyBudget.Guard budget,
-                  RequestTap tap) {
+                  RequestTap tap, ProxyMeters meters) {
+        this.meters = meters;
         this.budget = budget;
         this.tap = tap;
         this.profiles = profiles;
@@ -59,6 +62,7 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (started != null) {
                 started.abandon();
             }
+            meters.refused("malformed");
             answer(ctx, Replies.plain(400, malformed), true, false);
             return;
         }
@@ -73,10 +77,12 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             if (!host.isEmpty() && profiles.starting(host)) {
                 // its profile is restarting: the device should come back in a moment, not be told "not here"
+                meters.refused("profile_starting");
                 answer(ctx, Replies.plain(503, "the profile serving " + host + " is starting; retry shortly",
                         List.of(Map.entry("Retry-After", "1"))), true, false);
                 return;
             }
+            meters.refused("unrouted");
             answer(ctx, Replies.plain(421, "no device profile serves " + (host.isEmpty() ? "this request" : host)), true, false);
             return;
         }
@@ -118,6 +124,7 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (started != null) {
                 started.abandon();
             }
+            meters.refused("shutting_down");
             answer(ctx, Replies.plain(503, "shutting down"), true, true);
         }
     }

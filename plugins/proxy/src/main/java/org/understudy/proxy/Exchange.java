@@ -135,6 +135,7 @@ final class Exchange {
         } else if (answer.outcome() == Flow.Outcome.IMPERSONATED && context.config().backfill()) {
             // to be re-sent later it must survive a crash like the readings do: written before the reply
             // (only on the blocking path: canHandleAsync keeps backfill off the event loops)
+            flows.counted(flow);
             try {
                 context.recorder().recordFlow(flow);
             } catch (RecordException e) {

@@ -28,18 +28,26 @@ final class FlowWriter {
     static final int MAX_QUEUED_FLOWS = 50_000;
 
     private final PluginContext<ProxyConfig> context;
+    private final ProxyMeters meters;
     private final Queue<Flow> flows = new ArrayBlockingQueue<>(MAX_QUEUED_FLOWS);
     final LongAdder dropped = new LongAdder();
 
-    FlowWriter(PluginContext<ProxyConfig> context) {
+    FlowWriter(PluginContext<ProxyConfig> context, ProxyMeters meters) {
         this.context = context;
+        this.meters = meters;
     }
 
-    /** Queues a flow for the next batched write. */
+    /** Counts the exchange and queues its flow for the next batched write. */
     void queue(Flow flow) {
+        meters.exchanged(flow);
         if (!flows.offer(flow)) {
             dropped.increment();
         }
+    }
+
+    /** Counts an exchange whose flow is written at once, not queued (an upload kept for backfill). */
+    void counted(Flow flow) {
+        meters.exchanged(flow);
     }
 
     /** Writes the flows gathered so far, in writes of a few each (on the proxy's timer). */

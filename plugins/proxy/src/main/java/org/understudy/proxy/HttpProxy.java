@@ -70,7 +70,8 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         BodyBudget bodies = new BodyBudget(c.maxBufferedBodyBytes(), c.maxBodyBytes());
         BackendClient backend = context.own(new BackendClient(context.netty(), c, bodies));
         Forwarding forwarding = new Forwarding(context, backend, Clock.systemUTC());
-        FlowWriter flows = new FlowWriter(context);
+        ProxyMeters meters = new ProxyMeters(context.meters());
+        FlowWriter flows = new FlowWriter(context, meters);
         flowWriter = flows;
         Exchange ex = new Exchange(context, forwarding, flows, Clock.systemUTC());
         // what is left when the proxy stops: owned first, so it runs after the connections below are closed
@@ -80,6 +81,10 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         context.own(() -> open.close().awaitUninterruptibly());
         ConnectionLimits admission = new ConnectionLimits(c.maxConnections(), c.maxConnectionsPerClient());
         limits = admission;
+        ProxyMeters.publish(context.meters(), "proxy_refused_connections_total", "Device connections refused: the client had"
+                + " maxConnectionsPerClient open, or the proxy maxConnections.", () -> admission.refusedPerClient.sum() + admission.refusedFull.sum());
+        ProxyMeters.publish(context.meters(), "proxy_request_timeouts_total", "Device connections closed because a request"
+                + " did not arrive whole within requestTimeout.", timedOut::sum);
         listen(context, c.port(), open, admission, (ch, deadline) -> {
             BodyBudget.Guard guard = bodies.guard();
             RequestTap tap = new RequestTap(context.profiles(), forwarding, c.streamRequestsAbove(), c.maxBodyBytes());
@@ -98,7 +103,7 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
                                     .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
                         }
                     },
-                    new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), Clock.systemUTC(), guard, tap));
+                    new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), Clock.systemUTC(), guard, tap, meters));
         });
         bodyBudget = bodies;
         ServerBootstrap tls = bootstrap(context, open, admission, (ch, deadline) -> ch.pipeline().addLast(deadline.raw,
@@ -120,7 +125,7 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         context.own(context.profiles().onChange(() -> followPassThroughPorts(context, tls)));
         context.scheduler().scheduleBlockingWithFixedDelay(flows::flush, FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
         if (c.backfill()) {
-            Backfill b = new Backfill(context, forwarding, Clock.systemUTC());
+            Backfill b = new Backfill(context, forwarding, meters, Clock.systemUTC());
             context.scheduler().scheduleBlockingWithFixedDelay(b::next, c.backfillInterval(), c.backfillInterval());
             backfill = b;
         }

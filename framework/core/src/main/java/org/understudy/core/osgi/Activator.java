@@ -19,6 +19,7 @@ import org.understudy.core.PluginRuntime;
 import org.understudy.core.RuntimeSettings;
 import org.understudy.core.web.AdminCredentials;
 import org.understudy.core.web.AdminGate;
+import org.understudy.core.web.MetricsServlet;
 
 /**
  * Boots the runtime inside Felix: configuration (conf/ files and ConfigAdmin), the plugin extender, the
@@ -71,7 +72,9 @@ public final class Activator implements BundleActivator {
 
         AdminCredentials credentials = AdminCredentials.load(host.adminUser(), host.adminPassword(),
                 System.getenv(AdminCredentials.ENV_PASSWORD), host.data());
-        web = new WebEndpoints(context, runtime, new AdminGate(credentials, host.loginThrottle()));
+        String metricsToken = System.getenv(MetricsServlet.ENV_TOKEN);
+        web = new WebEndpoints(context, runtime, new AdminGate(credentials, host.loginThrottle()),
+                metricsToken != null && !metricsToken.isBlank() ? metricsToken : host.metricsToken());
         web.open();
 
         // the plugins of bundles/ are all installed before any starts, so they start in kind order

@@ -18,9 +18,11 @@ import java.util.function.Function;
  *     minutes) before it is locked out
  * @param loginLockout {@code understudy.admin.lockout}: the first lockout; it doubles at each further one, up
  *     to 15 minutes
+ * @param metricsToken {@code understudy.metrics.token}: a token that opens {@code /metrics} (and nothing else)
+ *     as {@code Authorization: Bearer}, or null; {@code UNDERSTUDY_METRICS_TOKEN} wins over it
  */
 record HostSettings(Path data, Path conf, Path bundles, Duration pollInterval, String adminUser,
-                    String adminPassword, int loginMaxFailures, Duration loginLockout) {
+                    String adminPassword, int loginMaxFailures, Duration loginLockout, String metricsToken) {
 
     static HostSettings from(Function<String, String> property) {
         Path home = Path.of(orDefault(property.apply("understudy.home"), ".")).toAbsolutePath().normalize();
@@ -32,7 +34,8 @@ record HostSettings(Path data, Path conf, Path bundles, Duration pollInterval, S
                 orDefault(property.apply("understudy.admin.user"), "admin"),
                 property.apply("understudy.admin.password"),
                 Integer.parseInt(orDefault(property.apply("understudy.admin.maxFailures"), "5")),
-                org.understudy.api.Durations.parse(orDefault(property.apply("understudy.admin.lockout"), "30s")));
+                org.understudy.api.Durations.parse(orDefault(property.apply("understudy.admin.lockout"), "30s")),
+                property.apply("understudy.metrics.token"));
     }
 
     /** The admin login's throttle as configured. */

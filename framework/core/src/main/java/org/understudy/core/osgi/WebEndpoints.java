@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.understudy.core.PluginRuntime;
 import org.understudy.core.web.AdminGate;
 import org.understudy.core.web.ApiServlet;
+import org.understudy.core.web.MetricsServlet;
 
-/** Registers the REST API servlet (Servlet Whiteboard) and, when the Web Console is there, its guard. */
+/** Registers the REST API and /metrics servlets (Servlet Whiteboard) and, when the Web Console is there, its guard. */
 final class WebEndpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebEndpoints.class);
@@ -23,10 +24,13 @@ final class WebEndpoints {
     private final BundleContext context;
     private final PluginRuntime runtime;
     private final AdminGate gate;
+    private final String metricsToken;
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
-    WebEndpoints(BundleContext context, PluginRuntime runtime, AdminGate gate) {
+    /** @param metricsToken the token that opens {@code /metrics} besides the admin login; null or blank for none */
+    WebEndpoints(BundleContext context, PluginRuntime runtime, AdminGate gate, String metricsToken) {
         this.context = context;
+        this.metricsToken = metricsToken;
         this.runtime = runtime;
         this.gate = gate;
     }
@@ -40,6 +44,10 @@ final class WebEndpoints {
         props.put("osgi.http.whiteboard.servlet.pattern", "/api/*");
         props.put("osgi.http.whiteboard.servlet.name", "understudy-api");
         registrations.add(context.registerService(Servlet.class, new ApiServlet(runtime, gate), props));
+        Hashtable<String, Object> metrics = new Hashtable<>();
+        metrics.put("osgi.http.whiteboard.servlet.pattern", "/metrics");
+        metrics.put("osgi.http.whiteboard.servlet.name", "understudy-metrics");
+        registrations.add(context.registerService(Servlet.class, new MetricsServlet(runtime.metrics(), gate, metricsToken), metrics));
         Hashtable<String, Object> root = new Hashtable<>();
         root.put("osgi.http.whiteboard.servlet.pattern", "/");
         root.put("osgi.http.whiteboard.servlet.name", "understudy-root");

@@ -25,6 +25,11 @@ public final class AdminGate {
         this.throttle = throttle;
     }
 
+    /** The failed-login count per client address, shared with the other ways in (the metrics token). */
+    public LoginThrottle throttle() {
+        return throttle;
+    }
+
     /** Checks the request's Basic credentials from its client address. */
     public Verdict check(HttpServletRequest request) {
         return check(request.getHeader("Authorization"), request.getRemoteAddr());

@@ -39,6 +39,24 @@ final class GroupCommitWriter implements Runnable {
 
     private record Pending(Write write, CompletableFuture<Void> done) {}
 
+    /** Told of every transaction, on the writer thread: it must be quick. */
+    interface CommitListener {
+        CommitListener NONE = new CommitListener() {
+            @Override
+            public void committed(int readings, long nanos) {
+            }
+
+            @Override
+            public void failed() {
+            }
+        };
+
+        /** A transaction of {@code readings} readings became durable after {@code nanos} (writes, commit, fsync). */
+        void committed(int readings, long nanos);
+
+        void failed();
+    }
+
     /** Opens a fresh write connection (autocommit off, pragmas set). */
     interface Opener {
         Connection open() throws SQLException;
@@ -54,7 +72,10 @@ final class GroupCommitWriter implements Runnable {
     private volatile long commits;
     private volatile long committedWrites;
 
-    GroupCommitWriter(Connection connection, Opener opener, int maxBatchReadings) throws SQLException {
+    private final CommitListener listener;
+
+    GroupCommitWriter(Connection connection, Opener opener, int maxBatchReadings, CommitListener listener) throws SQLException {
+        this.listener = listener;
         this.opener = opener;
         this.connection = connection;
         this.statements = new Statements(connection);
@@ -118,6 +139,7 @@ final class GroupCommitWriter implements Runnable {
     }
 
     private void commit(List<Pending> batch) {
+        long started = System.nanoTime();
         try {
             if (broken) {
                 reopen();
@@ -131,6 +153,11 @@ final class GroupCommitWriter implements Runnable {
             batch.forEach(p -> p.write().committed(statements));
             commits++;
             committedWrites += batch.size();
+            int readings = 0;
+            for (Pending p : batch) {
+                readings += p.write().readings();
+            }
+            listener.committed(readings, System.nanoTime() - started);
             batch.forEach(p -> p.done().complete(null));
         } catch (SQLException | RuntimeException e) {
             try {
@@ -143,6 +170,7 @@ final class GroupCommitWriter implements Runnable {
             broken = true;
             RecordException failure = new RecordException("not recorded: " + SqliteErrors.describe(e), e);
             LOG.error("store transaction of {} write(s) failed: {}", batch.size(), failure.getMessage());
+            listener.failed();
             batch.forEach(p -> p.done().completeExceptionally(failure));
         }
     }
