@@ -74,6 +74,7 @@ async function run(browser) {
   await cloud.waitFor();
   const cloudText = await cloud.innerText();
   check(cloudText.toLowerCase().includes('down') && number(cloudText.split('\t').pop()) >= 1, 'the Bloomsky cloud row says ' + cloudText);
+  check(await page.locator('[data-quarantined]').count() === 1, 'the overview does not point at what is in quarantine');
   await page.screenshot({ path: path.join(shots, 'overview.png'), fullPage: true });
 
   // a plug switched from its page
@@ -105,6 +106,18 @@ async function run(browser) {
   check(await page.locator('.outcome.impersonated').count() > 0, 'no impersonated exchange listed');
   await page.locator('details[data-flow] summary').first().click();
   check((await page.locator('details[open] pre').innerText()).includes('→ 200'), 'an exchange shows no recorded request and reply');
+  // the DNS query log, filtered on the gateway by name
+  await page.fill('#filter-name', 'bloomsky');
+  await page.waitForFunction(() => /^1 of the last/.test(document.getElementById('dns-found').textContent));
+  const logged = await page.locator('.traffic table').first().locator('tbody tr').allInnerTexts();
+  check(logged.length === 1 && logged[0].includes('bskybackend.bloomsky.com') && logged[0].includes('intercepted'),
+    'the query log filtered by name shows ' + JSON.stringify(logged));
+  // the quarantine: the Weather Underground upload's soil sensor, a field wunderground.json does not read
+  const soil = page.locator('[data-quarantine="unknown_field:soilmoisture1"]');
+  check(await soil.count() === 1, 'the quarantine does not list the unread field soilmoisture1');
+  const soilRow = await soil.innerText();
+  check(soilRow.includes('\twunderground\t') && soilRow.includes('1×'), 'the quarantine row names no family or count: ' + soilRow);
+  check(!(await page.locator('.traffic').innerText()).includes('secret'), 'the quarantine shows a value a device sent');
   await page.screenshot({ path: path.join(shots, 'traffic.png'), fullPage: true });
 
   // the profiles page: a shipped file shown and checked, a broken edit refused with its reason and not saved

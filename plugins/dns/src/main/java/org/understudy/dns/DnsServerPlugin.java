@@ -132,6 +132,7 @@ public final class DnsServerPlugin implements DnsServer<DnsConfig> {
             bound.add(address.getHostAddress() + ":" + config.port());
         }
         publishMeters(context.meters(), queryLog, dnsCache);
+        context.web().mount(QueryLogPage.PATH, "DNS query log", new QueryLogPage(queryLog, config.queryLogSize()));
         this.log = queryLog;
         this.cache = dnsCache;
         this.rules = watcher;
@@ -177,14 +178,7 @@ public final class DnsServerPlugin implements DnsServer<DnsConfig> {
         out.put("tcpConnections", tcpConnections.get());
         List<Map<String, Object>> recent = new ArrayList<>();
         for (QueryLog.Entry e : queryLog.recent(STATUS_RECENT_QUERIES)) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("time", e.time().toString());
-            m.put("client", e.client().getHostAddress());
-            m.put("name", e.name());
-            m.put("type", e.type() == 0 ? "" : org.xbill.DNS.Type.string(e.type()));
-            m.put("rcode", e.rcodeName());
-            m.put("source", e.source().name().toLowerCase(java.util.Locale.ROOT));
-            recent.add(m);
+            recent.add(e.describe());
         }
         out.put("recentQueries", recent);
         return out;

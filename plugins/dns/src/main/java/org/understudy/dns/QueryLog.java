@@ -32,6 +32,18 @@ final class QueryLog {
         String rcodeName() {
             return rcode < 0 ? "DROPPED" : Rcode.string(rcode);
         }
+
+        /** As the status and the query log page show it: time, client, name, type, rcode, answer source. */
+        Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("time", time().toString());
+            m.put("client", client.getHostAddress());
+            m.put("name", name);
+            m.put("type", type == 0 ? "" : org.xbill.DNS.Type.string(type));
+            m.put("rcode", rcodeName());
+            m.put("source", source.name().toLowerCase(Locale.ROOT));
+            return m;
+        }
     }
 
     private static final int RCODES = 4096;

@@ -42,10 +42,12 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final RequestTap tap;
 
     private final ProxyMeters meters;
+    private final Quarantine quarantine;
 
     DeviceHandler(ProfileDirectory profiles, Exchange exchange, Executor blocking, Clock clock, BodyBudget.Guard budget,
-                  RequestTap tap, ProxyMeters meters) {
+                  RequestTap tap, ProxyMeters meters, Quarantine quarantine) {
         this.meters = meters;
+        this.quarantine = quarantine;
         this.budget = budget;
         this.tap = tap;
         this.profiles = profiles;
@@ -83,6 +85,9 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return;
             }
             meters.refused("unrouted");
+            if (!host.isEmpty()) {
+                quarantine.unknownHost(host, request.method().name(), request.uri());
+            }
             answer(ctx, Replies.plain(421, "no device profile serves " + (host.isEmpty() ? "this request" : host)), true, false);
             return;
         }
@@ -93,6 +98,7 @@ final class DeviceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.channel().config().setAutoRead(false);
         String profileId = profile.id();
         Observation observed = interceptor.observe(apiRequest);
+        quarantine.observed(profileId, apiRequest, observed);
         if (started == null && exchange.canHandleAsync(observed)) {
             // readings only: the store's writer commits them and the rest happens here, on this event loop
             exchange.handleAsync(apiRequest, profileId, interceptor, observed, ctx.channel().eventLoop()).whenComplete((a, error) -> {

@@ -35,8 +35,11 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpProxy.class);
 
     private static final Duration FLOW_FLUSH_INTERVAL = Duration.ofMillis(250);
+    /** How often a changed quarantine is written to disk (a surprise is rare; a crash loses at most this much of it). */
+    private static final Duration QUARANTINE_SAVE_INTERVAL = Duration.ofSeconds(5);
 
     private final LongAdder timedOut = new LongAdder();
+    private volatile Quarantine quarantine;
     private volatile ConnectionLimits limits;
     private volatile Exchange exchange;
     private volatile Backfill backfill;
@@ -71,6 +74,11 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         BackendClient backend = context.own(new BackendClient(context.netty(), c, bodies));
         Forwarding forwarding = new Forwarding(context, backend, Clock.systemUTC());
         ProxyMeters meters = new ProxyMeters(context.meters());
+        Quarantine seen = new Quarantine(context.dataDirectory().resolve("quarantine.json"), c.quarantineEntries(), Clock.systemUTC());
+        quarantine = seen;
+        context.own(seen::save);
+        context.web().mount(QuarantinePage.PATH, "Quarantine: what devices sent that no profile knows",
+                new QuarantinePage(seen, c.quarantineEntries()));
         FlowWriter flows = new FlowWriter(context, meters);
         flowWriter = flows;
         Exchange ex = new Exchange(context, forwarding, flows, Clock.systemUTC());
@@ -103,7 +111,8 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
                                     .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
                         }
                     },
-                    new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), Clock.systemUTC(), guard, tap, meters));
+                    new DeviceHandler(context.profiles(), ex, context.scheduler().blocking(), Clock.systemUTC(), guard, tap, meters,
+                            seen));
         });
         bodyBudget = bodies;
         ServerBootstrap tls = bootstrap(context, open, admission, (ch, deadline) -> ch.pipeline().addLast(deadline.raw,
@@ -124,6 +133,7 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         });
         context.own(context.profiles().onChange(() -> followPassThroughPorts(context, tls)));
         context.scheduler().scheduleBlockingWithFixedDelay(flows::flush, FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
+        context.scheduler().scheduleBlockingWithFixedDelay(seen::save, QUARANTINE_SAVE_INTERVAL, QUARANTINE_SAVE_INTERVAL);
         if (c.backfill()) {
             Backfill b = new Backfill(context, forwarding, meters, Clock.systemUTC());
             context.scheduler().scheduleBlockingWithFixedDelay(b::next, c.backfillInterval(), c.backfillInterval());
@@ -256,6 +266,11 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         out.put("impersonated", ex.impersonated.sum());
         out.put("unavailable", ex.unavailable.sum());
         out.put("notRecorded", ex.notRecorded.sum());
+        Quarantine q = quarantine;
+        if (q != null) {
+            out.put("quarantined", q.size());
+            out.put("quarantineNotKept", q.overflow());
+        }
         FlowWriter f = flowWriter;
         out.put("flowsDropped", f == null ? 0 : f.dropped.sum());
         BodyBudget bodies = bodyBudget;

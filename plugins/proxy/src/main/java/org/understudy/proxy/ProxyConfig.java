@@ -47,11 +47,14 @@ public record ProxyConfig(
         boolean backfill,
         @Description("Backfill rate limit: the time between two re-sent uploads.") Duration backfillInterval,
         @Description("How long the backend may take to answer one re-sent upload before it counts as down again.")
-        Duration backfillTimeout) {
+        Duration backfillTimeout,
+        @Description("Most entries the quarantine keeps (requests to hosts or paths no profile knows, fields a profile does "
+                + "not read; each once with a count, listed on the dashboard's Traffic page); past it new ones are only "
+                + "counted. 0 = keep none.") int quarantineEntries) {
 
     public static final ProxyConfig DEFAULTS = new ProxyConfig("127.0.0.1", 80, 443, List.of(), 80, Duration.ofSeconds(2),
             Duration.ofSeconds(10), 16 * 1024, 8 * 1024 * 1024, 32L * 1024 * 1024, 1024 * 1024, 64 * 1024, Duration.ofSeconds(30), 256, 32, Duration.ofSeconds(10), 1024, Duration.ofSeconds(30),
-            8, Duration.ofSeconds(15), false, Duration.ofSeconds(1), Duration.ofSeconds(10));
+            8, Duration.ofSeconds(15), false, Duration.ofSeconds(1), Duration.ofSeconds(10), 500);
 
     public ProxyConfig {
         require(host != null && !host.isBlank(), "host must not be empty");
@@ -79,6 +82,8 @@ public record ProxyConfig(
         for (Duration d : new Duration[] {backendKeepAlive, backfillInterval, backfillTimeout}) {
             require(d != null && !d.isNegative() && !d.isZero(), "backendKeepAlive, backfillInterval and backfillTimeout must be positive");
         }
+        require(quarantineEntries >= 0 && quarantineEntries <= 100_000,
+                "quarantineEntries must be between 0 and 100000, got " + quarantineEntries);
     }
 
     private static void require(boolean ok, String message) {

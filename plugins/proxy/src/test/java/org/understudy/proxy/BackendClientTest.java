@@ -74,7 +74,7 @@ class BackendClientTest {
         return new ProxyConfig(d.host(), d.port(), d.tlsPort(), d.resolvers(), d.backendPort(), d.connectTimeout(), d.probeInterval(),
                 d.maxHeaderBytes(), d.maxBodyBytes(), d.maxBufferedBodyBytes(), d.streamRepliesAbove(), d.streamRequestsAbove(), d.idleTimeout(), d.maxConnections(),
                 d.maxConnectionsPerClient(), d.requestHeaderTimeout(), d.minRequestBodyRate(), d.minResolveTtl(), maxIdle,
-                Duration.ofSeconds(5), false, d.backfillInterval(), d.backfillTimeout());
+                Duration.ofSeconds(5), false, d.backfillInterval(), d.backfillTimeout(), d.quarantineEntries());
     }
 
     private static FullHttpRequest request() {

@@ -3,7 +3,7 @@
  * implementation in {@code META-INF/services/<interface name>}.
  */
 @Export
-@Version("0.4.0")
+@Version("0.5.0")
 package org.understudy.api.spi;
 
 import org.osgi.annotation.bundle.Export;

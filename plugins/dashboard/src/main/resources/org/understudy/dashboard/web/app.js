@@ -80,7 +80,8 @@ async function overview() {
   document.getElementById('site').textContent = summary.site || '';
   const page = el('div', { class: 'overview' },
     devicesCard(summary),
-    el('div', { class: 'grid' }, upstreamsCard(summary), sinksCard(status), storeCard(status, summary), dnsCard(status)));
+    el('div', { class: 'grid' }, upstreamsCard(summary), sinksCard(status), storeCard(status, summary), dnsCard(status),
+      quarantineNote(status)));
   if (location.hash === '' || location.hash === '#/') {
     main.replaceChildren(page);
     live(true);
@@ -118,11 +119,27 @@ function upstreamsCard(summary) {
   if (!summary.upstreams.length) {
     return card('Vendor clouds', el('p', { class: 'muted' }, 'No vendor cloud contacted yet.'));
   }
-  return card('Vendor clouds', table(['Cloud', 'Link', 'Since', 'Answered here'], summary.upstreams.map((u) => el('tr', { 'data-upstream': u.upstream },
-    el('td', {}, u.upstream),
+  return wide(card('Vendor clouds', table(['Cloud', 'Link', 'Since', 'Answered here'], summary.upstreams.map((u) => el('tr', { 'data-upstream': u.upstream },
+    el('td', { class: 'host' }, u.upstream),
     el('td', {}, el('span', { class: 'badge ' + (u.status === 'up' ? 'fresh' : u.status === 'down' ? 'stale' : 'unknown') }, u.status)),
     el('td', { title: u.lastError || '' }, u.since ? Format.time(u.since) : '–'),
-    el('td', {}, u.answeredLocally === undefined ? '–' : (u.answeredLocallyOver ? 'over ' : '') + u.answeredLocally.toLocaleString())))));
+    el('td', {}, u.answeredLocally === undefined ? '–' : (u.answeredLocallyOver ? 'over ' : '') + u.answeredLocally.toLocaleString()))))));
+}
+
+function wide(section) {
+  section.classList.add('wide');
+  return section;
+}
+
+/** Only when the proxy keeps something in quarantine: how much, and where to look. */
+function quarantineNote(status) {
+  const proxy = plugins(status, 'TRAFFIC_PROXY').find((p) => p.id === (status.selected || {}).trafficProxy) || {};
+  const kept = (proxy.status || {}).quarantined;
+  if (!kept) return null;
+  return card('Quarantine', el('p', { 'data-quarantined': kept },
+    el('span', { class: 'badge late' }, kept.toLocaleString()), ' ',
+    kept === 1 ? 'thing' : 'things', ' devices sent that no profile knows (a new endpoint, host or field). ',
+    el('a', { href: '#/traffic' }, 'See them on the Traffic page.')));
 }
 
 function sinksCard(status) {
@@ -341,26 +358,45 @@ async function traffic() {
   const answers = await getAll(['/api/status', '/api/flows?limit=100'], traffic);
   if (!answers) return;
   const [status, flows] = answers;
+  // kept by the proxy; a proxy without a quarantine is said so, the rest of the page still shows
+  const quarantine = await getJson('/quarantine/').catch((e) => ({ error: e.message }));
   if (location.hash !== '#/traffic') return;
   const dns = plugins(status, 'DNS_SERVER').find((p) => p.id === (status.selected || {}).dnsServer) || {};
-  const queries = (dns.status || {}).recentQueries || [];
   const old = main.querySelector('.traffic');
   const clientFilter = old ? old.querySelector('#filter-client').value : '';
   const nameFilter = old ? old.querySelector('#filter-name').value : '';
   const open = old ? old.querySelector('details[open]') : null;
-  const rows = (c, n) => queries
-    .filter((q) => q.client.includes(c) && q.name.includes(n))
-    .map((q) => el('tr', {}, el('td', {}, Format.time(q.time)), el('td', {}, q.client), el('td', {}, q.name),
-      el('td', {}, q.type), el('td', {}, q.source), el('td', {}, q.rcode)));
-  const tbody = el('tbody', {}, rows(clientFilter, nameFilter));
-  const refilter = () => tbody.replaceChildren(...rows(page.querySelector('#filter-client').value, page.querySelector('#filter-name').value));
+  const tbody = el('tbody', {});
+  const found = el('p', { class: 'muted', id: 'dns-found' });
+  // the DNS server's query log, filtered on the gateway over every query it keeps; a DNS server without that page
+  // leaves the recent queries of its status, filtered here
+  const showQueries = async (c, n) => {
+    let answer = await getJson('/dns/queries?limit=200&client=' + encodeURIComponent(c) + '&name=' + encodeURIComponent(n)).catch(() => null);
+    if (!answer) {
+      const recent = ((dns.status || {}).recentQueries || []).filter((q) => q.client.includes(c) && q.name.toLowerCase().includes(n.toLowerCase()));
+      answer = { queries: recent, matched: recent.length, kept: recent.length };
+    }
+    tbody.replaceChildren(...answer.queries.map((q) => el('tr', {}, el('td', {}, Format.time(q.time)), el('td', {}, q.client),
+      el('td', {}, q.name), el('td', {}, q.type), el('td', {}, q.source), el('td', {}, q.rcode))));
+    found.textContent = answer.matched.toLocaleString() + ' of the last ' + answer.kept.toLocaleString() + ' queries'
+      + (answer.matched > answer.queries.length ? ', the newest ' + answer.queries.length + ' shown' : '');
+  };
+  await showQueries(clientFilter, nameFilter);
+  if (location.hash !== '#/traffic') return;
+  let typing = null;
+  const refilter = () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => showQueries(page.querySelector('#filter-client').value, page.querySelector('#filter-name').value), 250);
+  };
   const page = el('div', { class: 'traffic' },
     card('DNS queries',
       el('div', { class: 'filters' },
         el('input', { id: 'filter-client', placeholder: 'client', value: clientFilter, oninput: refilter }),
         el('input', { id: 'filter-name', placeholder: 'name', value: nameFilter, oninput: refilter })),
+      found,
       el('div', { class: 'scroll' }, el('table', {}, el('thead', {}, el('tr', {},
         ['Time', 'Client', 'Name', 'Type', 'Answer', 'Rcode'].map((h) => el('th', {}, h)))), tbody))),
+    quarantineCard(quarantine),
     card('Recent exchanges', table(['Time', 'Device', 'Host', 'Request', 'Status', 'Outcome'],
       (flows.flows || []).map((f) => el('tr', {},
         el('td', {}, Format.time(f.start)), el('td', {}, f.client || ''), el('td', {}, f.host || ''),
@@ -371,6 +407,36 @@ async function traffic() {
   main.replaceChildren(page);
   live(true);
   schedule(traffic);
+}
+
+const QUARANTINE_KINDS = { unknown_host: 'host no profile claims', unknown_route: 'path no route takes', unknown_field: 'field not read' };
+
+function quarantineCard(q) {
+  const title = 'Quarantine';
+  if (q.error) {
+    return card(title, el('p', { class: 'muted' }, 'The proxy in use keeps no quarantine (' + q.error + ').'));
+  }
+  const entries = q.entries || [];
+  const intro = el('p', { class: 'muted' }, 'What devices sent that no profile knows, each once with a count: a firmware that '
+    + 'changes its protocol shows up here the day it happens. Names only, never the values sent.'
+    + (q.notKept ? ' ' + q.notKept.toLocaleString() + ' more were not kept (the quarantine holds ' + q.maxEntries + ').' : ''));
+  if (!entries.length) return card(title, intro, el('p', { class: 'muted', 'data-quarantine': 'empty' }, 'Nothing in quarantine.'));
+  const clear = el('button', { type: 'button', onclick: async () => {
+    clear.disabled = true;
+    const r = await fetch('/quarantine/', { method: 'DELETE', credentials: 'same-origin' }).catch(() => null);
+    if (r && r.ok) traffic(); else { clear.disabled = false; clear.textContent = 'Not cleared: try again'; }
+  } }, 'Clear (after looking)');
+  return card(title + ' (' + entries.length + ')', intro,
+    table(['What', 'Kind', 'Family', 'Host', 'Seen', 'First', 'Last', 'Example'], entries.map((e) => el('tr', { 'data-quarantine': e.kind + ':' + e.subject },
+      el('td', {}, el('code', {}, e.subject)),
+      el('td', {}, QUARANTINE_KINDS[e.kind] || e.kind),
+      el('td', {}, e.profile || '–'),
+      el('td', {}, e.host),
+      el('td', {}, e.count.toLocaleString() + '×'),
+      el('td', {}, Format.time(e.firstSeen)),
+      el('td', {}, Format.time(e.lastSeen)),
+      el('td', { title: e.example }, el('code', {}, shorten(e.example, 60)))))),
+    el('div', { class: 'actions' }, clear));
 }
 
 function shorten(text, max) {

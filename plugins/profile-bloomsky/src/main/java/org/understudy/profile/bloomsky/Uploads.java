@@ -37,9 +37,19 @@ final class Uploads {
             new String[] {"Rain", "rain"},
             new String[] {"ChargerStatus", "charging"});
     private static final List<String> ATTRIBUTES = List.of("DeviceType", "FWVersion1", "FWVersion2", "HWVersion");
+    /** Every Info member read: the id, the time, the values and the attributes. */
+    private static final java.util.Set<String> KNOWN_INFO = known();
     private static final java.util.regex.Pattern DEVICE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     private Uploads() {
+    }
+
+    private static java.util.Set<String> known() {
+        java.util.Set<String> names = new java.util.HashSet<>(List.of("DeviceID", "TS"));
+        NUMBERS.forEach(n -> names.add(n[0]));
+        FLAGS.forEach(f -> names.add(f[0]));
+        names.addAll(ATTRIBUTES);
+        return java.util.Set.copyOf(names);
     }
 
     static boolean isStationPath(String path) {
@@ -49,7 +59,7 @@ final class Uploads {
 
     static Observation observe(HttpRequest request, int maxInfoLength, InvalidValues invalid) {
         if (!"POST".equals(request.method()) || !isStationPath(request.path())) {
-            return Observation.NONE;
+            return Observation.UNKNOWN_ROUTE; // the station only ever posts there: anything else is news
         }
         JsonNode info = InfoParser.parse(request.rawQuery(), maxInfoLength).orElse(null);
         String pathId = request.path().length() > PATH.length() ? request.path().substring(PATH.length()) : "";
@@ -96,7 +106,21 @@ final class Uploads {
         }
         List<Observation.Picture> pictures = isJpeg(request.body())
                 ? List.of(new Observation.Picture(deviceId, measured, "image/jpeg", request.body())) : List.of();
-        return new Observation(readings, pictures, devices);
+        return new Observation(readings, pictures, devices).withUnknownFields(unknownFields(info));
+    }
+
+    /** Members of {@code Info} this profile does not read: a firmware that adds a sensor shows up in the quarantine. */
+    private static List<String> unknownFields(JsonNode info) {
+        if (info == null || !info.isObject()) {
+            return List.of();
+        }
+        List<String> unknown = new java.util.ArrayList<>();
+        info.fieldNames().forEachRemaining(name -> {
+            if (!KNOWN_INFO.contains(name)) {
+                unknown.add(name);
+            }
+        });
+        return unknown;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.understudy.profile.bloomsky;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -91,6 +92,19 @@ class BloomskyInterceptorTest {
             assertTrue(o.readings().isEmpty(), target);
         }
         assertTrue(i.observe(new HttpRequest(null, RECEIVED, "GET", "/devc/skydevice/?Info=" + INFO, "h", List.of(), null)).isEmpty());
+    }
+
+    @Test
+    void whatTheProfileDoesNotReadIsNamedForTheQuarantine() {
+        BloomskyInterceptor i = interceptor(BloomskyConfig.DEFAULTS, RECEIVED);
+        assertEquals(List.of(), i.observe(post("/devc/skydevice/?Info=" + INFO, new byte[0])).unknownFields(),
+                "every member of the documented Info is read");
+        String newFirmware = INFO.replace("\"TS\":", "\"WindSpeed\":3.5,\"Night\":0,\"TS\":");
+        Observation o = i.observe(post("/devc/skydevice/?Info=" + newFirmware, new byte[0]));
+        assertEquals(List.of("WindSpeed", "Night"), o.unknownFields(), "a new sensor is news, its value is not kept here");
+        assertEquals(1, o.readings().size(), "the rest is recorded as before");
+        assertTrue(i.observe(post("/devc/skydevice/firmware/check", new byte[0])).unknownRoute(), "a new endpoint");
+        assertFalse(i.observe(post("/devc/skydevice/?Info=" + INFO, new byte[0])).unknownRoute());
     }
 
     @Test

@@ -81,10 +81,12 @@ final class FamilyInterceptor implements HttpInterceptor {
     @Override
     public Observation observe(HttpRequest request) {
         try {
-            Routed r = routed(request).orElse(null);
+            Optional<Family> family = families.apply(request.host());
+            Routed r = family.flatMap(f -> f.route(request.method(), request.path()).map(m -> new Routed(f, m))).orElse(null);
             if (r == null) {
                 unrouted.increment();
-                return Observation.NONE;
+                // a path of the family's hosts its file does not describe: a new endpoint, worth a person's look
+                return family.isPresent() ? Observation.UNKNOWN_ROUTE : Observation.NONE;
             }
             Values values = new Values(request, r.match().pathValues());
             Route route = r.match().route();
@@ -104,7 +106,8 @@ final class FamilyInterceptor implements HttpInterceptor {
             String profile = r.family().id();
             List<Reading> readings = metrics.isEmpty() ? List.of()
                     : List.of(new Reading(device, profile, time, received, metrics, Map.of()));
-            return new Observation(readings, List.of(), List.of(new Device(device, profile, received, received, Map.of())));
+            return new Observation(readings, List.of(), List.of(new Device(device, profile, received, received, Map.of())))
+                    .withUnknownFields(values.unknownFields(route.knownFields()));
         } catch (RuntimeException badInput) {
             return Observation.NONE; // a device's malformed request is never an error of ours
         }
@@ -257,6 +260,40 @@ final class FamilyInterceptor implements HttpInterceptor {
                 query = q < 0 ? Map.of() : fields(request.target().substring(q + 1));
             }
             return query;
+        }
+
+        /** The query and form fields and top-level JSON members of the request not in {@code known}, in the order met. */
+        List<String> unknownFields(java.util.Set<String> known) {
+            java.util.Set<String> out = new java.util.LinkedHashSet<>();
+            query().keySet().forEach(name -> {
+                if (!known.contains(name)) {
+                    out.add(name);
+                }
+            });
+            form().keySet().forEach(name -> {
+                if (!known.contains(name)) {
+                    out.add(name);
+                }
+            });
+            JsonNode root = looksLikeJsonObject(request.body()) ? json() : null;
+            if (root != null && root.isObject()) {
+                root.fieldNames().forEachRemaining(name -> {
+                    if (!known.contains(name)) {
+                        out.add(name);
+                    }
+                });
+            }
+            return List.copyOf(out);
+        }
+
+        /** Whether a body may be a JSON object (a form body is not parsed as JSON only to fail). */
+        private static boolean looksLikeJsonObject(byte[] body) {
+            for (byte b : body) {
+                if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                    return b == '{';
+                }
+            }
+            return false;
         }
 
         private Map<String, String> form() {

@@ -122,6 +122,14 @@ final class FamilyParser {
         if (r.has("secrets")) {
             r.get("secrets").forEach(s -> secrets.add(s.asText()));
         }
+        List<String> ignored = new ArrayList<>();
+        if (r.has("ignore")) {
+            r.get("ignore").forEach(s -> ignored.add(s.asText()));
+        }
+        List<Route.Source> sources = new ArrayList<>();
+        sources.add(device);
+        sources.add(time);
+        metrics.values().forEach(m -> sources.add(m.source()));
         JsonNode offline = r.get("offline");
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         if (offline.has("headers")) {
@@ -130,7 +138,8 @@ final class FamilyParser {
         ReplyTemplate reply = new ReplyTemplate(offline.get("status").asInt(), List.copyOf(headers),
                 offline.has("body") ? offline.get("body").asText() : "");
         return new Route(r.get("method").asText(), List.copyOf(segments), device, time, format,
-                java.util.Collections.unmodifiableMap(metrics), List.copyOf(secrets), !r.has("forward") || r.get("forward").asBoolean(), reply);
+                java.util.Collections.unmodifiableMap(metrics), List.copyOf(secrets), !r.has("forward") || r.get("forward").asBoolean(), reply,
+                Route.knownFields(sources, secrets, ignored));
     }
 
     private static Route.MetricSpec metric(JsonNode m, List<String> segments, String at) throws Invalid {

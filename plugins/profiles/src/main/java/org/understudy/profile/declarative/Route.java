@@ -19,9 +19,34 @@ import org.understudy.api.model.Quantity;
  * @param secrets query or form fields never recorded
  * @param forward whether requests go to the real backend while it answers
  * @param offline the reply while it does not
+ * @param knownFields the query and form fields and top-level JSON members this route reads, keeps secret or was told
+ *     to ignore: any other a device sends is news (the proxy's quarantine lists it)
  */
 record Route(String method, List<String> segments, Source device, Source time, TimeFormat timeFormat,
-             Map<String, MetricSpec> metrics, List<String> secrets, boolean forward, ReplyTemplate offline) {
+             Map<String, MetricSpec> metrics, List<String> secrets, boolean forward, ReplyTemplate offline,
+             java.util.Set<String> knownFields) {
+
+    /** The fields a route with these sources, secrets and ignored names knows (a JSON pointer by its first member). */
+    static java.util.Set<String> knownFields(List<Source> sources, List<String> secrets, List<String> ignored) {
+        java.util.Set<String> known = new java.util.HashSet<>(secrets);
+        known.addAll(ignored);
+        for (Source s : sources) {
+            if (s == null) {
+                continue;
+            }
+            switch (s.kind()) {
+                case QUERY, FORM -> known.add(s.name());
+                case JSON -> {
+                    String[] tokens = s.name().split("/", 3);
+                    if (tokens.length > 1) {
+                        known.add(tokens[1].replace("~1", "/").replace("~0", "~")); // RFC 6901 unescaping
+                    }
+                }
+                case PATH -> { }
+            }
+        }
+        return java.util.Set.copyOf(known);
+    }
 
     /** Where a value is in a request. */
     enum Kind { JSON, QUERY, FORM, PATH }

@@ -60,8 +60,12 @@ class FamilyInterceptorTest {
                 "{\"mac\": \"33-33-33-33-33-33-33-33\", \"temperature\": 24.718259932342468}");
         Observation o = interceptor.observe(post);
         assertEquals(1, o.readings().size());
+        assertEquals(List.of(), o.unknownFields(), "mac and temperature are read");
         Reading r = o.readings().get(0);
         assertEquals("33-33-33-33-33-33-33-33", r.deviceId());
+        HttpRequest newFirmware = request("POST", "clouddata.dustcloud.org", "/api/v1/oap", "application/json",
+                "{\"mac\": \"33-33-33-33-33-33-33-33\", \"temperature\": 21.5, \"battery\": {\"mv\": 2900}}");
+        assertEquals(List.of("battery"), interceptor.observe(newFirmware).unknownFields(), "a top-level JSON member is news");
         assertEquals("smartmesh-clouddata", r.profile());
         assertEquals(MetricValue.of(24.718259932342468, "Cel"), r.metrics().get("temperature"));
         assertEquals(NOW, r.time(), "the seed's server had no device time: the receive time");
@@ -78,7 +82,7 @@ class FamilyInterceptorTest {
     @Test
     void whatNoRouteTakesIsNeitherObservedNorFaked() {
         HttpRequest grafana = request("GET", "clouddata.dustcloud.org", "/dashboard/db/temperature", null, null);
-        assertEquals(Observation.NONE, interceptor.observe(grafana));
+        assertEquals(Observation.UNKNOWN_ROUTE, interceptor.observe(grafana), "a path of the family's host no route takes is news");
         assertEquals(Optional.empty(), interceptor.impersonate(grafana), "answered 503 by the proxy, never made up");
         HttpRequest noMac = request("POST", "clouddata.dustcloud.org", "/api/v1/oap", "application/json", "{\"temperature\": 21}");
         assertEquals(Observation.NONE, interceptor.observe(noMac));
@@ -106,7 +110,11 @@ class FamilyInterceptorTest {
                 + "&winddir=230&windspeedmph=12&windgustmph=12&tempf=70&rainin=0&baromin=29.1&dewptf=68.2&humidity=90"
                 + "&weather=&clouds=&softwaretype=vws%20versionxx&action=updateraw";
         HttpRequest get = request("GET", "weatherstation.wunderground.com", target, null, null);
-        Reading r = interceptor.observe(get).readings().get(0);
+        Observation observed = interceptor.observe(get);
+        assertEquals(List.of("weather", "clouds"), observed.unknownFields(),
+                "fields the file neither reads, keeps secret nor ignores (action is ignored): names only, in order");
+        assertFalse(observed.unknownRoute());
+        Reading r = observed.readings().get(0);
         assertEquals("KCASANFR5", r.deviceId());
         assertEquals(Instant.parse("2026-11-27T10:32:35Z"), r.time(), "dateutc");
         assertEquals(21.111, number(r, "temperature"), 0.001);
@@ -141,6 +149,7 @@ class FamilyInterceptorTest {
                 + "&tempf=50.0&humidity=80&winddir=180&windspeedmph=2.24&windgustmph=4.47&maxdailygust=8.1"
                 + "&solarradiation=120.50&uv=1&rainratein=0.000&dailyrainin=0.10&totalrainin=12.3&wh65batt=0&freq=868M&model=GW1100B";
         HttpRequest post = request("POST", "cdnrtpdate.ecowitt.net", "/data/report/", "application/x-www-form-urlencoded", form);
+        assertEquals(List.of("maxdailygust", "wh65batt"), interceptor.observe(post).unknownFields());
         Reading r = interceptor.observe(post).readings().get(0);
         assertEquals("C2A1F5D1E6B7A8C9D0E1F2A3B4C5D6E7", r.deviceId());
         assertEquals("ecowitt", r.profile());

@@ -1,0 +1,77 @@
+package org.understudy.proxy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.understudy.api.web.WebHandler;
+import org.understudy.api.web.WebRequest;
+import org.understudy.api.web.WebResponse;
+
+/**
+ * {@code /quarantine/}: the quarantine as JSON for the dashboard ({@code GET}), emptied by {@code DELETE} once a
+ * person has looked (from the gateway's own pages only).
+ */
+final class QuarantinePage implements WebHandler {
+
+    static final String PATH = "quarantine";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Quarantine quarantine;
+    private final int maxEntries;
+
+    QuarantinePage(Quarantine quarantine, int maxEntries) {
+        this.quarantine = quarantine;
+        this.maxEntries = maxEntries;
+    }
+
+    @Override
+    public WebResponse handle(WebRequest request) {
+        if (!request.path().equals("/")) {
+            return json(404, Map.of("error", "no such resource: /" + PATH + request.path()));
+        }
+        if (request.method().equals("DELETE")) {
+            if ("cross-site".equals(request.headers().get("sec-fetch-site"))) {
+                return json(403, Map.of("error", "the quarantine is emptied from the gateway's own pages only"));
+            }
+            quarantine.clear();
+            return json(200, Map.of("cleared", true));
+        }
+        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+            return new WebResponse(405, "application/json", Map.of("Allow", "GET, DELETE"), bytes(Map.of("error", "use GET or DELETE")));
+        }
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (Quarantine.Entry e : quarantine.entries()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", e.key.kind().name().toLowerCase(Locale.ROOT));
+            m.put("profile", e.key.profile());
+            m.put("host", e.key.host());
+            m.put("subject", e.key.subject());
+            m.put("firstSeen", e.firstSeen.toString());
+            m.put("lastSeen", e.lastSeen.get().toString());
+            m.put("count", e.count.sum());
+            m.put("example", e.example);
+            entries.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("entries", entries);
+        out.put("maxEntries", maxEntries);
+        out.put("notKept", quarantine.overflow());
+        return json(200, out);
+    }
+
+    private static WebResponse json(int status, Object body) {
+        return new WebResponse(status, "application/json", Map.of("Cache-Control", "no-store"), bytes(body));
+    }
+
+    private static byte[] bytes(Object body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
