@@ -5,7 +5,8 @@
 #   - year_render_ms: from choosing "1y" on the station's page to every chart drawn (the gateway aggregating the
 #     year to the chart's width, the browser drawing it), median of 5;
 #   - rss_added_mb: the gateway's resident memory with the dashboard bundle and used by a browser, minus the same
-#     gateway without that bundle serving the same REST calls (each after a full GC; the median of 3 starts each), in MB.
+#     gateway without that bundle serving the same REST calls (each after a full GC and a trim of the C heap; the
+#     median of 3 starts each), in MB.
 # Goals: overview <= 300 KB, a year in <= 1 s, <= 10 MB added.
 #
 #   bench/dashboard.sh
@@ -50,9 +51,11 @@ start() {
   echo "the gateway did not start" >&2; cat "$work/gateway-$1.log" >&2; exit 1
 }
 
-# rss_mb: resident memory of the gateway after a full GC
+# rss_mb: resident memory of the gateway after a full GC and a trim of the C heap (what the JVM's
+# TrimNativeHeapInterval does every 30 s; without it glibc's freed pages, 7 to 19 MB here, blur the comparison)
 rss_mb() {
   jcmd "$gw" GC.run >/dev/null; sleep 2
+  jcmd "$gw" System.trim_native_heap >/dev/null 2>&1 || true; sleep 1
   awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$gw/status"
 }
 

@@ -101,7 +101,11 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         prepareForWriting(writeConnection);
         List<Connection> readers = new ArrayList<>();
         for (int i = 0; i < config.readConnections(); i++) {
-            readers.add(open(database, true));
+            Connection reader = open(database, true);
+            try (Statement s = reader.createStatement()) {
+                s.execute("PRAGMA cache_size=-" + Math.max(1, config.readCacheBytes() / 1024));
+            }
+            readers.add(reader);
         }
         reads = new ReadPool(readers, config.readTimeout());
         GroupCommitWriter w = new GroupCommitWriter(writeConnection, () -> prepareForWriting(open(database, false)),

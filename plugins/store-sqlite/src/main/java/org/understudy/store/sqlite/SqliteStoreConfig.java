@@ -14,6 +14,8 @@ public record SqliteStoreConfig(
         @Description("Flows kept; the oldest are deleted beyond it.") int maxFlows,
         @Description("Request and response bodies up to this size are kept inside the flow; larger ones as blobs.") int flowInlineBodyBytes,
         @Description("Connections for reads (queries, sinks); writes have their own.") int readConnections,
+        @Description("Page cache of each read connection, in bytes (SQLite's own, on top of the operating system's file cache; "
+                + "each connection fills its own, so this times readConnections is what reads may hold).") long readCacheBytes,
         @Description("How long a read waits for a free connection before it fails.") Duration readTimeout,
         @Description("How often new numeric values are added to the query index (queries may lag the readings by this much).") Duration indexInterval,
         @Description("How long readings are kept (unless a sink has not delivered them yet).") Duration readingRetention,
@@ -26,7 +28,7 @@ public record SqliteStoreConfig(
         @Description("How often retention runs.") Duration retentionInterval) {
 
     public static final SqliteStoreConfig DEFAULTS = new SqliteStoreConfig("readings.db", "blobs", 20_000,
-            16L * 1024 * 1024, 100_000, 16 * 1024, 4, Duration.ofSeconds(5), Duration.ofMillis(250),
+            16L * 1024 * 1024, 100_000, 16 * 1024, 4, 512L * 1024, Duration.ofSeconds(5), Duration.ofMillis(250),
             Duration.ofDays(365), java.util.List.of(), java.util.List.of(), Duration.ofDays(30), Duration.ofDays(7), 0, 256L * 1024 * 1024,
             Duration.ofHours(1));
 
@@ -40,6 +42,8 @@ public record SqliteStoreConfig(
         require(maxFlows >= 0, "maxFlows must not be negative, got " + maxFlows);
         require(flowInlineBodyBytes >= 0, "flowInlineBodyBytes must not be negative, got " + flowInlineBodyBytes);
         require(readConnections >= 1 && readConnections <= 64, "readConnections must be between 1 and 64, got " + readConnections);
+        require(readCacheBytes >= 64 * 1024 && readCacheBytes <= 1024L * 1024 * 1024,
+                "readCacheBytes must be between 65536 and 1073741824, got " + readCacheBytes);
         require(readTimeout != null && !readTimeout.isNegative() && !readTimeout.isZero(), "readTimeout must be positive");
         require(indexInterval != null && !indexInterval.isNegative() && !indexInterval.isZero(), "indexInterval must be positive");
         for (Duration d : new Duration[] {readingRetention, pictureRetention, flowRetention, retentionInterval}) {
