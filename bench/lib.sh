@@ -27,10 +27,10 @@ need_distribution() {
   [ -x "$dist/bin/understudy" ] || (cd "$root" && mvn -B -q package -DskipTests)
 }
 
-# copy_distribution DIR: the distribution copied to DIR, with no data and no LAN discovery (a bench sends
-# traffic to loopback only, never broadcasts to the LAN).
+# copy_distribution DIR: the distribution copied to DIR, with no data, no cache (a quick start in place leaves one
+# made for that path) and no LAN discovery (a bench sends traffic to loopback only, never broadcasts to the LAN).
 copy_distribution() {
-  cp -r "$dist" "$1"; rm -rf "$1/data"/*
+  cp -r "$dist" "$1"; rm -rf "$1/data"/* "$1/cache"
   sed -i -e 's/^broadcastAddresses=.*/broadcastAddresses=/' -e 's/^klapDiscoveryPort=.*/klapDiscoveryPort=0/' "$1/conf/understudy.kasa.cfg"
 }
 

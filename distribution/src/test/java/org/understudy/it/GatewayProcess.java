@@ -20,15 +20,15 @@ final class GatewayProcess implements AutoCloseable {
         this.output = output;
     }
 
-    /** Copies the distribution tree (without data) to {@code home}. */
+    /** Copies the distribution tree (without data or cache) to {@code home}. */
     static void install(Path home) throws IOException {
         DistributionOptions.deleteRecursively(home);
         Path dist = DistributionOptions.dist();
         try (var files = Files.walk(dist)) {
             for (Path source : files.toList()) {
                 Path relative = dist.relativize(source);
-                if (relative.startsWith("data") && relative.getNameCount() > 1) {
-                    continue;
+                if ((relative.startsWith("data") || relative.startsWith("cache")) && relative.getNameCount() > 1) {
+                    continue; // what a quick start in place left: data, and a cache made for that path
                 }
                 Path target = home.resolve(relative.toString());
                 if (Files.isDirectory(source)) {

@@ -1,55 +1,59 @@
 package org.understudy.core;
 
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
-import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
-import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
-import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
-import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
-import io.prometheus.metrics.model.registry.Collector;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * Every series the gateway publishes on {@code /metrics}: the JVM's and the process's, the runtime's own
- * ({@link RuntimeMeters}) and each running plugin's ({@link PluginMeters}). One registry per runtime, never the
- * Prometheus client's global one. Thread-safe.
+ * ({@link RuntimeMeters}) and each running plugin's ({@link PluginMeters}). The Prometheus client is only touched
+ * when {@code /metrics} is scraped ({@link Exposition}); until then meters are plain adders. Thread-safe.
  */
 public final class GatewayMetrics {
 
     static final String PREFIX = "understudy_";
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,99}");
 
-    private final PrometheusRegistry registry = new PrometheusRegistry();
-    /** Which plugin (or "runtime") owns each name. */
+    /** Which plugin (or "(runtime)") owns each name. */
     private final Map<String, String> owners = new ConcurrentHashMap<>();
-    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final Set<PluginMeters> live = ConcurrentHashMap.newKeySet();
+    private volatile Exposition exposition;
 
     GatewayMetrics() {
-        JvmMemoryMetrics.builder().register(registry);
-        JvmGarbageCollectorMetrics.builder().register(registry);
-        JvmThreadsMetrics.builder().register(registry);
-        JvmBufferPoolMetrics.builder().register(registry);
-        // process_resident_memory_bytes, open file descriptors, CPU seconds
-        ProcessMetrics.builder().register(registry);
     }
 
     /** The meters of one plugin instance; {@link PluginMeters#close()} withdraws them. */
     PluginMeters forPlugin(String pluginId) {
-        return new PluginMeters(pluginId, this);
+        PluginMeters meters = new PluginMeters(pluginId, this);
+        live.add(meters);
+        return meters;
     }
 
     /** Writes every series in the Prometheus text format (version 0.0.4). */
     public void write(OutputStream out) throws IOException {
-        writer.write(out, registry.scrape());
+        exposition().write(out, List.copyOf(live));
     }
 
     public String contentType() {
-        return writer.getContentType();
+        return exposition().contentType();
+    }
+
+    private Exposition exposition() {
+        Exposition e = exposition;
+        if (e == null) {
+            synchronized (this) {
+                e = exposition;
+                if (e == null) {
+                    e = new Exposition();
+                    exposition = e;
+                }
+            }
+        }
+        return e;
     }
 
     /**
@@ -69,12 +73,11 @@ public final class GatewayMetrics {
         return PREFIX + name;
     }
 
-    void register(Collector collector) {
-        registry.register(collector);
+    void release(String owner, String name) {
+        owners.remove(name, owner);
     }
 
-    void release(String owner, String name, Collector collector) {
-        registry.unregister(collector);
-        owners.remove(name, owner);
+    void withdraw(PluginMeters meters) {
+        live.remove(meters);
     }
 }

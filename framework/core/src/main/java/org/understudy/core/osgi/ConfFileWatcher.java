@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * Applies {@code conf/<pid>.cfg} files to ConfigAdmin. A file is applied when its content differs from
  * the content last applied from it (hashes kept in {@code <data>/conf-applied.properties}), so the most
  * recent change wins: a Web Console edit persists across restarts until the file itself is edited
- * again. A file written in the last {@link #SETTLED} is applied only once two scans in a row read the same
- * content, so a half-written file is never applied. Deleting a file that was applied deletes its
+ * again. After the first scan (at start, applied at once), a file written in the last {@link #SETTLED} is applied
+ * only once two scans in a row read the same content, so a half-written file is never applied. Deleting a file that was applied deletes its
  * configuration (back to defaults). Nothing is ever written into {@code conf/}.
  */
 final class ConfFileWatcher implements Runnable {
@@ -46,6 +46,11 @@ final class ConfFileWatcher implements Runnable {
     private final Map<String, Stamp> seen = new HashMap<>();
     /** The hash of a file's content read once while it was being written, by pid: applied when read again unchanged. */
     private final Map<String, String> unsettled = new HashMap<>();
+    /**
+     * Whether a scan ran yet. The first one, at start, applies what it reads at once: the plugins start right after
+     * it, and waiting for a second read of files an installer has just copied would start them on their defaults.
+     */
+    private boolean scanned;
 
     ConfFileWatcher(Path confDirectory, Path dataDirectory, ConfigurationAdmin configAdmin) {
         this.confDirectory = confDirectory;
@@ -83,6 +88,7 @@ final class ConfFileWatcher implements Runnable {
         if (changed) {
             saveState();
         }
+        scanned = true;
     }
 
     private boolean applyIfChanged(String pid, Path file) {
@@ -107,7 +113,7 @@ final class ConfFileWatcher implements Runnable {
             rememberStamp(pid, stamp);
             return false;
         }
-        if (stamp != null && !stamp.modified().toInstant().isBefore(Instant.now().minus(SETTLED))
+        if (scanned && stamp != null && !stamp.modified().toInstant().isBefore(Instant.now().minus(SETTLED))
                 && !hash.equals(unsettled.get(pid))) {
             // Written moments ago: an editor or `echo >` truncates before it writes, so this may be an empty or
             // half-written file. It is applied once the next scan reads the same content.

@@ -32,6 +32,7 @@ class ConfFileWatcherTest {
         Path conf = Files.createDirectories(root.resolve("conf"));
         Path file = conf.resolve("understudy.echo.cfg");
         ConfFileWatcher watcher = new ConfFileWatcher(conf, root.resolve("data"), configAdmin());
+        watcher.run(); // the scan at start, before the file exists
 
         Files.writeString(file, ""); // truncated by the writer, not yet written
         watcher.run();
@@ -46,6 +47,16 @@ class ConfFileWatcherTest {
 
         watcher.run();
         assertEquals(1, updates.get("understudy.echo").size(), "applied once");
+    }
+
+    @Test
+    void theScanAtStartAppliesWhatItFindsAtOnceEvenIfJustWritten() throws Exception {
+        Path conf = Files.createDirectories(root.resolve("conf"));
+        Files.writeString(conf.resolve("understudy.echo.cfg"), "port=5353\n"); // an installer copied it a moment ago
+
+        new ConfFileWatcher(conf, root.resolve("data"), configAdmin()).run();
+
+        assertEquals("5353", updates.get("understudy.echo").get(0).get("port"), "the plugins start right after this scan");
     }
 
     @Test
