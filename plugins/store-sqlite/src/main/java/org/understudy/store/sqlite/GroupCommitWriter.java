@@ -64,7 +64,7 @@ final class GroupCommitWriter implements Runnable {
 
     private final Opener opener;
     private Connection connection;
-    private Statements statements;
+    private volatile Statements statements;
     private boolean broken;
     private final int maxBatchReadings;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();

@@ -35,6 +35,8 @@ final class SampleIndex {
     private long indexedSeq;
     private int flushingCount;
     private long flushingLastSeq;
+    /** Whether committed readings wait for the index; read by the index timer on another thread. */
+    private volatile boolean behind;
 
     SampleIndex(Connection c, SeriesIds series) throws SQLException {
         this.series = series;
@@ -66,6 +68,12 @@ final class SampleIndex {
         pending.addAll(transaction);
         pendingLastSeq = Math.max(pendingLastSeq, transactionLastSeq);
         transaction = new ArrayList<>();
+        behind = !pending.isEmpty() || pendingLastSeq > indexedSeq;
+    }
+
+    /** Whether a flush has anything to do (safe from any thread): an idle store's index timer then does nothing. */
+    boolean behind() {
+        return behind;
     }
 
     int pending() {
@@ -105,6 +113,7 @@ final class SampleIndex {
         pending = new ArrayList<>(pending.subList(flushingCount, pending.size()));
         indexedSeq = Math.max(indexedSeq, flushingLastSeq);
         flushingCount = 0;
+        behind = !pending.isEmpty() || pendingLastSeq > indexedSeq;
     }
 
     /** After a crash: index the readings the index had not reached (their samples were only in memory). */

@@ -189,8 +189,8 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
     /** Writes the waiting samples into the query index (periodically, on a blocking thread, one run at a time). */
     private void writeIndex() {
         GroupCommitWriter w = writer;
-        if (w == null) {
-            return;
+        if (w == null || !w.statements().samples().behind()) {
+            return; // nothing new: no transaction, so no empty commit counted on /metrics, no writer wake-up
         }
         try {
             w.write(new GroupCommitWriter.Write() {
