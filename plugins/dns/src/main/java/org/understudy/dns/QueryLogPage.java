@@ -12,7 +12,7 @@ import org.understudy.api.web.WebRequest;
 import org.understudy.api.web.WebResponse;
 
 /**
- * {@code /dns/queries?client=&name=&limit=}: the query log, newest first, filtered on the server over every query
+ * {@code /dns/queries?client=&name=&limit=} (and {@code /dns/}, which the Web Console's tab links to): the query log, newest first, filtered on the server over every query
  * it keeps ({@code queryLogSize}), like Pi-hole's: {@code client} is a part of the client's address, {@code name} a
  * part of the name asked (case-insensitive).
  */
@@ -33,7 +33,7 @@ final class QueryLogPage implements WebHandler {
 
     @Override
     public WebResponse handle(WebRequest request) throws JsonProcessingException {
-        if (!request.path().equals("/queries")) {
+        if (!request.path().equals("/queries") && !request.path().equals("/")) { // the mount itself: the newest queries
             return json(404, Map.of("error", "no such resource: /" + PATH + request.path()));
         }
         if (!request.method().equals("GET") && !request.method().equals("HEAD")) {

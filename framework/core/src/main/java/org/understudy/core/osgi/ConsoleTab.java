@@ -45,6 +45,7 @@ final class ConsoleTab extends HttpServlet {
         for (String api : new String[] {"status", "devices", "flows"}) {
             out.println("<li><a href='/api/" + api + "'>/api/" + api + "</a></li>");
         }
+        out.println("<li><a href='/metrics'>/metrics</a> (Prometheus)</li>");
         out.println("</ul></div>");
     }
 
