@@ -83,17 +83,12 @@ final class ConnectivityTracker {
         }
     }
 
-    /** Snapshot for the status API. */
     /** Every upstream known, by key. */
     List<UpstreamState> all() {
         return List.copyOf(new TreeMap<>(states).values());
     }
 
-    /** Every upstream known, by name. */
-    List<UpstreamState> states() {
-        return List.copyOf(new TreeMap<>(states).values());
-    }
-
+    /** Snapshot for the status API. */
     List<Map<String, Object>> snapshot() {
         List<Map<String, Object>> out = new ArrayList<>();
         new TreeMap<>(states).values().forEach(s -> {

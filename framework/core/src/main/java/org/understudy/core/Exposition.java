@@ -64,8 +64,8 @@ final class Exposition {
     private static MetricSnapshot snapshot(PluginMeters owner, MeterSeries.Meter meter) {
         if (meter instanceof MeterSeries.Counter c) {
             CounterSnapshot.Builder b = CounterSnapshot.builder().name(counterName(c.name())).help(c.help());
-            c.series.forEach((values, adder) -> b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                    .labels(labels(c.labelNames(), values)).value(adder.sum()).build()));
+            c.series.forEach((values, series) -> b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                    .labels(labels(c.labelNames(), values)).value(series.adder().sum()).build()));
             return b.build();
         }
         if (meter instanceof MeterSeries.Histogram h) {
@@ -73,7 +73,7 @@ final class Exposition {
             System.arraycopy(h.bounds, 0, bounds, 0, h.bounds.length);
             bounds[h.bounds.length] = Double.POSITIVE_INFINITY;
             HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(h.name()).help(h.help());
-            for (Map.Entry<List<String>, MeterSeries.Histogram.Buckets> e : h.series.entrySet()) {
+            for (Map.Entry<List<String>, MeterSeries.HistogramSeries> e : h.series.entrySet()) {
                 long[] counts = new long[bounds.length];
                 for (int i = 0; i < counts.length; i++) {
                     counts[i] = e.getValue().counts[i].sum();

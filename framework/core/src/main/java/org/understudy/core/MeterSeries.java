@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.understudy.api.Meters;
 
 /**
@@ -27,146 +28,153 @@ final class MeterSeries {
         List<String> labelNames();
     }
 
-    /** A counter: one adder per label values. */
-    static final class Counter implements Meter, Meters.Counter {
+    /**
+     * A counter or histogram: its series by label values (one, under no values, without labels). A meter without
+     * labels counts into its own series; one with labels hands out its series from {@code labels(...)}.
+     */
+    abstract static class Family<S> implements Meter {
         private final String name;
         private final String help;
         private final List<String> labelNames;
-        final Map<List<String>, DoubleAdder> series = new ConcurrentHashMap<>();
-        /** The adder this object counts into: the counter's own without labels, a series' with them, else null. */
-        private final DoubleAdder own;
+        final Map<List<String>, S> series = new ConcurrentHashMap<>();
+        private final Supplier<S> newSeries;
+        /** The series a meter without labels counts into, else null. */
+        private final S own;
 
-        Counter(String name, String help, List<String> labelNames) {
-            this(name, help, labelNames, null);
-        }
-
-        private Counter(String name, String help, List<String> labelNames, DoubleAdder own) {
+        Family(String name, String help, List<String> labelNames, Supplier<S> newSeries) {
             this.name = name;
             this.help = help;
             this.labelNames = labelNames;
-            this.own = own != null ? own : labelNames.isEmpty() ? series.computeIfAbsent(List.of(), k -> new DoubleAdder()) : null;
+            this.newSeries = newSeries;
+            this.own = labelNames.isEmpty() ? series.computeIfAbsent(List.of(), k -> newSeries.get()) : null;
         }
 
-        @Override
-        public void add(double amount) {
-            if (own == null) {
-                throw new IllegalStateException(name + " has labels: count on one of its series, from labels(...)");
-            }
-            if (amount < 0 || Double.isNaN(amount)) {
-                throw new IllegalArgumentException(name + ": a counter only goes up, got " + amount);
-            }
-            own.add(amount);
-        }
-
-        @Override
-        public Meters.Counter labels(String... values) {
+        /** The series with these label values, made at the first use. */
+        final S series(String[] values) {
             if (own != null) {
-                throw new IllegalStateException(name + ": labels are given once, on the counter itself");
+                throw new IllegalStateException(name + ": labels are given once, on the meter itself");
             }
-            List<String> key = labelValues(name, labelNames, values);
-            return new Counter(name, help, labelNames, series.computeIfAbsent(key, k -> new DoubleAdder()));
+            if (values == null || values.length != labelNames.size()) {
+                throw new IllegalArgumentException(name + " has " + labelNames.size() + " label(s), got "
+                        + (values == null ? 0 : values.length));
+            }
+            for (String v : values) {
+                if (v == null) {
+                    throw new IllegalArgumentException(name + ": a label value must not be null");
+                }
+            }
+            return series.computeIfAbsent(List.of(values), k -> newSeries.get());
+        }
+
+        /** The series a meter without labels counts into. */
+        final S own() {
+            if (own == null) {
+                throw new IllegalStateException(name + " has labels: use one of its series, from labels(...)");
+            }
+            return own;
         }
 
         @Override
-        public String name() {
+        public final String name() {
             return name;
         }
 
         @Override
-        public String help() {
+        public final String help() {
             return help;
         }
 
         @Override
-        public List<String> labelNames() {
+        public final List<String> labelNames() {
             return labelNames;
         }
     }
 
-    /** A classic histogram: per label values, a count per bucket and the sum. */
-    static final class Histogram implements Meter, Meters.Histogram {
-        private final String name;
-        private final String help;
-        private final List<String> labelNames;
-        final double[] bounds;
-        final Map<List<String>, Buckets> series = new ConcurrentHashMap<>();
-        private final Buckets own;
-
-        /** One series: observations per bucket (the last past every bound) and their sum. */
-        static final class Buckets {
-            final LongAdder[] counts;
-            final DoubleAdder sum = new DoubleAdder();
-
-            Buckets(int bounds) {
-                counts = new LongAdder[bounds + 1];
-                for (int i = 0; i < counts.length; i++) {
-                    counts[i] = new LongAdder();
-                }
-            }
+    /** A counter: one adder per label values. */
+    static final class Counter extends Family<CounterSeries> implements Meters.Counter {
+        Counter(String name, String help, List<String> labelNames) {
+            super(name, help, labelNames, () -> new CounterSeries(name, new DoubleAdder()));
         }
+
+        @Override
+        public void add(double amount) {
+            own().add(amount);
+        }
+
+        @Override
+        public Meters.Counter labels(String... values) {
+            return series(values);
+        }
+    }
+
+    /** One series of a counter. */
+    record CounterSeries(String name, DoubleAdder adder) implements Meters.Counter {
+        @Override
+        public void add(double amount) {
+            if (amount < 0 || Double.isNaN(amount)) {
+                throw new IllegalArgumentException(name + ": a counter only goes up, got " + amount);
+            }
+            adder.add(amount);
+        }
+
+        @Override
+        public Meters.Counter labels(String... values) {
+            throw new IllegalStateException(name + ": labels are given once, on the counter itself");
+        }
+    }
+
+    /** A classic histogram: per label values, a count per bucket and the sum. */
+    static final class Histogram extends Family<HistogramSeries> implements Meters.Histogram {
+        final double[] bounds;
 
         Histogram(String name, String help, List<String> labelNames, double[] bounds) {
-            this(name, help, labelNames, bounds, null);
-        }
-
-        private Histogram(String name, String help, List<String> labelNames, double[] bounds, Buckets own) {
-            this.name = name;
-            this.help = help;
-            this.labelNames = labelNames;
+            super(name, help, labelNames, () -> new HistogramSeries(name, bounds));
             this.bounds = bounds;
-            this.own = own != null ? own : labelNames.isEmpty() ? series.computeIfAbsent(List.of(), k -> new Buckets(bounds.length)) : null;
         }
 
         @Override
         public void observe(double value) {
-            if (own == null) {
-                throw new IllegalStateException(name + " has labels: observe on one of its series, from labels(...)");
-            }
-            if (Double.isNaN(value)) {
-                return;
-            }
-            int i = Arrays.binarySearch(bounds, value);
-            own.counts[i >= 0 ? i : -i - 1].increment();
-            own.sum.add(value);
+            own().observe(value);
         }
 
         @Override
         public Meters.Histogram labels(String... values) {
-            if (own != null) {
-                throw new IllegalStateException(name + ": labels are given once, on the histogram itself");
+            return series(values);
+        }
+    }
+
+    /** One series of a histogram: observations per bucket (the last past every bound) and their sum. */
+    static final class HistogramSeries implements Meters.Histogram {
+        private final String name;
+        private final double[] bounds;
+        final LongAdder[] counts;
+        final DoubleAdder sum = new DoubleAdder();
+
+        HistogramSeries(String name, double[] bounds) {
+            this.name = name;
+            this.bounds = bounds;
+            counts = new LongAdder[bounds.length + 1];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = new LongAdder();
             }
-            List<String> key = labelValues(name, labelNames, values);
-            return new Histogram(name, help, labelNames, bounds, series.computeIfAbsent(key, k -> new Buckets(bounds.length)));
         }
 
         @Override
-        public String name() {
-            return name;
+        public void observe(double value) {
+            if (Double.isNaN(value)) {
+                return;
+            }
+            int i = Arrays.binarySearch(bounds, value);
+            counts[i >= 0 ? i : -i - 1].increment();
+            sum.add(value);
         }
 
         @Override
-        public String help() {
-            return help;
-        }
-
-        @Override
-        public List<String> labelNames() {
-            return labelNames;
+        public Meters.Histogram labels(String... values) {
+            throw new IllegalStateException(name + ": labels are given once, on the histogram itself");
         }
     }
 
     /** A gauge, or a counter the plugin keeps itself, read by its callback when scraped. */
     record Callback(String name, String help, List<String> labelNames, boolean counter, Meters.Callback callback) implements Meter {}
-
-    private static List<String> labelValues(String name, List<String> labelNames, String[] values) {
-        if (values == null || values.length != labelNames.size()) {
-            throw new IllegalArgumentException(name + " has " + labelNames.size() + " label(s), got " + (values == null ? 0 : values.length));
-        }
-        for (String v : values) {
-            if (v == null) {
-                throw new IllegalArgumentException(name + ": a label value must not be null");
-            }
-        }
-        return List.of(values);
-    }
 }

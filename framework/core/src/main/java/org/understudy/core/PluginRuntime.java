@@ -394,12 +394,12 @@ public final class PluginRuntime implements AutoCloseable {
         return recorder.repeats.skipped.sum();
     }
 
-    /** The web endpoints plugins contribute (the OSGi host serves them). */
     /** Every series of {@code /metrics}. */
     public GatewayMetrics metrics() {
         return metrics;
     }
 
+    /** The web endpoints plugins contribute (the OSGi host serves them). */
     public WebMounts webMounts() {
         return mounts;
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -216,22 +217,31 @@ final class SinkRunner implements Runnable {
     }
 
 
-    /** What waits to be delivered: how many readings, and how long ago the oldest of them was received. */
-    record Backlog(long readings, Duration oldestUnsentAge) {}
+    /** Readings kept but not delivered yet (one small read); empty before the cursor is known, without a store, or when it fails. */
+    OptionalLong backlog() {
+        long c = cursor;
+        ReadingStore<?> s = store.get().orElse(null);
+        if (s == null || c < 0) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Math.max(0, s.lastSequence() - c));
+        } catch (RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
 
-    /** The backlog now, read from the store (two indexed reads); empty before the cursor is known or without a store. */
-    Optional<Backlog> backlog() {
+    /** How long ago the oldest reading not delivered yet was received (zero when none waits): one indexed read. */
+    Optional<Duration> oldestUnsentAge() {
         long c = cursor;
         ReadingStore<?> s = store.get().orElse(null);
         if (s == null || c < 0) {
             return Optional.empty();
         }
         try {
-            long last = s.lastSequence();
             List<StoredReading> oldest = s.readAfter(c, 1);
-            Duration age = oldest.isEmpty() ? Duration.ZERO
-                    : Duration.between(oldest.get(0).reading().receivedAt(), clock.instant());
-            return Optional.of(new Backlog(Math.max(0, last - c), age.isNegative() ? Duration.ZERO : age));
+            Duration age = oldest.isEmpty() ? Duration.ZERO : Duration.between(oldest.get(0).reading().receivedAt(), clock.instant());
+            return Optional.of(age.isNegative() ? Duration.ZERO : age);
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -243,10 +253,10 @@ final class SinkRunner implements Runnable {
         long c = cursor;
         out.put("cursor", c < 0 ? null : c);
         if (c >= 0 && store.get().isPresent()) {
-            Backlog b = backlog().orElse(null);
-            out.put("backlog", b == null ? null : b.readings());
-            if (b != null) {
-                out.put("oldestUnsentAgeSeconds", b.oldestUnsentAge().toSeconds());
+            OptionalLong backlog = backlog();
+            out.put("backlog", backlog.isPresent() ? backlog.getAsLong() : null);
+            if (backlog.isPresent()) {
+                oldestUnsentAge().ifPresent(age -> out.put("oldestUnsentAgeSeconds", age.toSeconds()));
             }
         }
         out.put("state", state);

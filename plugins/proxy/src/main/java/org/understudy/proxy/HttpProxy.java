@@ -78,7 +78,7 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
         quarantine = seen;
         context.own(seen::save);
         context.web().mount(QuarantinePage.PATH, "Quarantine: what devices sent that no profile knows",
-                new QuarantinePage(seen, c.quarantineEntries()));
+                new QuarantinePage(seen));
         FlowWriter flows = new FlowWriter(context, meters);
         flowWriter = flows;
         Exchange ex = new Exchange(context, forwarding, flows, Clock.systemUTC());

@@ -2,8 +2,6 @@ package org.understudy.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,6 +62,20 @@ final class Quarantine {
             this.lastSeen = new AtomicReference<>(lastSeen);
             this.count.add(count);
             this.example = example;
+        }
+
+        /** As the quarantine page shows it and its file keeps it. */
+        Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", key.kind().name().toLowerCase(Locale.ROOT));
+            m.put("profile", key.profile());
+            m.put("host", key.host());
+            m.put("subject", key.subject());
+            m.put("firstSeen", firstSeen.toString());
+            m.put("lastSeen", lastSeen.get().toString());
+            m.put("count", count.sum());
+            m.put("example", example);
+            return m;
         }
     }
 
@@ -131,6 +144,10 @@ final class Quarantine {
         return out;
     }
 
+    int maxEntries() {
+        return maxEntries;
+    }
+
     /** Surprises not kept because the quarantine was full. */
     long overflow() {
         return overflow.get();
@@ -152,18 +169,7 @@ final class Quarantine {
         if (!dirty.getAndSet(false)) {
             return;
         }
-        ArrayNode list = JSON.createArrayNode();
-        for (Entry e : entries()) {
-            ObjectNode n = list.addObject();
-            n.put("kind", e.key.kind().name());
-            n.put("profile", e.key.profile());
-            n.put("host", e.key.host());
-            n.put("subject", e.key.subject());
-            n.put("firstSeen", e.firstSeen.toString());
-            n.put("lastSeen", e.lastSeen.get().toString());
-            n.put("count", e.count.sum());
-            n.put("example", e.example);
-        }
+        List<Map<String, Object>> list = entries().stream().map(Entry::describe).toList();
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             JSON.writeValue(tmp.toFile(), list);
@@ -180,7 +186,7 @@ final class Quarantine {
         }
         try {
             for (JsonNode n : JSON.readTree(file.toFile())) {
-                Key key = new Key(Kind.valueOf(n.get("kind").asText()), n.get("profile").asText(), n.get("host").asText(),
+                Key key = new Key(Kind.valueOf(n.get("kind").asText().toUpperCase(Locale.ROOT)), n.get("profile").asText(), n.get("host").asText(),
                         n.get("subject").asText());
                 if (entries.size() < maxEntries) {
                     entries.put(key, new Entry(key, Instant.parse(n.get("firstSeen").asText()),

@@ -2,10 +2,8 @@ package org.understudy.proxy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.understudy.api.web.WebHandler;
 import org.understudy.api.web.WebRequest;
@@ -21,11 +19,9 @@ final class QuarantinePage implements WebHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Quarantine quarantine;
-    private final int maxEntries;
 
-    QuarantinePage(Quarantine quarantine, int maxEntries) {
+    QuarantinePage(Quarantine quarantine) {
         this.quarantine = quarantine;
-        this.maxEntries = maxEntries;
     }
 
     @Override
@@ -43,22 +39,10 @@ final class QuarantinePage implements WebHandler {
         if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
             return new WebResponse(405, "application/json", Map.of("Allow", "GET, DELETE"), bytes(Map.of("error", "use GET or DELETE")));
         }
-        List<Map<String, Object>> entries = new ArrayList<>();
-        for (Quarantine.Entry e : quarantine.entries()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("kind", e.key.kind().name().toLowerCase(Locale.ROOT));
-            m.put("profile", e.key.profile());
-            m.put("host", e.key.host());
-            m.put("subject", e.key.subject());
-            m.put("firstSeen", e.firstSeen.toString());
-            m.put("lastSeen", e.lastSeen.get().toString());
-            m.put("count", e.count.sum());
-            m.put("example", e.example);
-            entries.add(m);
-        }
+        List<Map<String, Object>> entries = quarantine.entries().stream().map(Quarantine.Entry::describe).toList();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("entries", entries);
-        out.put("maxEntries", maxEntries);
+        out.put("maxEntries", quarantine.maxEntries());
         out.put("notKept", quarantine.overflow());
         return json(200, out);
     }

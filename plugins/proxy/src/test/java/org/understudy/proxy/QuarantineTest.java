@@ -89,7 +89,7 @@ class QuarantineTest {
     void thePageListsTheEntriesAndIsEmptiedFromTheGatewaysOwnPagesOnly() throws Exception {
         Quarantine q = new Quarantine(dir.resolve("quarantine.json"), 10, Clock.fixed(NOW, ZoneOffset.UTC));
         q.unknownHost("elsewhere.example", "GET", "/");
-        QuarantinePage page = new QuarantinePage(q, 10);
+        QuarantinePage page = new QuarantinePage(q);
         WebResponse list = page.handle(new WebRequest("GET", "/", Map.of(), Map.of(), new byte[0], "admin"));
         assertEquals(200, list.status());
         String body = new String(list.body(), StandardCharsets.UTF_8);

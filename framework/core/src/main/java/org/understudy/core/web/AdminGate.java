@@ -2,6 +2,7 @@ package org.understudy.core.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.function.Function;
 
 /**
  * The admin login of the REST API and the Web Console: the credentials, throttled per client address
@@ -15,6 +16,12 @@ public final class AdminGate {
         public boolean allowed() {
             return user != null;
         }
+
+        /** Why a refused request was refused, for its body. */
+        public String message() {
+            return status == 429 ? "too many failed logins from this address; retry in " + retryAfterSeconds + " s"
+                    : "authentication required";
+        }
     }
 
     private final AdminCredentials credentials;
@@ -25,22 +32,32 @@ public final class AdminGate {
         this.throttle = throttle;
     }
 
-    /** The failed-login count per client address, shared with the other ways in (the metrics token). */
-    public LoginThrottle throttle() {
-        return throttle;
-    }
-
     /** Checks the request's Basic credentials from its client address. */
     public Verdict check(HttpServletRequest request) {
         return check(request.getHeader("Authorization"), request.getRemoteAddr());
     }
 
+    /**
+     * As {@link #check(HttpServletRequest)}, also letting in whoever {@code alternative} names from the Authorization
+     * header (a page's own token, say): its wrong guesses count against the address like wrong passwords.
+     */
+    public Verdict check(HttpServletRequest request, Function<String, String> alternative) {
+        return check(request.getHeader("Authorization"), request.getRemoteAddr(), alternative);
+    }
+
     Verdict check(String authorization, String client) {
+        return check(authorization, client, header -> null);
+    }
+
+    private Verdict check(String authorization, String client, Function<String, String> alternative) {
         long wait = throttle.retryAfterSeconds(client);
         if (wait > 0) {
             return new Verdict(null, 429, wait);
         }
         String user = credentials.authenticate(authorization);
+        if (user == null && authorization != null) {
+            user = alternative.apply(authorization);
+        }
         if (user != null) {
             throttle.succeeded(client);
             return new Verdict(user, 200, 0);

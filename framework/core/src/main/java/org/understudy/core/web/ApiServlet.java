@@ -49,9 +49,7 @@ public final class ApiServlet extends HttpServlet {
         AdminGate.Verdict verdict = gate.check(request);
         if (!verdict.allowed()) {
             AdminGate.refuse(verdict, response);
-            send(response, verdict.status(), Map.of("error", verdict.status() == 429
-                    ? "too many failed logins from this address; retry in " + verdict.retryAfterSeconds() + " s"
-                    : "authentication required"));
+            send(response, verdict.status(), Map.of("error", verdict.message()));
             return;
         }
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();

@@ -69,11 +69,11 @@ final class FamilyInterceptor implements HttpInterceptor {
 
     /** The request's family and route, if a family claims its host and a route takes it. */
     private Optional<Routed> routed(HttpRequest request) {
-        Optional<Family> family = families.apply(request.host());
-        if (family.isEmpty()) {
-            return Optional.empty();
-        }
-        return family.get().route(request.method(), request.path()).map(m -> new Routed(family.get(), m));
+        return families.apply(request.host()).flatMap(f -> routed(f, request));
+    }
+
+    private static Optional<Routed> routed(Family family, HttpRequest request) {
+        return family.route(request.method(), request.path()).map(m -> new Routed(family, m));
     }
 
     private record Routed(Family family, Route.Match match) {}
@@ -82,7 +82,7 @@ final class FamilyInterceptor implements HttpInterceptor {
     public Observation observe(HttpRequest request) {
         try {
             Optional<Family> family = families.apply(request.host());
-            Routed r = family.flatMap(f -> f.route(request.method(), request.path()).map(m -> new Routed(f, m))).orElse(null);
+            Routed r = family.flatMap(f -> routed(f, request)).orElse(null);
             if (r == null) {
                 unrouted.increment();
                 // a path of the family's hosts its file does not describe: a new endpoint, worth a person's look
@@ -264,26 +264,14 @@ final class FamilyInterceptor implements HttpInterceptor {
 
         /** The query and form fields and top-level JSON members of the request not in {@code known}, in the order met. */
         List<String> unknownFields(java.util.Set<String> known) {
-            java.util.Set<String> out = new java.util.LinkedHashSet<>();
-            query().keySet().forEach(name -> {
-                if (!known.contains(name)) {
-                    out.add(name);
-                }
-            });
-            form().keySet().forEach(name -> {
-                if (!known.contains(name)) {
-                    out.add(name);
-                }
-            });
+            java.util.Set<String> names = new java.util.LinkedHashSet<>(query().keySet());
+            names.addAll(form().keySet());
             JsonNode root = looksLikeJsonObject(request.body()) ? json() : null;
             if (root != null && root.isObject()) {
-                root.fieldNames().forEachRemaining(name -> {
-                    if (!known.contains(name)) {
-                        out.add(name);
-                    }
-                });
+                root.fieldNames().forEachRemaining(names::add);
             }
-            return List.copyOf(out);
+            names.removeAll(known);
+            return List.copyOf(names);
         }
 
         /** Whether a body may be a JSON object (a form body is not parsed as JSON only to fail). */

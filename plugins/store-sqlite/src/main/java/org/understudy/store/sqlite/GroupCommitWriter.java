@@ -41,16 +41,6 @@ final class GroupCommitWriter implements Runnable {
 
     /** Told of every transaction, on the writer thread: it must be quick. */
     interface CommitListener {
-        CommitListener NONE = new CommitListener() {
-            @Override
-            public void committed(int readings, long nanos) {
-            }
-
-            @Override
-            public void failed() {
-            }
-        };
-
         /** A transaction of {@code readings} readings became durable after {@code nanos} (writes, commit, fsync). */
         void committed(int readings, long nanos);
 
@@ -124,7 +114,7 @@ final class GroupCommitWriter implements Runnable {
                     batch.add(next);
                     readings += next.write().readings();
                 }
-                commit(batch);
+                commit(batch, readings);
             } catch (InterruptedException e) {
                 stopping = true;
                 Thread.currentThread().interrupt();
@@ -138,7 +128,7 @@ final class GroupCommitWriter implements Runnable {
         }
     }
 
-    private void commit(List<Pending> batch) {
+    private void commit(List<Pending> batch, int readings) {
         long started = System.nanoTime();
         try {
             if (broken) {
@@ -153,10 +143,6 @@ final class GroupCommitWriter implements Runnable {
             batch.forEach(p -> p.write().committed(statements));
             commits++;
             committedWrites += batch.size();
-            int readings = 0;
-            for (Pending p : batch) {
-                readings += p.write().readings();
-            }
             listener.committed(readings, System.nanoTime() - started);
             batch.forEach(p -> p.done().complete(null));
         } catch (SQLException | RuntimeException e) {
