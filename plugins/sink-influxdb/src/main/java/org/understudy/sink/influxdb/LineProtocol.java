@@ -2,6 +2,7 @@ package org.understudy.sink.influxdb;
 
 import java.util.Map;
 import java.util.TreeMap;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import org.understudy.api.model.MetricValue;
 import org.understudy.api.model.Reading;
 
@@ -60,6 +61,17 @@ final class LineProtocol {
 
     /** The tag set, sorted by key: the device, the site (when set), the reading's own tags. */
     private static void tags(StringBuilder out, String deviceTag, Reading r, String site) {
+        if (r.tags().isEmpty()) { // most readings: no map to sort
+            boolean siteFirst = !site.isEmpty() && "gateway".compareTo(deviceTag) < 0;
+            if (siteFirst) {
+                tag(out, "gateway", site);
+            }
+            tag(out, deviceTag, r.deviceId());
+            if (!site.isEmpty() && !siteFirst && !"gateway".equals(deviceTag)) {
+                tag(out, "gateway", site);
+            }
+            return;
+        }
         Map<String, String> tags = new TreeMap<>();
         r.tags().forEach((k, v) -> {
             if (!v.isEmpty()) {
@@ -71,16 +83,20 @@ final class LineProtocol {
         }
         tags.put(deviceTag, r.deviceId()); // the device id wins over a reading tag of the same name
         for (Map.Entry<String, String> tag : tags.entrySet()) {
-            out.append(',');
-            escape(out, tag.getKey(), false);
-            out.append('=');
-            escape(out, tag.getValue(), false);
+            tag(out, tag.getKey(), tag.getValue());
         }
+    }
+
+    private static void tag(StringBuilder out, String key, String value) {
+        out.append(',');
+        escape(out, key, false);
+        out.append('=');
+        escape(out, value, false);
     }
 
     private static void value(StringBuilder out, MetricValue v) {
         if (v instanceof MetricValue.Number n) {
-            out.append(n.value());
+            number(out, n.value());
         } else if (v instanceof MetricValue.Flag f) {
             out.append(f.value());
         } else {
@@ -100,9 +116,26 @@ final class LineProtocol {
         return r.time().toEpochMilli() * 1_000_000L + Math.floorMod(sequence, 1_000_000L);
     }
 
+    /**
+     * As {@link Double#toString}, which the JDK 17 does slowly: a whole number below 10^7 (most readings) from
+     * its digits, any other through Jackson's shortest-representation writer.
+     */
+    static void number(StringBuilder out, double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e7 && !(v == 0 && 1 / v < 0)) {
+            out.append((long) v).append(".0");
+        } else {
+            out.append(NumberOutput.toString(v, true));
+        }
+    }
+
     /** Measurements escape commas and spaces; keys and tag values also equals signs. */
     private static void escape(StringBuilder out, String s, boolean measurement) {
-        for (int i = 0; i < s.length(); i++) {
+        int i = 0;
+        while (i < s.length() && !special(s.charAt(i), measurement)) {
+            i++;
+        }
+        out.append(s, 0, i); // most names need no escaping: appended whole
+        for (; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == ',' || c == ' ' || (!measurement && c == '=')) {
                 out.append('\\');
@@ -112,5 +145,9 @@ final class LineProtocol {
             }
             out.append(c);
         }
+    }
+
+    private static boolean special(char c, boolean measurement) {
+        return c == ',' || c == ' ' || c == '\n' || c == '\r' || (!measurement && c == '=');
     }
 }

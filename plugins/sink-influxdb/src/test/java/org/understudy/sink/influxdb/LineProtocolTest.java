@@ -54,6 +54,38 @@ class LineProtocolTest {
     }
 
     @Test
+    void everyNumberIsWrittenSoThatInfluxReadsBackTheSameDouble() {
+        java.util.Random random = new java.util.Random(42);
+        java.util.List<Double> values = new java.util.ArrayList<>(java.util.List.of(0.0, -0.0, 1013.0, -40.0, 9_999_999.0,
+                1e7, 1e7 + 1, -1e7, 0.1, 20.5, -3.25, 1e-9, 123456789.123, Double.MAX_VALUE, Double.MIN_VALUE, 4.35e22));
+        for (int i = 0; i < 100_000; i++) {
+            values.add(random.nextInt(5) == 0 ? random.nextInt(2_000_000) - 1_000_000.0
+                    : (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(30) - 10));
+        }
+        for (double v : values) {
+            StringBuilder out = new StringBuilder();
+            LineProtocol.number(out, v);
+            assertEquals(Double.doubleToLongBits(v), Double.doubleToLongBits(Double.parseDouble(out.toString())), out::toString);
+            if (v == Math.rint(v) && Math.abs(v) < 1e7) {
+                assertEquals(Double.toString(v), out.toString()); // whole numbers as before: 1013.0
+            }
+        }
+    }
+
+    @Test
+    void withoutReadingTagsTheDeviceAndSiteTagsAreStillSortedByKey() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        Reading r = new Reading("sky", "bloomsky", t, t, Map.of("temperature", MetricValue.of(1, "Cel")), Map.of());
+        StringBuilder out = new StringBuilder();
+        LineProtocol.append(out, r, 1, "ladakh");
+        LineProtocol.appendPerMetric(out, r, 1, "mac", "ladakh");
+        LineProtocol.appendPerMetric(out, r, 1, "gateway", "ladakh");
+        assertEquals("bloomsky,device=sky,gateway=ladakh temperature=1.0 1767225600000000001\n"
+                + "temperature,gateway=ladakh,mac=sky value=1.0 1767225600000000001\n"
+                + "temperature,gateway=sky value=1.0 1767225600000000001\n", out.toString());
+    }
+
+    @Test
     void writeUrlsForBothApiVersions() {
         InfluxConfig v1 = new InfluxConfig(true, "http://127.0.0.1:8086/", InfluxConfig.ApiVersion.V1, "my db", "autogen",
                 false, Duration.ZERO, java.util.List.of(), "u", "p", "", "", "", Duration.ofSeconds(5), 5000, 2);
