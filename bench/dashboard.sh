@@ -5,8 +5,8 @@
 #   - year_render_ms: from choosing "1y" on the station's page to every chart drawn (the gateway aggregating the
 #     year to the chart's width, the browser drawing it), median of 5;
 #   - rss_added_mb: the gateway's resident memory with the dashboard bundle and used by a browser, minus the same
-#     gateway without that bundle serving the same REST calls (each after a full GC and a trim of the C heap; the
-#     median of 3 starts each), in MB.
+#     gateway without that bundle given the same API requests the browser made (each after a full GC and a trim of
+#     the C heap; the median of 5 starts each), in MB.
 # Goals: overview <= 300 KB, a year in <= 1 s, <= 10 MB added.
 #
 #   bench/dashboard.sh
@@ -52,40 +52,38 @@ start() {
 }
 
 # rss_mb: resident memory of the gateway after a full GC and a trim of the C heap (what the JVM's
-# TrimNativeHeapInterval does every 30 s; without it glibc's freed pages, 7 to 19 MB here, blur the comparison)
+# TrimNativeHeapInterval does every 30 s; without it glibc's freed pages, 7 to 19 MB here, blur the comparison),
+# twice: the first attach of jcmd and the first GC's reference processing still move memory around (one pass gave
+# 109 to 124 MB for the same gateway and work, two give the same figure within 1 MB)
 rss_mb() {
-  jcmd "$gw" GC.run >/dev/null; sleep 2
-  jcmd "$gw" System.trim_native_heap >/dev/null 2>&1 || true; sleep 1
+  for _ in 1 2; do
+    jcmd "$gw" GC.run >/dev/null; sleep 2
+    jcmd "$gw" System.trim_native_heap >/dev/null 2>&1 || true; sleep 1
+  done
   awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$gw/status"
 }
-
-# the same REST calls the pages make, for the gateway without the dashboard
+# the gateway without the dashboard is given the same API requests, in the same order, as the browser made on the
+# one with it (measure.js lists them)
 api_calls() {
-  local to from
-  to=$(date -u +%Y-%m-%dT%H:%M:%SZ); from=$(date -u -d '365 days ago' +%Y-%m-%dT%H:%M:%SZ)
-  for _ in 1 2 3 4 5 6; do
-    curl -sf -u admin:bench "http://127.0.0.1:$web/api/status" >/dev/null
-    curl -sf -u admin:bench "http://127.0.0.1:$web/api/devices" >/dev/null
-    for m in temperature humidity; do
-      curl -sf -u admin:bench "http://127.0.0.1:$web/api/readings?device=$device&metric=$m&from=$from&to=$to&step=PT39420S" >/dev/null
-    done
-  done
+  while read -r path; do
+    curl -s -o /dev/null -u admin:bench "http://127.0.0.1:$web$path"
+  done < "$work/api-calls.txt"
 }
-
-# the heap's size floats with the JVM's free-ratio settings, so one start says little: the median of 3 each
-median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+# the heap's size and where glibc keeps freed memory float from one start to the next (10 MB apart here for the
+# same work), so one start says little: the median of 5 each. The gateway with the dashboard goes first in each
+# round: its browser's requests are what the one without it is given.
+median() { printf '%s\n' "$@" | sort -n | sed -n 3p; }
 without=(); with=()
-for round in 1 2 3; do
+for round in 1 2 3 4 5; do
+  start with
+  out=$(cd "$node_dir" && node measure.js "http://127.0.0.1:$web" bench "$device")
+  [ "$round" = 1 ] && measured=$out
+  printf '%s' "$out" | python3 -c "import json,sys; print('\n'.join(json.load(sys.stdin)['apiCalls']))" > "$work/api-calls.txt"
+  with+=("$(rss_mb)")
+  kill "$gw"; wait "$gw" 2>/dev/null || true; gw=""
   start without
   api_calls
   without+=("$(rss_mb)")
-  kill "$gw"; wait "$gw" 2>/dev/null || true; gw=""
-
-  start with
-  api_calls
-  out=$(cd "$node_dir" && node measure.js "http://127.0.0.1:$web" bench "$device")
-  [ "$round" = 1 ] && measured=$out
-  with+=("$(rss_mb)")
   kill "$gw"; wait "$gw" 2>/dev/null || true; gw=""
 done
 rss_without=$(median "${without[@]}"); rss_with=$(median "${with[@]}")

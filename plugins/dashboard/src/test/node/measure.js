@@ -2,7 +2,8 @@
 //   node measure.js BASE_URL PASSWORD DEVICE
 // Prints one JSON line: the bytes the overview page transferred (every response body, as served), and the time from
 // choosing the 1-year range on DEVICE's page to every chart drawn with its points (the gateway aggregating the year
-// to the chart's width, the browser drawing it), median of 5.
+// to the chart's width, the browser drawing it), median of 5; and every request the pages made to the gateway's own
+// API (outside /dashboard/), in order, so that a gateway without the dashboard can be given the same work.
 'use strict';
 const { launch, bodyBytes } = require('./chromium');
 
@@ -13,7 +14,12 @@ const [base, password, device] = process.argv.slice(2);
   const context = await browser.newContext({ httpCredentials: { username: 'admin', password }, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const foreign = [];
-  page.on('request', (r) => { if (!r.url().startsWith(base + '/') && !r.url().startsWith('data:')) foreign.push(r.url()); });
+  const apiCalls = [];
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(base + '/') && !url.startsWith('data:')) foreign.push(url);
+    else if (url.startsWith(base + '/') && !url.startsWith(base + '/dashboard/') && r.method() === 'GET') apiCalls.push(url.slice(base.length));
+  });
   await page.goto(base + '/dashboard/');
   await page.waitForSelector('.device');
   await page.waitForLoadState('networkidle');
@@ -36,5 +42,5 @@ const [base, password, device] = process.argv.slice(2);
   }
   await browser.close();
   times.sort((a, b) => a - b);
-  console.log(JSON.stringify({ overviewBytes: bytes, yearRenderMs: times[2], yearRenderMsAll: times, yearPoints: points, foreign }));
+  console.log(JSON.stringify({ overviewBytes: bytes, yearRenderMs: times[2], yearRenderMsAll: times, yearPoints: points, foreign, apiCalls }));
 })().catch((e) => { console.error(e); process.exit(1); });

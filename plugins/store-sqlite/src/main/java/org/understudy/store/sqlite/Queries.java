@@ -98,42 +98,85 @@ final class Queries {
 
     /**
      * Raw values, or min/max/mean/count per bucket of {@code step}, buckets aligned to whole steps since the
-     * epoch (an hour starts at :00) and labelled with their start; computed by SQLite over the (device, metric,
-     * time) clustered index.
+     * epoch (an hour starts at :00) and labelled with their start. The rows come in (metric, time) order straight
+     * from the series index and the clustered sample key, and buckets are summed up here as they pass: asking
+     * SQLite to GROUP BY the bucket made it sort every sample of the range first, which cost more time and left
+     * its sorter's memory (several MB per read connection) in the C heap.
      */
     static List<SeriesPoint> series(Connection c, ReadingQuery q) throws SQLException {
         String metricFilter = q.metric() == null ? "" : " AND s.metric = ?";
-        String sql = q.step() == null
-                ? "SELECT s.metric, p.time, p.value, p.value, p.value, 1 FROM series s JOIN sample p ON p.series = s.id"
-                        + " WHERE s.device = ?" + metricFilter + " AND p.time >= ? AND p.time < ? ORDER BY s.metric, p.time"
-                : "SELECT s.metric, (p.time / ?) * ?, min(p.value), max(p.value), avg(p.value), count(*)"
-                        + " FROM series s JOIN sample p ON p.series = s.id WHERE s.device = ?" + metricFilter
-                        + " AND p.time >= ? AND p.time < ? GROUP BY s.metric, p.time / ? ORDER BY s.metric, 2";
-        try (PreparedStatement s = c.prepareStatement(sql)) {
+        try (PreparedStatement s = c.prepareStatement("SELECT p.series, s.metric, p.time, p.value FROM series s JOIN sample p ON p.series = s.id"
+                + " WHERE s.device = ?" + metricFilter + " AND p.time >= ? AND p.time < ? ORDER BY s.metric, p.time")) {
             int i = 1;
-            long from = q.from().toEpochMilli();
-            long step = q.step() == null ? 0 : Math.max(1, q.step().toMillis());
-            if (q.step() != null) {
-                s.setLong(i++, step);
-                s.setLong(i++, step);
-            }
             s.setString(i++, q.deviceId());
             if (q.metric() != null) {
                 s.setString(i++, q.metric());
             }
-            s.setLong(i++, from);
-            s.setLong(i++, q.to().toEpochMilli());
-            if (q.step() != null) {
-                s.setLong(i, step);
-            }
+            s.setLong(i++, q.from().toEpochMilli());
+            s.setLong(i, q.to().toEpochMilli());
+            long step = q.step() == null ? 0 : Math.max(1, q.step().toMillis());
             List<SeriesPoint> out = new ArrayList<>();
+            Bucket bucket = null;
+            long series = -1;
+            String metric = null;
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new SeriesPoint(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getDouble(3),
-                            rs.getDouble(4), rs.getDouble(5), rs.getLong(6)));
+                    if (rs.getLong(1) != series) { // a metric's name is read once, not with each of its values
+                        series = rs.getLong(1);
+                        metric = rs.getString(2);
+                    }
+                    long time = rs.getLong(3);
+                    double value = rs.getDouble(4);
+                    if (step == 0) {
+                        out.add(new SeriesPoint(metric, Instant.ofEpochMilli(time), value, value, value, 1));
+                        continue;
+                    }
+                    long start = Math.floorDiv(time, step) * step;
+                    if (bucket != null && bucket.start == start && bucket.series == series) {
+                        bucket.add(value);
+                    } else {
+                        if (bucket != null) {
+                            out.add(bucket.point());
+                        }
+                        bucket = new Bucket(series, metric, start, value);
+                    }
                 }
             }
+            if (bucket != null) {
+                out.add(bucket.point());
+            }
             return out;
+        }
+    }
+
+    /** One metric's values within one step, summed up as they arrive in time order. */
+    private static final class Bucket {
+        private final long series;
+        private final String metric;
+        private final long start;
+        private double min;
+        private double max;
+        private double sum;
+        private long count = 1;
+
+        Bucket(long series, String metric, long start, double first) {
+            this.series = series;
+            this.metric = metric;
+            this.start = start;
+            this.min = first;
+            this.max = first;
+            this.sum = first;
+        }
+
+        void add(double value) {
+            min = Math.min(min, value);
+            max = Math.max(max, value);
+            sum += value;
+            count++;
+        }
+
+        SeriesPoint point() {
+            return new SeriesPoint(metric, Instant.ofEpochMilli(start), min, max, sum / count, count);
         }
     }
 

@@ -97,6 +97,29 @@ class SqliteReadingStoreTest {
         }
     }
 
+    @Test
+    void bucketsAreSummedPerMetricInMetricThenTimeOrderWithEmptyStepsLeftOut() throws Exception {
+        try (EmbeddedStore s = new EmbeddedStore(data, Map.of())) {
+            List<Reading> batch = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                if (i >= 4 && i < 8) {
+                    continue; // an outage: the 20-minute steps between them have nothing
+                }
+                Instant t = T0.plus(Duration.ofMinutes(5L * i));
+                batch.add(new Reading("sky2", "bloomsky", t, t, Map.of("temperature", MetricValue.of(i, "Cel"),
+                        "humidity", MetricValue.of(100 - i, "%"), "rain", MetricValue.of(false)), Map.of()));
+            }
+            s.recorder().record(batch);
+            awaitIndexed(s, 8);
+            Duration step = Duration.ofMinutes(20);
+            List<SeriesPoint> points = s.store().series(new ReadingQuery("sky2", null, T0, T0.plus(Duration.ofHours(1)), step));
+            assertEquals(List.of(new SeriesPoint("humidity", T0, 97, 100, 98.5, 4),
+                    new SeriesPoint("humidity", T0.plus(step.multipliedBy(2)), 89, 92, 90.5, 4),
+                    new SeriesPoint("temperature", T0, 0, 3, 1.5, 4),
+                    new SeriesPoint("temperature", T0.plus(step.multipliedBy(2)), 8, 11, 9.5, 4)), points);
+        }
+    }
+
     static void awaitIndexed(EmbeddedStore s, long seq) throws InterruptedException {
         await("the query index to reach " + seq).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
                 .until(() -> indexedSequence(s), indexed -> indexed >= seq);
