@@ -159,6 +159,61 @@ class GatewayProcessIT {
         }
     }
 
+    private static JsonNode snapshots(GatewayClient client) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(client.get("/api/config/snapshots", true).body()).get("snapshots");
+    }
+
+    @Test
+    void configurationSnapshotsAreKeptValidatedWholeAndRestoredForGood() throws Exception {
+        Path home = home("snapshots");
+        int webPort = DistributionOptions.freeTcpPort();
+        Map<String, String> env = Map.of("UNDERSTUDY_WEB_PORT", String.valueOf(webPort), "UNDERSTUDY_ADMIN_PASSWORD", "snap",
+                "UNDERSTUDY_DNS_PORT", String.valueOf(Udp.freePort()));
+        Path dnsConf = home.resolve("conf/understudy.dns.cfg");
+        String older;
+        try (GatewayProcess gateway = GatewayProcess.start(home, env, home.resolve("run1.out"))) {
+            GatewayClient client = awaitReady(webPort, "snap", gateway);
+            await("the configuration at start kept").atMost(READY_BUDGET).until(() -> snapshots(client).size() == 1);
+            Files.writeString(dnsConf, Files.readString(dnsConf).replace("rateLimit=200", "rateLimit=150"));
+            await("the edited conf file kept").atMost(READY_BUDGET).until(() -> snapshots(client).size() == 2);
+            JsonNode list = snapshots(client);
+            older = list.get(1).get("id").asText();
+            assertTrue(list.get(0).get("pids").toString().contains("understudy.dns"), list.toString());
+            var file = client.get("/api/config/snapshots/" + older, true);
+            assertEquals(200, file.statusCode());
+            assertTrue(file.headers().firstValue("Content-Disposition").orElse("").contains("attachment"));
+            assertTrue(file.body().contains("\"rateLimit\" : \"200\""), file.body());
+
+            String broken = file.body().replace("\"rateLimit\" : \"200\"", "\"rateLimit\" : \"-3\"");
+            var refused = client.post("/api/config/restore", "application/json", broken);
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("understudy.dns") && refused.body().contains("rateLimit"), refused.body());
+            assertEquals(415, client.post("/api/config/restore", "text/plain", file.body()).statusCode());
+            assertEquals(403, client.post("/api/config/snapshots/" + older + "/restore", "application/json", "{}",
+                    "Origin", "http://evil.example").statusCode(), "not from another site");
+            assertEquals(150, client.awaitPlugin("dns", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE")
+                    .get("config").get("rateLimit").asInt(), "a refused snapshot changed nothing");
+
+            var restored = client.post("/api/config/snapshots/" + older + "/restore", "application/json", "{}");
+            assertEquals(200, restored.statusCode(), restored.body());
+            await("the DNS plugin on the restored configuration").atMost(READY_BUDGET).until(() ->
+                    client.awaitPlugin("dns", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE")
+                            .get("config").get("rateLimit").asInt() == 200);
+            await("the restore kept as a snapshot too").atMost(READY_BUDGET).until(() -> snapshots(client).size() == 3);
+            gateway.terminate();
+        }
+        try (GatewayProcess again = GatewayProcess.start(home, env, home.resolve("run2.out"))) {
+            GatewayClient client = awaitReady(webPort, "snap", again);
+            assertEquals(200, client.awaitPlugin("dns", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE")
+                    .get("config").get("rateLimit").asInt(), "the restore is stored, not only applied");
+            assertEquals(404, client.get("/api/config/snapshots/admin-password.hash", true).statusCode());
+            var traversal = client.get("/api/config/snapshots/..%2Fadmin-password.hash", true);
+            assertTrue(traversal.statusCode() == 400 || traversal.statusCode() == 404, traversal.body());
+            assertFalse(traversal.body().contains("$"), "no file outside the snapshots is served");
+            again.terminate();
+        }
+    }
+
     @Test
     void passwordFromTheEnvironmentIsUsedAndNothingIsGenerated() throws Exception {
         Path home = home("envpw");

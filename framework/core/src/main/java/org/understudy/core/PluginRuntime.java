@@ -2,6 +2,7 @@ package org.understudy.core;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,6 +34,8 @@ public final class PluginRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginRuntime.class);
     private static final long CALL_TIMEOUT_SECONDS = 60;
+    /** How long after a configuration change its snapshot is taken: the changes of one save or one start make one. */
+    private static final Duration SNAPSHOT_DELAY = Duration.ofSeconds(2);
     /**
      * Start order by kind: the store before what records into it, profiles before DNS and proxy, sinks last
      * (they only read the store, and the devices should be served as early as possible), extensions after everything
@@ -66,6 +69,10 @@ public final class PluginRuntime implements AutoCloseable {
     private final WebMounts mounts = new WebMounts();
     private final GatewayMetrics metrics = new GatewayMetrics();
     private volatile Function<String, Map<String, Object>> configurationSource;
+    private volatile java.util.function.BiConsumer<String, Map<String, Object>> configurationWriter = this::configure;
+    private final ConfigSnapshots snapshots;
+    /** A snapshot is to be taken shortly (changes that come together make one); lifecycle thread only. */
+    private boolean snapshotDue;
     private volatile RuntimeSettings settings = RuntimeSettings.DEFAULTS;
     private volatile List<String> settingsErrors = List.of();
     private volatile boolean closed;
@@ -103,6 +110,7 @@ public final class PluginRuntime implements AutoCloseable {
                 () -> settings.stopTimeout(), sinks, () -> new org.understudy.api.GatewayInfo(report.version(), startedAt, settings.site()), actions,
                 mounts, metrics);
         new RuntimeMeters(this, metrics.forPlugin("(runtime)"), dataDirectory).register();
+        this.snapshots = new ConfigSnapshots(dataDirectory.resolve("config-snapshots"), clock);
     }
 
     public void addListener(Listener listener) {
@@ -121,6 +129,14 @@ public final class PluginRuntime implements AutoCloseable {
      */
     public void configurationSource(Function<String, Map<String, Object>> source) {
         this.configurationSource = source;
+    }
+
+    /**
+     * How a restored configuration is stored (ConfigAdmin, so that it survives a restart, and from there back into
+     * {@link #configure}); by default straight into {@link #configure}.
+     */
+    public void configurationWriter(java.util.function.BiConsumer<String, Map<String, Object>> writer) {
+        this.configurationWriter = writer;
     }
 
     /**
@@ -227,7 +243,7 @@ public final class PluginRuntime implements AutoCloseable {
             if (RuntimeSettings.PID.equals(pid)) {
                 ConfigBinder.Result<RuntimeSettings> r = binder.bind(RuntimeSettings.class, RuntimeSettings.DEFAULTS, props);
                 if (r.valid()) {
-                    configurations.put(pid, props);
+                    remember(pid, props);
                     String siteBefore = settings.site();
                     settings = r.config();
                     settingsErrors = List.of();
@@ -246,7 +262,7 @@ public final class PluginRuntime implements AutoCloseable {
             Optional<ManagedPlugin> target = plugins.stream()
                     .filter(p -> !p.duplicate && p.schema != null && p.discovered.pid().equals(pid)).findFirst();
             if (target.isEmpty()) {
-                configurations.put(pid, props);
+                remember(pid, props);
                 return new ConfigBinder.Result<>(null, List.of(), List.of("no plugin with pid " + pid + " is installed; kept for later"));
             }
             ManagedPlugin p = target.get();
@@ -264,7 +280,7 @@ public final class PluginRuntime implements AutoCloseable {
                 return r;
             }
             p.rejected = null;
-            configurations.put(pid, props);
+            remember(pid, props);
             p.configWarnings = r.warnings();
             r.warnings().forEach(w -> LOG.warn("configuration {}: {}", pid, w));
             if (!r.config().equals(p.config)) {
@@ -288,27 +304,123 @@ public final class PluginRuntime implements AutoCloseable {
     public List<String> check(String pid, Map<String, ?> properties) {
         Map<String, Object> props = properties == null ? Map.of() : Map.copyOf(properties);
         return call(() -> {
-            ConfigBinder.Result<?> r;
-            ManagedPlugin p = null;
-            if (RuntimeSettings.PID.equals(pid)) {
-                r = binder.bind(RuntimeSettings.class, RuntimeSettings.DEFAULTS, props);
-            } else {
-                p = plugins.stream().filter(m -> !m.duplicate && m.schema != null && m.discovered.pid().equals(pid))
-                        .findFirst().orElse(null);
-                if (p == null) {
-                    return List.<String>of();
-                }
-                r = bind(p, props);
-            }
-            if (!r.valid() && p != null) {
+            List<String> errors = validate(pid, props);
+            ManagedPlugin p = managed(pid);
+            if (!errors.isEmpty() && p != null) {
                 if (!props.equals(p.rejected)) {
-                    LOG.error("rejected configuration {}: {}; the previous configuration stays in force", pid, r.errors());
+                    LOG.error("rejected configuration {}: {}; the previous configuration stays in force", pid, errors);
                 }
                 p.rejected = props;
-                p.configErrors = r.errors();
+                p.configErrors = errors;
             }
-            return r.errors();
+            return errors;
         });
+    }
+
+    /** Why {@code props} cannot be applied to {@code pid} (empty: it can, or no plugin has that pid); records nothing. */
+    private List<String> validate(String pid, Map<String, Object> props) {
+        if (RuntimeSettings.PID.equals(pid)) {
+            return binder.bind(RuntimeSettings.class, RuntimeSettings.DEFAULTS, props).errors();
+        }
+        ManagedPlugin p = managed(pid);
+        return p == null ? List.of() : bind(p, props).errors();
+    }
+
+    private ManagedPlugin managed(String pid) {
+        return plugins.stream().filter(m -> !m.duplicate && m.schema != null && m.discovered.pid().equals(pid))
+                .findFirst().orElse(null);
+    }
+
+    /** Keeps {@code props} as the accepted configuration of {@code pid}; a change is snapshot shortly after. */
+    private void remember(String pid, Map<String, Object> props) {
+        Map<String, Object> before = configurations.put(pid, props);
+        if (!props.equals(before) && !snapshotDue && !closed) {
+            snapshotDue = true;
+            threads.timer().schedule(() -> {
+                try {
+                    call(() -> {
+                        takeSnapshot();
+                        return null;
+                    });
+                } catch (RuntimeException e) {
+                    LOG.error("cannot take a configuration snapshot: {}", org.understudy.api.Errors.describe(e));
+                }
+            }, SNAPSHOT_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Lifecycle thread. */
+    private void takeSnapshot() {
+        if (!snapshotDue) {
+            return;
+        }
+        snapshotDue = false;
+        try {
+            snapshots.take(configurations, settings.configSnapshots()).ifPresent(s ->
+                    LOG.info("configuration snapshot {} kept ({} configurations)", s.id(), s.configurations().size()));
+        } catch (java.io.IOException e) {
+            LOG.error("cannot write a configuration snapshot: {}", org.understudy.api.Errors.describe(e));
+        }
+    }
+
+    /** The configuration snapshots kept, newest first: id, time, pids, bytes. Safe from any thread. */
+    public List<Map<String, Object>> configSnapshots() {
+        return call(() -> {
+            List<Map<String, Object>> out = new java.util.ArrayList<>();
+            for (ConfigSnapshots.Summary s : snapshots.list()) {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("id", s.id());
+                m.put("time", s.time() == null ? null : s.time().toString());
+                m.put("pids", s.pids());
+                m.put("bytes", s.bytes());
+                if (s.time() == null) {
+                    m.put("error", "damaged: not a readable snapshot");
+                }
+                out.add(m);
+            }
+            return out;
+        });
+    }
+
+    /** Snapshot {@code id} as its file, for download; empty when there is no such snapshot. */
+    public Optional<byte[]> configSnapshot(String id) {
+        return call(() -> snapshots.bytes(id));
+    }
+
+    /** Every accepted configuration now, as a snapshot file (not kept). */
+    public byte[] currentConfiguration() {
+        return call(() -> snapshots.encodeCurrent(configurations));
+    }
+
+    /**
+     * Restores a snapshot file: every configuration it holds is validated first, and only if all can be applied
+     * are they stored (through the {@link #configurationWriter}); pids it does not name keep their configuration.
+     *
+     * @return the restored pids
+     * @throws IllegalArgumentException when the file is not a snapshot, or (with every reason, per pid) when one of
+     *         its configurations cannot be applied; nothing is changed then
+     */
+    public List<String> restoreConfiguration(byte[] file) {
+        ConfigSnapshots.Snapshot snapshot = ConfigSnapshots.decode(file, null);
+        Map<String, Map<String, Object>> restore = new java.util.TreeMap<>(snapshot.configurations());
+        List<String> problems = call(() -> {
+            List<String> out = new java.util.ArrayList<>();
+            restore.forEach((pid, props) -> validate(pid, props).forEach(e -> out.add(pid + ": " + e)));
+            return out;
+        });
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("the snapshot of " + snapshot.time() + " cannot be applied, nothing was changed: "
+                    + String.join("; ", problems));
+        }
+        java.util.function.BiConsumer<String, Map<String, Object>> writer = configurationWriter;
+        restore.forEach((pid, props) -> writer.accept(pid, ConfigSnapshots.forConfigAdmin(props)));
+        LOG.warn("configuration restored from the snapshot of {}: {}", snapshot.time(), restore.keySet());
+        return List.copyOf(restore.keySet());
+    }
+
+    /** The snapshot kept as {@code id}, restored as {@link #restoreConfiguration} does. */
+    public Optional<List<String>> restoreConfigSnapshot(String id) {
+        return configSnapshot(id).map(this::restoreConfiguration);
     }
 
     /**
@@ -584,6 +696,7 @@ public final class PluginRuntime implements AutoCloseable {
         }
         try {
             call(() -> {
+                takeSnapshot(); // a change made just before the stop is kept too
                 closed = true;
                 stopInOrder(plugins.stream().filter(ManagedPlugin::running).toList(), PluginState.STOPPED);
                 return null;

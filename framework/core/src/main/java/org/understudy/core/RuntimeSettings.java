@@ -27,12 +27,15 @@ public record RuntimeSettings(
                 + "back (InfluxDB's ping, MQTT's connection); when it is, delivery resumes at once.") Duration sinkProbeInterval,
         @Description("Name of this gateway's site (letters, digits, '-' and '_'; up to 64): what the sinks send carries it (InfluxDB "
                 + "tag 'gateway', an MQTT topic level), so several gateways can feed one InfluxDB or one MQTT broker. Empty = "
-                + "untagged, for a lone gateway. Changing it restarts the sinks.") String site) {
+                + "untagged, for a lone gateway. Changing it restarts the sinks.") String site,
+        @Description("How many configuration snapshots to keep (data/config-snapshots): one is taken a moment after any "
+                + "configuration changes, from a conf file or the Web Console, and can be downloaded and restored from the "
+                + "dashboard, /api/config or bin/understudy-config. 0 = none.") int configSnapshots) {
 
     public static final String PID = "understudy.runtime";
 
     public static final RuntimeSettings DEFAULTS = new RuntimeSettings("", "", "", 16, 0, Duration.ofSeconds(2), 200_000,
-            5000, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(2), "");
+            5000, Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(2), "", 20);
 
     public RuntimeSettings {
         dnsServer = dnsServer == null ? "" : dnsServer.trim();
@@ -41,6 +44,9 @@ public record RuntimeSettings(
         site = site == null ? "" : site.trim();
         if (!site.matches("[A-Za-z0-9_-]{0,64}")) {
             throw new IllegalArgumentException("site must be up to 64 letters, digits, '-' or '_', got '" + site + "'");
+        }
+        if (configSnapshots < 0 || configSnapshots > 1000) {
+            throw new IllegalArgumentException("configSnapshots must be between 0 and 1000, got " + configSnapshots);
         }
         if (blockingThreads < 1 || blockingThreads > 1024) {
             throw new IllegalArgumentException("blockingThreads must be between 1 and 1024, got " + blockingThreads);

@@ -56,6 +56,34 @@ class PluginRuntimeTest {
     }
 
     @Test
+    void everyConfigurationChangeIsSnapshotAndABadSnapshotIsRefusedWholeWithItsReason() throws Exception {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> runtime.configSnapshots().size() == 1);
+        int other = Udp.freePort();
+        runtime.configure("understudy.udp-a", Map.of("port", String.valueOf(other), "prefix", "moved"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> runtime.configSnapshots().size() == 2);
+        String first = (String) runtime.configSnapshots().get(1).get("id");
+        String firstFile = new String(runtime.configSnapshot(first).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(firstFile.contains("\"port\" : \"" + port + "\""), firstFile);
+
+        // a snapshot with one value the plugin refuses changes nothing, and says why
+        int b = firstFile.indexOf("\"understudy.udp-b\"");
+        String broken = firstFile.substring(0, b) + firstFile.substring(b).replaceFirst("\"port\" : \"" + port + "\"", "\"port\" : \"99999\"");
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> runtime.restoreConfiguration(broken.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertTrue(refused.getMessage().contains("understudy.udp-b") && refused.getMessage().contains("nothing was changed"),
+                refused.getMessage());
+        assertEquals("moved", runtime.acceptedConfiguration("understudy.udp-a").orElseThrow().get("prefix"));
+
+        // the first one restored: the plugin is back on its first port
+        assertEquals(List.of("understudy.udp-a", "understudy.udp-b"), runtime.restoreConfigSnapshot(first).orElseThrow());
+        assertEquals(String.valueOf(port), runtime.acceptedConfiguration("understudy.udp-a").orElseThrow().get("port"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> "id:udp-a".equals(Udp.ask(port)));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> runtime.configSnapshots().size() == 3);
+        assertTrue(runtime.restoreConfigSnapshot("20990101T000000000Z").isEmpty());
+    }
+
+    @Test
     void findsEveryRegisteredPluginOnTheClassPath() {
         assertEquals("DNS_SERVER", plugin("udp-a").get("kind"));
         assertEquals("DNS_SERVER", plugin("udp-b").get("kind"));

@@ -107,6 +107,7 @@ public final class Activator implements BundleActivator {
         bridge = new ConfigAdminBridge(context, runtime, configAdmin);
         bridge.preload();
         runtime.configurationSource(bridge::stored);
+        runtime.configurationWriter(bridge::store);
         bridge.register(RuntimeSettings.PID, ConfigSchema.of(RuntimeSettings.class, RuntimeSettings.DEFAULTS));
         runtime.addListener(bridge);
         watchers.scheduleWithFixedDelay(conf, host.pollInterval().toMillis(), host.pollInterval().toMillis(),

@@ -75,6 +75,18 @@ final class ConfigAdminBridge implements PluginRuntime.Listener {
         }
     }
 
+    /**
+     * Stores {@code values} as the configuration of {@code pid} in ConfigAdmin (a restored snapshot): it survives a
+     * restart like a console save, and reaches the runtime through the pid's ManagedService.
+     */
+    void store(String pid, Map<String, Object> values) {
+        try {
+            configAdmin.getConfiguration(pid, null).update(new Hashtable<>(values));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot store the configuration of " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
     void register(String pid, ConfigSchema schema) {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(Constants.SERVICE_PID, pid);

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -74,15 +72,7 @@ public final class AdminCredentials {
             random.nextBytes(secret);
             String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
             String hash = PasswordHash.hash(password, random);
-            Files.createDirectories(dataDirectory);
-            Path tmp = file.resolveSibling(HASH_FILE + ".tmp");
-            Files.writeString(tmp, hash + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // the file system has no POSIX permissions; the hash alone is still safe to keep
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            org.understudy.core.AtomicFiles.write(file, (hash + "\n").getBytes(StandardCharsets.UTF_8), true);
             CONSOLE.warn("Generated admin password for user '{}': {}  (shown only this once, on the console; only its hash is"
                     + " kept in {}. Set {} or understudy.admin.password to choose your own.)", user, password, file, ENV_PASSWORD);
             LOG.warn("Generated an admin password for user '{}': printed once on the console (a service's journal), never"

@@ -22,7 +22,8 @@ import org.understudy.core.PluginRuntime;
 /**
  * The REST API under {@code /api}: HTTP Basic with the admin user (throttled); JSON out. Reads go through the
  * runtime's read side ({@link ReadingsApi}); {@code POST /api/devices/{id}/actions/{name}} runs a device action
- * with a JSON body and refuses what a browser would send for a cross-site form.
+ * with a JSON body and refuses what a browser would send for a cross-site form; {@code /api/config} is
+ * {@link ConfigSnapshotsApi}.
  */
 public final class ApiServlet extends HttpServlet {
 
@@ -36,12 +37,14 @@ public final class ApiServlet extends HttpServlet {
     private final transient ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final transient ReadingsApi readings;
     private final transient ActionService actions;
+    private final transient ConfigSnapshotsApi config;
 
     public ApiServlet(PluginRuntime runtime, AdminGate gate) {
         this.runtime = runtime;
         this.gate = gate;
         this.readings = new ReadingsApi(runtime.queries(), () -> runtime.settings().apiMaxPoints());
         this.actions = runtime.actions();
+        this.config = new ConfigSnapshotsApi(runtime, this::send);
     }
 
     @Override
@@ -55,6 +58,10 @@ public final class ApiServlet extends HttpServlet {
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
         String[] parts = path.substring(1).split("/", -1);
         try {
+            if (parts[0].equals("config")) {
+                config.serve(request, response, parts);
+                return;
+            }
             if (parts.length == 4 && parts[0].equals("devices") && parts[2].equals("actions")) {
                 if (!request.getMethod().equals("POST")) {
                     notAllowed(response, "POST");
@@ -130,16 +137,9 @@ public final class ApiServlet extends HttpServlet {
      */
     private void action(HttpServletRequest request, HttpServletResponse response, String device, String name, String user)
             throws IOException {
-        String type = request.getContentType();
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            send(response, 415, Map.of("error", "send the parameters as a JSON object (Content-Type: application/json)"));
-            return;
-        }
-        String site = request.getHeader("Sec-Fetch-Site");
-        String origin = request.getHeader("Origin");
-        String self = request.getScheme() + "://" + request.getHeader("Host");
-        if (site != null && !site.equals("same-origin") && !site.equals("none") || origin != null && !origin.equals(self)) {
-            send(response, 403, Map.of("error", "actions are not taken from other sites"));
+        String refusal = crossSiteRefusal(request);
+        if (refusal != null) {
+            send(response, refusal.startsWith("send") ? 415 : 403, Map.of("error", refusal));
             return;
         }
         Map<String, Object> parameters;
@@ -186,6 +186,24 @@ public final class ApiServlet extends HttpServlet {
             Thread.currentThread().interrupt();
             send(response, 503, Map.of("error", "interrupted"));
         }
+    }
+
+    /**
+     * Why a request that changes something is refused, or {@code null}: it must carry a JSON body (a cross-site HTML
+     * form cannot send one without a preflight) and must not come from another site (its Origin or Sec-Fetch-Site).
+     */
+    static String crossSiteRefusal(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            return "send a JSON body (Content-Type: application/json)";
+        }
+        String site = request.getHeader("Sec-Fetch-Site");
+        String origin = request.getHeader("Origin");
+        String self = request.getScheme() + "://" + request.getHeader("Host");
+        if (site != null && !site.equals("same-origin") && !site.equals("none") || origin != null && !origin.equals(self)) {
+            return "changes are not taken from other sites";
+        }
+        return null;
     }
 
     /** Action descriptors as JSON: name, description, parameters. */
