@@ -206,6 +206,13 @@ class GatewayProcessIT {
             GatewayClient client = awaitReady(webPort, "snap", again);
             assertEquals(200, client.awaitPlugin("dns", Duration.ofSeconds(5), GatewayClient.inState("ACTIVE"), "ACTIVE")
                     .get("config").get("rateLimit").asInt(), "the restore is stored, not only applied");
+            ProcessBuilder command = new ProcessBuilder(home.resolve("bin/understudy-config").toString(), "list")
+                    .redirectErrorStream(true);
+            command.environment().putAll(Map.of("UNDERSTUDY_WEB_PORT", String.valueOf(webPort), "UNDERSTUDY_ADMIN_PASSWORD", "snap"));
+            Process listing = command.start();
+            String listed = new String(listing.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, listing.waitFor(), listed);
+            assertEquals(3, count(listed, "\"id\""), "bin/understudy-config lists what the API keeps: " + listed);
             assertEquals(404, client.get("/api/config/snapshots/admin-password.hash", true).statusCode());
             var traversal = client.get("/api/config/snapshots/..%2Fadmin-password.hash", true);
             assertTrue(traversal.statusCode() == 400 || traversal.statusCode() == 404, traversal.body());

@@ -29,8 +29,8 @@ public record RuntimeSettings(
                 + "tag 'gateway', an MQTT topic level), so several gateways can feed one InfluxDB or one MQTT broker. Empty = "
                 + "untagged, for a lone gateway. Changing it restarts the sinks.") String site,
         @Description("How many configuration snapshots to keep (data/config-snapshots): one is taken a moment after any "
-                + "configuration changes, from a conf file or the Web Console, and can be downloaded and restored from the "
-                + "dashboard, /api/config or bin/understudy-config. 0 = none.") int configSnapshots) {
+                + "configuration changes, from a conf file or the Web Console; /api/config and bin/understudy-config list, "
+                + "download and restore them. 0 = none.") int configSnapshots) {
 
     public static final String PID = "understudy.runtime";
 
