@@ -135,6 +135,27 @@ async function run(browser) {
   const still = await (await context.request.get(base + '/profiles/files/wunderground.json')).json();
   check(still.text.includes('"id": "wunderground"'), 'a refused edit was saved');
 
+  // configuration snapshots: the one taken at start listed, a file that is not a snapshot refused with the reason,
+  // the newest restored (two clicks)
+  await page.goto(base + '/dashboard/#/config');
+  await page.waitForSelector('[data-snapshot]');
+  const kept = await page.locator('[data-snapshot]').count();
+  check(kept >= 1, 'no configuration snapshot is listed');
+  await page.setInputFiles('#config-file', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"nope"}') });
+  await page.click('#config-restore-file');
+  await page.click('#config-restore-file');
+  await page.waitForSelector('#config-result.bad');
+  check((await page.locator('#config-result').innerText()).includes('not a configuration snapshot'),
+    'a file that is not a snapshot is not refused with the reason');
+  await page.locator('[data-snapshot] button.restore').first().click();
+  check(await page.locator('[data-snapshot] button.confirm').count() === 1, 'a restore does not ask for a second click');
+  await page.locator('[data-snapshot] button.restore').first().click();
+  await page.waitForSelector('#config-result.ok');
+  check((await page.locator('#config-result').innerText()).includes('understudy.dns'), 'the restore does not name what it restored');
+  const current = await context.request.get(base + '/api/config/current');
+  check(current.ok() && (await current.text()).includes('understudy-config-snapshot/1'), 'the configuration now cannot be downloaded');
+  await page.screenshot({ path: path.join(shots, 'config.png'), fullPage: true });
+
   // a phone
   const phone = await browser.newContext({ httpCredentials: { username: 'admin', password }, viewport: { width: 390, height: 844 }, isMobile: true });
   const small = await phone.newPage();

@@ -1,4 +1,4 @@
-// The dashboard: an overview that refreshes itself, a page per device, the traffic. Everything it reads comes from
+// The dashboard: an overview that refreshes itself, a page per device, the traffic, profiles, configuration snapshots. Everything it reads comes from
 // this gateway (the REST API under /api and the dashboard's summary); nothing is loaded from anywhere else.
 // Text from devices is only ever set as text, never as HTML.
 'use strict';
@@ -510,6 +510,79 @@ async function edit(editor, name) {
     result));
 }
 
+// ---------- configuration snapshots ----------
+
+function kb(bytes) {
+  return bytes < 1024 ? bytes + ' B' : (bytes / 1024).toFixed(1) + ' KB';
+}
+
+async function configPage() {
+  let answer;
+  try {
+    answer = await getJson('/api/config/snapshots');
+  } catch (e) {
+    main.replaceChildren(card('Configuration snapshots', el('p', { class: 'error' }, e.message)));
+    return;
+  }
+  const result = el('pre', { class: 'result', id: 'config-result' });
+  const restore = async (button, url, body) => {
+    // two clicks: a restore changes the running gateway
+    if (!button.classList.contains('confirm')) {
+      document.querySelectorAll('button.confirm').forEach((b) => { b.classList.remove('confirm'); b.textContent = b.dataset.label; });
+      button.classList.add('confirm');
+      button.textContent = 'Click again to restore';
+      return;
+    }
+    button.disabled = true;
+    result.className = 'result';
+    result.textContent = '…';
+    try {
+      const r = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body });
+      const answer = await r.json().catch(() => ({}));
+      result.className = 'result ' + (r.ok ? 'ok' : 'bad');
+      result.textContent = r.ok ? 'restored: ' + (answer.restored || []).join(', ') : (answer.error || r.status + ' ' + r.statusText);
+      if (r.ok) setTimeout(configPage, 3000); // the restore is kept as a snapshot of its own a moment later
+    } catch (e) {
+      result.className = 'result bad';
+      result.textContent = e.message;
+    } finally {
+      button.disabled = false;
+      button.classList.remove('confirm');
+      button.textContent = button.dataset.label;
+    }
+  };
+  const snapshots = answer.snapshots || [];
+  const upload = el('input', { type: 'file', id: 'config-file', accept: '.json,application/json' });
+  const fromFile = el('button', { id: 'config-restore-file', 'data-label': 'Restore this file', onclick: async () => {
+    if (!upload.files.length) {
+      result.className = 'result bad';
+      result.textContent = 'choose a snapshot file first';
+      return;
+    }
+    await restore(fromFile, '/api/config/restore', await upload.files[0].text());
+  } }, 'Restore this file');
+  main.replaceChildren(card('Configuration snapshots',
+    el('p', { class: 'muted' }, 'The whole configuration is kept a moment after every change (a conf file, a Web Console save, a '
+      + 'restore); the newest ' + answer.keep + ' are kept. A restore is checked whole first: if anything in it cannot be applied, '
+      + 'nothing changes and the reason is shown here.'),
+    table(['Taken', 'Configurations', 'Size', ''], snapshots.map((s, i) => el('tr', { 'data-snapshot': s.id },
+      el('td', {}, s.time ? new Date(s.time).toLocaleString() : s.id, i === 0 ? ' ' : null, i === 0 ? el('span', { class: 'badge fresh' }, 'newest') : null),
+      el('td', { title: (s.pids || []).join(', ') }, s.error ? el('span', { class: 'error' }, s.error) : (s.pids || []).length + ' plugins'),
+      el('td', {}, kb(s.bytes)),
+      el('td', { class: 'row-actions' },
+        el('a', { class: 'button', href: '/api/config/snapshots/' + encodeURIComponent(s.id), download: 'understudy-config-' + s.id + '.json' }, 'Download'),
+        s.error ? null : (() => {
+          const b = el('button', { class: 'restore', 'data-label': 'Restore' }, 'Restore');
+          b.addEventListener('click', () => restore(b, '/api/config/snapshots/' + encodeURIComponent(s.id) + '/restore', '{}'));
+          return b;
+        })())))),
+    el('div', { class: 'actions' },
+      el('a', { class: 'button', id: 'config-current', href: '/api/config/current', download: 'understudy-config-current.json' }, 'Download the configuration now'),
+      el('label', {}, 'or restore a downloaded file ', upload), fromFile),
+    result));
+  live(true);
+}
+
 // ---------- routing ----------
 
 function route() {
@@ -520,6 +593,7 @@ function route() {
   if (hash.startsWith('#/device/')) devicePage(decodeURIComponent(hash.slice('#/device/'.length)));
   else if (hash === '#/traffic') traffic();
   else if (hash === '#/profiles' || hash.startsWith('#/profiles/')) profilesPage(decodeURIComponent(hash.slice('#/profiles/'.length)) || null);
+  else if (hash === '#/config') configPage();
   else overview();
 }
 
