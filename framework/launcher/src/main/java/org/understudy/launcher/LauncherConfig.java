@@ -24,7 +24,8 @@ final class LauncherConfig {
             "UNDERSTUDY_WEB_HOST", "org.apache.felix.http.host",
             "UNDERSTUDY_WEB_PORT", "org.osgi.service.http.port",
             "UNDERSTUDY_ADMIN_USER", "understudy.admin.user",
-            "UNDERSTUDY_LOG_LEVEL", "understudy.log.level");
+            "UNDERSTUDY_LOG_LEVEL", "understudy.log.level",
+            "UNDERSTUDY_LOG_FILE", "understudy.log.file");
 
     private static final Map<String, String> DEFAULTS = Map.of(
             "org.apache.felix.http.host", "127.0.0.1",
@@ -34,7 +35,8 @@ final class LauncherConfig {
             "understudy.conf", "conf",
             "understudy.bundles", "bundles",
             "understudy.system", "system",
-            "understudy.log.level", "INFO");
+            "understudy.log.level", "INFO",
+            "understudy.log.file", "true");
 
     private final Path home;
     private final Map<String, String> properties;

@@ -17,7 +17,8 @@ import java.util.logging.Logger;
 
 /**
  * Routes all logging (SLF4J through slf4j-jdk14, and java.util.logging) to stdout and to rotating files
- * {@code <data>/log/understudy.N.log}. Done before the framework starts, so no bundle logs into the void.
+ * {@code <data>/log/understudy.N.log} (or to stdout only, for a service whose journal keeps stdout). Done before the
+ * framework starts, so no bundle logs into the void.
  */
 final class LogSetup {
 
@@ -37,6 +38,7 @@ final class LogSetup {
     private LogSetup() {
     }
 
+    /** @param logDirectory where the rotating files go; {@code null}: stdout only */
     static void configure(Path logDirectory, String levelName) throws IOException {
         Level level = Level.parse(levelName.toUpperCase(java.util.Locale.ROOT).replace("DEBUG", "FINE")
                 .replace("TRACE", "FINEST").replace("WARN", "WARNING").replace("ERROR", "SEVERE"));
@@ -48,7 +50,6 @@ final class LogSetup {
         }
         Logger root = Logger.getLogger("");
         root.setLevel(level);
-        Files.createDirectories(logDirectory);
         Formatter format = new OneLine();
         Handler console = new ConsoleHandler() {
             {
@@ -57,13 +58,16 @@ final class LogSetup {
         };
         console.setFormatter(format);
         console.setLevel(level);
-        FileHandler file = new FileHandler(logDirectory.resolve("understudy.%g.log").toString(),
-                FILE_LIMIT_BYTES, FILE_COUNT, true);
-        file.setEncoding("UTF-8");
-        file.setFormatter(format);
-        file.setLevel(level);
         root.addHandler(console);
-        root.addHandler(file);
+        if (logDirectory != null) {
+            Files.createDirectories(logDirectory);
+            FileHandler file = new FileHandler(logDirectory.resolve("understudy.%g.log").toString(),
+                    FILE_LIMIT_BYTES, FILE_COUNT, true);
+            file.setEncoding("UTF-8");
+            file.setFormatter(format);
+            file.setLevel(level);
+            root.addHandler(file);
+        }
         consoleOnly = Logger.getLogger(CONSOLE_ONLY);
         consoleOnly.setUseParentHandlers(false);
         consoleOnly.addHandler(console);

@@ -43,14 +43,20 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         Path home = Path.of(System.getProperty("understudy.home", ".")).toAbsolutePath().normalize();
         LauncherConfig config;
+        String logFile;
         try {
             config = LauncherConfig.load(home, System::getenv);
+            logFile = config.get("understudy.log.file").trim();
+            if (!logFile.equals("true") && !logFile.equals("false")) {
+                throw new IllegalArgumentException("UNDERSTUDY_LOG_FILE (understudy.log.file) must be true or false, got '" + logFile + "'");
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("understudy: " + e.getMessage());
             System.exit(2);
             return;
         }
-        LogSetup.configure(config.path("understudy.data").resolve("log"), config.get("understudy.log.level"));
+        LogSetup.configure(logFile.equals("true") ? config.path("understudy.data").resolve("log") : null,
+                config.get("understudy.log.level"));
         Logger log = LoggerFactory.getLogger(Main.class);
         long t0 = System.nanoTime();
         Framework framework = newFramework(config);
