@@ -59,8 +59,10 @@ getent passwd understudy | grep -q ':/var/lib/understudy:/usr/sbin/nologin$' || 
 [ "$(readlink /opt/understudy/conf)" = /etc/understudy ] || fail "/opt/understudy/conf is not /etc/understudy"
 grep -qx /etc/understudy/understudy.dns.cfg /var/lib/dpkg/info/understudy.conffiles || fail "conf files are not conffiles"
 [ -L /etc/systemd/system/multi-user.target.wants/understudy.service ] || fail "the service is not enabled"
-systemd-analyze verify /lib/systemd/system/understudy.service > /test/verify.out 2>&1 || { cat /test/verify.out; fail "systemd-analyze verify"; }
-ok "layout: user, /opt, /etc conffiles, /var/lib, unit enabled and verified"
+[ -L /etc/systemd/system/timers.target.wants/understudy-health.timer ] || fail "the health check is not enabled"
+systemd-analyze verify /lib/systemd/system/understudy.service /lib/systemd/system/understudy-health.service \
+  /lib/systemd/system/understudy-health.timer > /test/verify.out 2>&1 || { cat /test/verify.out; fail "systemd-analyze verify"; }
+ok "layout: user, /opt, /etc conffiles, /var/lib, units enabled and verified"
 
 # start it as the unit does: its user, CAP_NET_BIND_SERVICE only, its environment (ports 53 and 80 as shipped)
 unit=/lib/systemd/system/understudy.service
@@ -92,8 +94,18 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: bskybackend.bloomsky.com
 [ "$code" != 000 ] || fail "nothing answers HTTP on port 80"
 [ ! -e /var/lib/understudy/log ] || fail "a log file was written: the service logs to the journal only"
 [ -f /var/lib/understudy/admin-password.hash ] || fail "no password hash kept"
+/opt/understudy/bin/understudy-health || fail "the health check calls a serving gateway dead"
+# a change made on the running gateway (as a console save: stored in ConfigAdmin under /var/lib/understudy)
+# (another pid than the conffile edited below: of two changes to one pid, the later wins)
+curl -sf -u "admin:$password" http://127.0.0.1:8080/api/config/current | sed 's/"offlineAfterMissedPolls" : "3"/"offlineAfterMissedPolls" : "7"/' > /test/edited.json
+grep -q '"offlineAfterMissedPolls" : "7"' /test/edited.json || fail "no offlineAfterMissedPolls in the configuration: $(head -c 400 /test/edited.json)"
+curl -sf -o /dev/null -u "admin:$password" -H 'Content-Type: application/json' --data-binary @/test/edited.json \
+  http://127.0.0.1:8080/api/config/restore || fail "a change on the running gateway was refused"
 ok "serving as user understudy: DNS on 53, HTTP on 80 (answered $code), admin web; log to the console only"
 kill -TERM $pid; wait $pid || true
+! UNDERSTUDY_HEALTH_RETRY_SECONDS=0 /opt/understudy/bin/understudy-health 2> /test/health.out || fail "the health check calls a stopped gateway alive"
+grep -q "nothing answers" /test/health.out || fail "the health check does not say why: $(cat /test/health.out)"
+ok "health check: alive while serving, 'nothing answers' once stopped"
 
 sed -i 's/^rateLimit=200$/rateLimit=150/' /etc/understudy/understudy.dns.cfg
 hash=$(md5sum < /var/lib/understudy/admin-password.hash)
@@ -106,9 +118,11 @@ grep -qx 'rateLimit=150' /etc/understudy/understudy.dns.cfg || fail "the upgrade
 ! grep -q "journalctl -u understudy" /test/upgrade.out || fail "an upgrade speaks as a first install"
 start /test/run2.out
 ! grep -q "Generated admin password" /test/run2.out || fail "a new password after the upgrade"
-curl -sf -o /dev/null -u "admin:$password" http://127.0.0.1:8080/api/status || fail "the old password does not open the upgraded gateway"
+curl -sf -u "admin:$password" http://127.0.0.1:8080/api/status > /test/status2.json || fail "the old password does not open the upgraded gateway"
+grep -Eq '"offlineAfterMissedPolls" : "?7' /test/status2.json || fail "the upgrade lost a change made on the running gateway"
+grep -Eq '"rateLimit" : "?150' /test/status2.json || fail "the edited conffile is not in force after the upgrade"
 kill -TERM $pid; wait $pid || true
-ok "upgraded to $(dpkg-query -W -f='${Version}' understudy): conffile edit, data and password kept"
+ok "upgraded to $(dpkg-query -W -f='${Version}' understudy): conffile edit, console change, data and password kept"
 
 dpkg -r understudy > /test/remove.out 2>&1 || { cat /test/remove.out; fail "remove"; }
 [ ! -e /opt/understudy ] || fail "remove left /opt/understudy"
@@ -118,7 +132,7 @@ ok "removed: program gone, data and configuration kept"
 
 dpkg -P understudy > /test/purge.out 2>&1 || { cat /test/purge.out; fail "purge"; }
 for gone in /etc/understudy /etc/default/understudy /var/lib/understudy /var/cache/understudy /lib/systemd/system/understudy.service \
-    /etc/systemd/system/multi-user.target.wants/understudy.service; do
+    /etc/systemd/system/multi-user.target.wants/understudy.service /etc/systemd/system/timers.target.wants/understudy-health.timer; do
   [ ! -e "$gone" ] || fail "purge left $gone"
 done
 ! getent passwd understudy >/dev/null || fail "purge left the user"

@@ -46,7 +46,7 @@ class DebianPackageIT {
         try {
             assertTrue(ended, "the package's life did not end within 5 minutes:\n" + out);
             assertEquals(0, life.exitValue(), out);
-            for (String step : List.of("OK installed", "OK layout", "OK serving as user understudy", "OK upgraded", "OK removed",
+            for (String step : List.of("OK installed", "OK layout", "OK serving as user understudy", "OK health check", "OK upgraded", "OK removed",
                     "OK purged")) {
                 assertTrue(out.contains(step), step + " missing:\n" + out);
             }

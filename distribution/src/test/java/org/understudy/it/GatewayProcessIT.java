@@ -173,6 +173,9 @@ class GatewayProcessIT {
         String older;
         try (GatewayProcess gateway = GatewayProcess.start(home, env, home.resolve("run1.out"))) {
             GatewayClient client = awaitReady(webPort, "snap", gateway);
+            var health = client.get("/health", false);
+            assertEquals(200, health.statusCode(), "the watchdog's question needs no login");
+            assertEquals("ok\n", health.body());
             await("the configuration at start kept").atMost(READY_BUDGET).until(() -> snapshots(client).size() == 1);
             Files.writeString(dnsConf, Files.readString(dnsConf).replace("rateLimit=200", "rateLimit=150"));
             await("the edited conf file kept").atMost(READY_BUDGET).until(() -> snapshots(client).size() == 2);

@@ -688,6 +688,28 @@ public final class PluginRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the lifecycle thread (which every configuration, start and stop goes through) takes a task within
+     * {@code deadline}: the liveness a watchdog asks about. Safe from any thread; never blocks longer than that.
+     */
+    public boolean answers(Duration deadline) {
+        if (closed) {
+            return false;
+        }
+        if (Thread.currentThread() == lifecycleOwner) {
+            return true;
+        }
+        try {
+            lifecycleThread.submit(() -> true).get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
     /** Stops every plugin (reverse start order) and shuts down all runtime threads. */
     @Override
     public void close() {

@@ -14,8 +14,8 @@ import org.understudy.api.web.WebHandler;
  */
 public final class WebMounts {
 
-    /** Paths plugins cannot take: the REST API, the Web Console, the Prometheus page. */
-    static final Set<String> RESERVED = Set.of("api", "system", "metrics");
+    /** Paths plugins cannot take: the REST API, the Web Console, the Prometheus page, the watchdog's health. */
+    static final Set<String> RESERVED = Set.of("api", "system", "metrics", "health");
 
     /**
      * One mounted endpoint.

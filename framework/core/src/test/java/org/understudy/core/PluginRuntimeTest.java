@@ -56,6 +56,13 @@ class PluginRuntimeTest {
     }
 
     @Test
+    void answersWhileRunningAndNotOnceClosed() {
+        assertTrue(runtime.answers(java.time.Duration.ofSeconds(5)));
+        runtime.close();
+        assertFalse(runtime.answers(java.time.Duration.ofSeconds(1)));
+    }
+
+    @Test
     void everyConfigurationChangeIsSnapshotAndABadSnapshotIsRefusedWholeWithItsReason() throws Exception {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> runtime.configSnapshots().size() == 1);
         int other = Udp.freePort();

@@ -76,7 +76,7 @@ public final class Main {
         }
         awaitDevicesServed(framework, log);
         web.forEach(b -> startBundle(b, log));
-        log.info("Understudy started in {} ms: admin web on http://{}:{}/system/console, status at /api/status",
+        log.info("Understudy started in {} ms: dashboard on http://{}:{}/ (Web Console at /system/console, status at /api/status)",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), config.get("org.apache.felix.http.host"),
                 config.get("org.osgi.service.http.port"));
         FrameworkEvent end = framework.waitForStop(0);

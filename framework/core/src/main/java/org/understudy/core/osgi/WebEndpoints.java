@@ -16,7 +16,7 @@ import org.understudy.core.web.AdminGate;
 import org.understudy.core.web.ApiServlet;
 import org.understudy.core.web.MetricsServlet;
 
-/** Registers the REST API and /metrics servlets (Servlet Whiteboard) and, when the Web Console is there, its guard. */
+/** Registers the REST API, /metrics and /health servlets (Servlet Whiteboard) and, when the Web Console is there, its guard. */
 final class WebEndpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebEndpoints.class);
@@ -48,6 +48,10 @@ final class WebEndpoints {
         metrics.put("osgi.http.whiteboard.servlet.pattern", "/metrics");
         metrics.put("osgi.http.whiteboard.servlet.name", "understudy-metrics");
         registrations.add(context.registerService(Servlet.class, new MetricsServlet(runtime.metrics(), gate, metricsToken), metrics));
+        Hashtable<String, Object> health = new Hashtable<>();
+        health.put("osgi.http.whiteboard.servlet.pattern", "/health");
+        health.put("osgi.http.whiteboard.servlet.name", "understudy-health");
+        registrations.add(context.registerService(Servlet.class, new org.understudy.core.web.HealthServlet(runtime), health));
         Hashtable<String, Object> root = new Hashtable<>();
         root.put("osgi.http.whiteboard.servlet.pattern", "/");
         root.put("osgi.http.whiteboard.servlet.name", "understudy-root");
