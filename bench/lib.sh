@@ -40,4 +40,13 @@ need_installed() {
   (cd "$root" && mvn -B -q install -DskipTests -pl "$1" -am)
 }
 
+# fsync_delay_library DIR: builds bench/fsync-delay.c into DIR/fsync-delay.so and prints its path. Preloaded
+# (LD_PRELOAD) with FSYNC_DELAY_MS=5, every fsync and fdatasync of that process waits 5 ms first: an SD card's
+# flush on a machine whose own takes ~0.4 ms.
+fsync_delay_library() {
+  command -v gcc >/dev/null || need_packages gcc libc6-dev
+  gcc -shared -fPIC -O2 -o "$1/fsync-delay.so" "$root/bench/fsync-delay.c" -ldl
+  echo "$1/fsync-delay.so"
+}
+
 . "$root/bench/ports.sh"

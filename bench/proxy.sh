@@ -5,10 +5,14 @@
 # impersonation rate is measured (readings still durable).
 # Goals on the 2-core reference box: online >= 1.0x nginx, offline >= 20,000 replies/s. Understudy is
 # measured after a warm-up (the JIT compiles its hot paths; nginx needs none), as a gateway runs for days.
+# Also: how many readings one store commit (one fsync) covered with 1 connection, with [connections] and with 64
+# (offline, the store's own pace): the goal is >= 0.75 x the connections.
 #
-#   bench/proxy.sh [seconds] [connections] [warm-up seconds]     (defaults 10, 16 and 10)
+#   [FSYNC_DELAY_MS=5] bench/proxy.sh [seconds] [connections] [warm-up seconds]     (defaults 10, 16 and 10)
+# FSYNC_DELAY_MS: every fsync of the gateway waits that long first (bench/fsync-delay.c preloaded), as on an SD card.
 # Needs: the distribution built, nginx, wrk, dnsmasq, curl.
-# Last line: RESULT online_rps=... nginx_rps=... online_ratio=... offline_rps=... online_p50_ms=... nginx_p50_ms=... warmup_s=...
+# Last line: RESULT online_rps=... nginx_rps=... online_ratio=... offline_rps=... online_p50_ms=... nginx_p50_ms=...
+#   per_commit_1=... per_commit_<connections>=... per_commit_64=... offline_rps_64=... fsync_delay_ms=... warmup_s=...
 set -euo pipefail
 seconds=${1:-10}
 connections=${2:-16}
@@ -50,7 +54,9 @@ dnsmasq -k -C "$work/dnsmasq.conf" --pid-file= & pids+=($!)
 
 copy_distribution "$work/understudy"
 printf 'host=127.0.0.1\nport=%s\ntlsPort=%s\nresolvers=127.0.0.1:%s\nbackendPort=%s\n' "$us" "$(freeport)" "$dns" "$up" > "$work/understudy/conf/understudy.proxy.cfg"
-UNDERSTUDY_WEB_PORT=$web UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_LOG_LEVEL=WARN UNDERSTUDY_DNS_HOST=127.0.0.1 \
+preload=
+[ -z "${FSYNC_DELAY_MS:-}" ] || preload=$(fsync_delay_library "$work")
+LD_PRELOAD="$preload" UNDERSTUDY_WEB_PORT=$web UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_LOG_LEVEL=WARN UNDERSTUDY_DNS_HOST=127.0.0.1 \
   UNDERSTUDY_DNS_PORT=$(freeport) "$work/understudy/bin/understudy" > "$work/understudy.log" 2>&1 & pids+=($!)
 info='{"DeviceID":"94A1A2733B1A","FWVersion1":"1.4.0","FWVersion2":"1.2.4","HWVersion":"1.0.1","DeviceType":"SKY1","Temperature":16.33,"Humidity":34,"Voltage":2586,"UVIndex":1234,"Luminance":2689636,"Rain":0,"Pressure":669,"ChargerStatus":0,"TS":1480867686}'
 # single-quoted Lua strings: the JSON is full of double quotes. Non-200 answers are counted and shown.
@@ -74,20 +80,34 @@ p50() { awk '$1 == "50%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, 
   printf "%.3f", (u == "us" ? v / 1000 : (u == "s" ? v * 1000 : v)) }'; }
 # wrk prints "Non-2xx or 3xx responses: N" when there were any; a run with failures is not a result
 check() { if grep -q 'Non-2xx' "$1"; then echo "$(basename "$1" .out): $(grep -h 'Non-2xx' "$1")" >&2; fi; }
+# the store's commits and the readings they covered, from the status API (a commit also carries the flows)
+commits() { curl -s -u admin:bench "http://127.0.0.1:$web/api/status" | python3 -c 'import json,sys
+s = next(p for p in json.load(sys.stdin)["plugins"] if p["id"] == "store-sqlite")["status"]; print(s["commits"], s["committedReadings"])'; }
+# per_commit BEFORE AFTER: readings per commit between two commits() answers
+per_commit() { awk -v b="$1" -v a="$2" 'BEGIN { split(b, x, " "); split(a, y, " "); n = y[1] - x[1];
+  printf "%.1f", (n > 0 ? (y[2] - x[2]) / n : 0) }'; }
 # warm-up: the JIT compiles the hot paths (its compiler threads took a fifth of the CPU in a 3 s warm-up)
 wrk -t2 -c"$connections" -d"${warmup}s" -s "$work/post.lua" "http://127.0.0.1:$us" >/dev/null 2>&1 || true
 nginx_rps=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$peer" | tee "$work/nginx.out" | rps)
+c0=$(commits)
 online_rps=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$us" | tee "$work/online.out" | rps)
+per_commit_n=$(per_commit "$c0" "$(commits)")
 # what one device waits when the box is not saturated: one connection, median latency
 nginx_p50=$(wrk -t1 -c1 -d3s --latency -s "$work/post.lua" "http://127.0.0.1:$peer" | tee "$work/nginx1.out" | p50)
+c0=$(commits)
 online_p50=$(wrk -t1 -c1 -d3s --latency -s "$work/post.lua" "http://127.0.0.1:$us" | tee "$work/online1.out" | p50)
+per_commit_1=$(per_commit "$c0" "$(commits)")
 kill "$(cat "$work/upstream.pid")"; rm -f "$work/upstream.pid"; sleep 0.5
 # notice the outage, and warm up the impersonation path as the online one was
 wrk -t2 -c"$connections" -d"$(( warmup / 2 > 2 ? warmup / 2 : 2 ))s" -s "$work/post.lua" "http://127.0.0.1:$us" >/dev/null 2>&1 || true
 offline_rps=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "http://127.0.0.1:$us" | tee "$work/offline.out" | rps)
+c0=$(commits)
+offline_rps_64=$(wrk -t2 -c64 -d"$(( seconds / 2 > 3 ? seconds / 2 : 3 ))s" -s "$work/post.lua" "http://127.0.0.1:$us" | tee "$work/offline64.out" | rps)
+per_commit_64=$(per_commit "$c0" "$(commits)")
 status=$(curl -s -u admin:bench "http://127.0.0.1:$web/api/status")
 stored=$(printf '%s' "$status" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(next(p for p in s["plugins"] if p["id"]=="store-sqlite")["status"]["committedWrites"])')
 echo "nginx $nginx_rps rps, understudy online $online_rps rps, offline $offline_rps rps; one connection p50: nginx $nginx_p50 ms, understudy $online_p50 ms; store commits covered $stored writes"
-for f in "$work"/nginx.out "$work"/online.out "$work"/nginx1.out "$work"/online1.out "$work"/offline.out; do check "$f"; done
+echo "readings per store commit: $per_commit_1 with 1 connection, $per_commit_n with $connections, $per_commit_64 with 64 (offline, $offline_rps_64 rps)"
+for f in "$work"/nginx.out "$work"/online.out "$work"/nginx1.out "$work"/online1.out "$work"/offline.out "$work"/offline64.out; do check "$f"; done
 ratio=$(awk -v a="$online_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-echo "RESULT online_rps=$online_rps nginx_rps=$nginx_rps online_ratio=$ratio offline_rps=$offline_rps online_p50_ms=$online_p50 nginx_p50_ms=$nginx_p50 warmup_s=$warmup"
+echo "RESULT online_rps=$online_rps nginx_rps=$nginx_rps online_ratio=$ratio offline_rps=$offline_rps online_p50_ms=$online_p50 nginx_p50_ms=$nginx_p50 per_commit_1=$per_commit_1 per_commit_$connections=$per_commit_n per_commit_64=$per_commit_64 offline_rps_64=$offline_rps_64 fsync_delay_ms=${FSYNC_DELAY_MS:-0} warmup_s=$warmup"

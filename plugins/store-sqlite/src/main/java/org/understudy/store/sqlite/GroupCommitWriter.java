@@ -61,6 +61,7 @@ final class GroupCommitWriter implements Runnable {
     private volatile boolean stopping;
     private volatile long commits;
     private volatile long committedWrites;
+    private volatile long committedReadings;
 
     private final CommitListener listener;
 
@@ -143,6 +144,7 @@ final class GroupCommitWriter implements Runnable {
             batch.forEach(p -> p.write().committed(statements));
             commits++;
             committedWrites += batch.size();
+            committedReadings += readings;
             listener.committed(readings, System.nanoTime() - started);
             batch.forEach(p -> p.done().complete(null));
         } catch (SQLException | RuntimeException e) {
@@ -204,6 +206,11 @@ final class GroupCommitWriter implements Runnable {
 
     long committedWrites() {
         return committedWrites;
+    }
+
+    /** Readings committed so far (a write may carry several, or none: a flow, a picture, the index). */
+    long committedReadings() {
+        return committedReadings;
     }
 
     int queued() {

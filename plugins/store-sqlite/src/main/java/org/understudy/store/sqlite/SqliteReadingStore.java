@@ -488,6 +488,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         out.put("durable", true);
         out.put("commits", w.commits());
         out.put("committedWrites", w.committedWrites());
+        out.put("committedReadings", w.committedReadings());
         out.put("queuedWrites", w.queued());
         out.put("indexPendingSamples", w.statements().samples().pending());
         out.put("indexedSequence", w.statements().samples().indexedSequence());

@@ -14,10 +14,11 @@ import org.understudy.api.model.Reading;
 import org.understudy.api.spi.ReadingQuery;
 
 /**
- * Load program for bench/store.sh: (1) many devices record readings concurrently, one reading per call,
- * each call returning only when durable; (2) one device with a year of 5-minute readings is queried the
- * way a plot asks for it (one metric, hourly min/max/mean) and raw.
- * Args: data directory, seconds, writer threads.
+ * Load program for bench/store.sh: (1) devices record readings concurrently, one reading per call, each call
+ * returning only when durable, for each number of writers in turn: readings/s and how many readings one commit
+ * (one fsync) covered; (2) one device with a year of 5-minute readings is queried the way a plot asks for it
+ * (one metric, hourly min/max/mean) and raw. Args: data directory, seconds per writer count, writer counts
+ * (comma-separated; the last is durable_readings_per_s).
  */
 public final class StoreBench {
 
@@ -36,37 +37,59 @@ public final class StoreBench {
         return new Reading(device, "bloomsky", t, t, m, Map.of());
     }
 
+    /** The store's counters: commits, readings they committed. */
+    private static long[] commits(EmbeddedStore store) {
+        Map<?, ?> status = (Map<?, ?>) ((Map<?, ?>) ((List<?>) store.runtime().status().get("plugins")).stream()
+                .map(Map.class::cast).filter(p -> "store-sqlite".equals(p.get("id"))).findFirst().orElseThrow()).get("status");
+        return new long[] {((Number) status.get("commits")).longValue(), ((Number) status.get("committedReadings")).longValue()};
+    }
+
+    /** {@code threads} devices recording one reading per call for {@code seconds}: readings/s and readings per commit. */
+    private static double[] durable(EmbeddedStore store, int threads, int seconds) throws Exception {
+        AtomicLong acked = new AtomicLong();
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        List<Thread> writers = new ArrayList<>();
+        long[] before = commits(store);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < threads; i++) {
+            String device = "station-" + threads + "-" + i;
+            Thread w = new Thread(() -> {
+                for (long n = 0; System.nanoTime() < end; n++) {
+                    try {
+                        store.recorder().record(List.of(bloomsky(device, Instant.now(), n)));
+                        acked.incrementAndGet();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            writers.add(w);
+            w.start();
+        }
+        for (Thread w : writers) {
+            w.join();
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        long[] after = commits(store);
+        double perCommit = (after[1] - before[1]) / (double) Math.max(1, after[0] - before[0]);
+        System.out.printf("durable readings: %d in %.1f s from %d writers = %.0f/s, %.1f readings per commit (%.2f x the writers)%n",
+                acked.get(), elapsed, threads, acked.get() / elapsed, perCommit, perCommit / threads);
+        return new double[] {acked.get() / elapsed, perCommit};
+    }
+
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args[0]);
         int seconds = Integer.parseInt(args[1]);
-        int threads = Integer.parseInt(args[2]);
+        List<Integer> writerCounts = java.util.Arrays.stream(args[2].split(",")).map(String::trim).map(Integer::valueOf).toList();
         Files.createDirectories(data);
         try (EmbeddedStore store = new EmbeddedStore(data, Map.of())) {
-            AtomicLong acked = new AtomicLong();
-            long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-            List<Thread> writers = new ArrayList<>();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < threads; i++) {
-                String device = "station-" + i;
-                Thread w = new Thread(() -> {
-                    for (long n = 0; System.nanoTime() < end; n++) {
-                        try {
-                            store.recorder().record(List.of(bloomsky(device, Instant.now(), n)));
-                            acked.incrementAndGet();
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                });
-                writers.add(w);
-                w.start();
+            StringBuilder perCount = new StringBuilder();
+            long perSecond = 0;
+            for (int threads : writerCounts) {
+                double[] r = durable(store, threads, seconds);
+                perSecond = Math.round(r[0]);
+                perCount.append(String.format(" readings_per_s_%d=%d per_commit_%d=%.1f", threads, perSecond, threads, r[1]));
             }
-            for (Thread w : writers) {
-                w.join();
-            }
-            double elapsed = (System.nanoTime() - t0) / 1e9;
-            long perSecond = Math.round(acked.get() / elapsed);
-
             Instant start = Instant.parse("2025-01-01T00:00:00Z");
             long load0 = System.nanoTime();
             List<Reading> year = new ArrayList<>();
@@ -97,11 +120,11 @@ public final class StoreBench {
                 rawPoints = store.store().series(raw).size();
                 bestRaw = Math.min(bestRaw, System.nanoTime() - r0);
             }
-            System.out.printf("durable readings: %d in %.1f s from %d writers = %d/s%n", acked.get(), elapsed, threads, perSecond);
             System.out.printf("year query: %d rows -> %d hourly points in %.1f ms (raw %d points in %.1f ms)%n",
                     rows, points, best / 1e6, rawPoints, bestRaw / 1e6);
-            System.out.printf("RESULT durable_readings_per_s=%d query_year_ms=%.1f query_year_raw_ms=%.1f%n",
-                    perSecond, best / 1e6, bestRaw / 1e6);
+            String delay = System.getenv("FSYNC_DELAY_MS");
+            System.out.printf("RESULT durable_readings_per_s=%d%s fsync_delay_ms=%s query_year_ms=%.1f query_year_raw_ms=%.1f%n",
+                    perSecond, perCount, delay == null || delay.isBlank() ? "0" : delay, best / 1e6, bestRaw / 1e6);
         }
     }
 }
