@@ -53,7 +53,8 @@ printf 'no-resolv\nno-hosts\nlisten-address=127.0.0.1\nbind-interfaces\nport=%s\
 dnsmasq -k -C "$work/dnsmasq.conf" --pid-file= & pids+=($!)
 
 copy_distribution "$work/understudy"
-printf 'host=127.0.0.1\nport=%s\ntlsPort=%s\nresolvers=127.0.0.1:%s\nbackendPort=%s\n' "$us" "$(freeport)" "$dns" "$up" > "$work/understudy/conf/understudy.proxy.cfg"
+# every wrk connection comes from 127.0.0.1: the per-address connection limit (32) is raised for the 64-connection run
+printf 'host=127.0.0.1\nport=%s\ntlsPort=%s\nresolvers=127.0.0.1:%s\nbackendPort=%s\nmaxConnectionsPerClient=128\n' "$us" "$(freeport)" "$dns" "$up" > "$work/understudy/conf/understudy.proxy.cfg"
 preload=
 [ -z "${FSYNC_DELAY_MS:-}" ] || preload=$(fsync_delay_library "$work")
 LD_PRELOAD="$preload" UNDERSTUDY_WEB_PORT=$web UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_LOG_LEVEL=WARN UNDERSTUDY_DNS_HOST=127.0.0.1 \

@@ -109,7 +109,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         }
         reads = new ReadPool(readers, config.readTimeout());
         GroupCommitWriter w = new GroupCommitWriter(writeConnection, () -> prepareForWriting(open(database, false)),
-                config.maxBatchReadings(), new StoreMeters(context.meters(), database));
+                config.maxBatchReadings(), config.commitGatherMax(), new StoreMeters(context.meters(), database));
         int reindexed = w.statements().samples().recover(writeConnection);
         if (reindexed > 0) {
             LOG.info("indexing {} reading(s) the query index had not reached before the last stop", reindexed);

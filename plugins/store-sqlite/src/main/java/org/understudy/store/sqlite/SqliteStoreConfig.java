@@ -25,12 +25,17 @@ public record SqliteStoreConfig(
         @Description("How long recorded flows are kept.") Duration flowRetention,
         @Description("Most bytes the store may use (database + blobs); 0 = no budget. Over it, the oldest data goes first, delivered or not, and the drop is counted.") long diskBudgetBytes,
         @Description("Free space to keep on the data file system; below it the store sheds its oldest data like over budget.") long minFreeBytes,
-        @Description("How often retention runs.") Duration retentionInterval) {
+        @Description("How often retention runs.") Duration retentionInterval,
+        @Description("Longest a commit waits for as many readings as the previous one held, when fewer are queued (devices "
+                + "answered by that commit sending their next: without the wait they are split over two commits, each "
+                + "paying an fsync). It waits at most as long as the previous commit took, only when that commit took 3 ms "
+                + "or more (a card's slow flush; on a fast disk waiting costs more than it saves), and never when no "
+                + "reading is expected; 0 = commit at once.") Duration commitGatherMax) {
 
     public static final SqliteStoreConfig DEFAULTS = new SqliteStoreConfig("readings.db", "blobs", 20_000,
             16L * 1024 * 1024, 100_000, 16 * 1024, 4, 512L * 1024, Duration.ofSeconds(5), Duration.ofMillis(250),
             Duration.ofDays(365), java.util.List.of(), java.util.List.of(), Duration.ofDays(30), Duration.ofDays(7), 0, 256L * 1024 * 1024,
-            Duration.ofHours(1));
+            Duration.ofHours(1), Duration.ofMillis(10));
 
     public SqliteStoreConfig {
         require(databaseFile != null && !databaseFile.isBlank() && !databaseFile.contains(".."),
@@ -49,6 +54,8 @@ public record SqliteStoreConfig(
         for (Duration d : new Duration[] {readingRetention, pictureRetention, flowRetention, retentionInterval}) {
             require(d != null && !d.isNegative() && !d.isZero(), "retention durations and retentionInterval must be positive");
         }
+        require(commitGatherMax != null && !commitGatherMax.isNegative() && commitGatherMax.compareTo(Duration.ofMillis(100)) <= 0,
+                "commitGatherMax must be between 0 and 100ms, got " + commitGatherMax);
         profileRetention = java.util.List.copyOf(profileRetention);
         Retention.parseProfiles(profileRetention);
         metricRetention = java.util.List.copyOf(metricRetention);
