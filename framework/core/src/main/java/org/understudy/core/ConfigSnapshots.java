@@ -73,10 +73,11 @@ final class ConfigSnapshots {
             return Optional.empty();
         }
         Map<String, Map<String, Object>> current = normalized(configurations);
-        Optional<Summary> newest = list().stream().findFirst();
-        if (newest.isPresent()) {
+        List<String> ids = ids();
+        String newest = ids.isEmpty() ? null : ids.get(0);
+        if (newest != null) {
             try {
-                if (read(newest.get().id()).map(s -> s.configurations().equals(current)).orElse(false)) {
+                if (read(newest).map(s -> s.configurations().equals(current)).orElse(false)) {
                     return Optional.empty();
                 }
             } catch (IllegalArgumentException unreadable) {
@@ -85,10 +86,10 @@ final class ConfigSnapshots {
         }
         Instant now = clock.instant();
         String id = ID_TIME.format(now);
-        if (newest.isPresent() && id.compareTo(newest.get().id().substring(0, 19)) <= 0) {
+        if (newest != null && id.compareTo(newest.substring(0, 19)) <= 0) {
             // a second one in the same millisecond, or a clock set back (a Pi without a real-time clock after a power
             // cut): named after the newest so that it sorts after it, never pruned as the oldest; its time stays true
-            id = newest.get().id().substring(0, 19) + "-" + (counter(newest.get().id()) + 1);
+            id = newest.substring(0, 19) + "-" + (counter(newest) + 1);
         }
         Snapshot snapshot = new Snapshot(id, now, current);
         AtomicFiles.write(file(id), encode(snapshot), true);
@@ -98,35 +99,37 @@ final class ConfigSnapshots {
 
     /** The snapshots on disk, newest first. */
     List<Summary> list() throws IOException {
+        List<Summary> out = new ArrayList<>();
+        for (String id : ids()) {
+            Path f = file(id);
+            try {
+                Snapshot s = decode(Files.readAllBytes(f), id);
+                out.add(new Summary(id, s.time(), List.copyOf(new TreeMap<>(s.configurations()).keySet()), Files.size(f)));
+            } catch (IllegalArgumentException | IOException damaged) {
+                out.add(new Summary(id, null, List.of(), Files.exists(f) ? Files.size(f) : 0));
+            }
+        }
+        return out;
+    }
+
+    /** The ids of the snapshots on disk, newest first: from their names, nothing is read. */
+    private List<String> ids() throws IOException {
         if (!Files.isDirectory(directory)) {
             return List.of();
         }
-        List<Summary> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                String name = f.getFileName().toString();
-                if (!name.endsWith(".json") || !ID.matcher(name.substring(0, name.length() - 5)).matches()) {
-                    continue;
-                }
-                String id = name.substring(0, name.length() - 5);
-                try {
-                    Snapshot s = decode(Files.readAllBytes(f), id);
-                    out.add(new Summary(id, s.time(), List.copyOf(new TreeMap<>(s.configurations()).keySet()), Files.size(f)));
-                } catch (IllegalArgumentException | IOException damaged) {
-                    out.add(new Summary(id, null, List.of(), Files.size(f)));
-                }
-            }
+            return files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.endsWith(".json") && ID.matcher(name.substring(0, name.length() - 5)).matches())
+                    .map(name -> name.substring(0, name.length() - 5))
+                    .sorted(Comparator.comparing((String id) -> id, ConfigSnapshots::byAge).reversed())
+                    .toList();
         }
-        out.sort(Comparator.comparing(Summary::id, ConfigSnapshots::byAge).reversed());
-        return out;
     }
 
     /** The snapshot named {@code id}; empty when there is none (or the id is not one a snapshot can have). */
     Optional<Snapshot> read(String id) throws IOException {
-        if (id == null || !ID.matcher(id).matches() || !Files.isRegularFile(file(id))) {
-            return Optional.empty();
-        }
-        return Optional.of(decode(Files.readAllBytes(file(id)), id));
+        Optional<byte[]> bytes = bytes(id);
+        return bytes.isEmpty() ? Optional.empty() : Optional.of(decode(bytes.get(), id));
     }
 
     /** The file of snapshot {@code id}, as stored (for download). */
@@ -298,9 +301,9 @@ final class ConfigSnapshots {
     }
 
     private void prune(int keep) throws IOException {
-        List<Summary> all = list();
-        for (Summary old : all.subList(Math.min(keep, all.size()), all.size())) {
-            Files.deleteIfExists(file(old.id()));
+        List<String> all = ids();
+        for (String old : all.subList(Math.min(keep, all.size()), all.size())) {
+            Files.deleteIfExists(file(old));
         }
     }
 }

@@ -259,13 +259,11 @@ public final class PluginRuntime implements AutoCloseable {
                 }
                 return r;
             }
-            Optional<ManagedPlugin> target = plugins.stream()
-                    .filter(p -> !p.duplicate && p.schema != null && p.discovered.pid().equals(pid)).findFirst();
-            if (target.isEmpty()) {
+            ManagedPlugin p = managed(pid);
+            if (p == null) {
                 remember(pid, props);
                 return new ConfigBinder.Result<>(null, List.of(), List.of("no plugin with pid " + pid + " is installed; kept for later"));
             }
-            ManagedPlugin p = target.get();
             ConfigBinder.Result<Record> r = bind(p, props);
             if (!r.valid()) {
                 // reported once per distinct configuration, however often it is offered again
@@ -304,8 +302,8 @@ public final class PluginRuntime implements AutoCloseable {
     public List<String> check(String pid, Map<String, ?> properties) {
         Map<String, Object> props = properties == null ? Map.of() : Map.copyOf(properties);
         return call(() -> {
-            List<String> errors = validate(pid, props);
             ManagedPlugin p = managed(pid);
+            List<String> errors = validate(pid, p, props);
             if (!errors.isEmpty() && p != null) {
                 if (!props.equals(p.rejected)) {
                     LOG.error("rejected configuration {}: {}; the previous configuration stays in force", pid, errors);
@@ -317,15 +315,18 @@ public final class PluginRuntime implements AutoCloseable {
         });
     }
 
-    /** Why {@code props} cannot be applied to {@code pid} (empty: it can, or no plugin has that pid); records nothing. */
-    private List<String> validate(String pid, Map<String, Object> props) {
+    /**
+     * Why {@code props} cannot be applied to {@code pid}, whose plugin is {@code p} (empty: it can, or no plugin has that
+     * pid); records nothing.
+     */
+    private List<String> validate(String pid, ManagedPlugin p, Map<String, Object> props) {
         if (RuntimeSettings.PID.equals(pid)) {
             return binder.bind(RuntimeSettings.class, RuntimeSettings.DEFAULTS, props).errors();
         }
-        ManagedPlugin p = managed(pid);
         return p == null ? List.of() : bind(p, props).errors();
     }
 
+    /** The plugin configured by {@code pid}, or {@code null}. */
     private ManagedPlugin managed(String pid) {
         return plugins.stream().filter(m -> !m.duplicate && m.schema != null && m.discovered.pid().equals(pid))
                 .findFirst().orElse(null);
@@ -405,7 +406,7 @@ public final class PluginRuntime implements AutoCloseable {
         Map<String, Map<String, Object>> restore = new java.util.TreeMap<>(snapshot.configurations());
         List<String> problems = call(() -> {
             List<String> out = new java.util.ArrayList<>();
-            restore.forEach((pid, props) -> validate(pid, props).forEach(e -> out.add(pid + ": " + e)));
+            restore.forEach((pid, props) -> validate(pid, managed(pid), props).forEach(e -> out.add(pid + ": " + e)));
             return out;
         });
         if (!problems.isEmpty()) {
@@ -435,13 +436,10 @@ public final class PluginRuntime implements AutoCloseable {
         if (RuntimeSettings.PID.equals(pid)) {
             return new ConfigNotes("Understudy runtime", settingsErrors, Map.of());
         }
-        for (ManagedPlugin p : plugins) {
-            if (!p.duplicate && p.schema != null && p.discovered.pid().equals(pid)) {
-                return new ConfigNotes("Understudy " + kindLabel(p.kind()) + ": " + p.id(), p.configErrors,
+        ManagedPlugin p = managed(pid);
+        return p == null ? new ConfigNotes(pid, List.of(), Map.of())
+                : new ConfigNotes("Understudy " + kindLabel(p.kind()) + ": " + p.id(), p.configErrors,
                         binder.overridesInForce(p.prototype().configType(), ConfigSchema.listenerEnvironment(p.kind())));
-            }
-        }
-        return new ConfigNotes(pid, List.of(), Map.of());
     }
 
     private static String kindLabel(PluginKind kind) {

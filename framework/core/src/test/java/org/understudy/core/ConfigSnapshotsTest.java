@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.understudy.core.testing.SettableClock;
 
 class ConfigSnapshotsTest {
 
@@ -44,26 +45,10 @@ class ConfigSnapshotsTest {
 
     @Test
     void aClockSetBackStillKeepsTheNewSnapshotAsTheNewest() throws Exception {
-        Instant[] now = {Instant.parse("2026-11-28T04:00:00Z")};
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        SettableClock clock = new SettableClock(Instant.parse("2026-11-28T04:00:00Z"));
         ConfigSnapshots snapshots = new ConfigSnapshots(dir, clock);
         snapshots.take(config("1"), 2);
-        now[0] = Instant.parse("2025-01-01T00:00:00Z"); // a power cut, the clock restored from an old saved time
+        clock.set(Instant.parse("2025-01-01T00:00:00Z")); // a power cut, the clock restored from an old saved time
         snapshots.take(config("2"), 2);
         snapshots.take(config("3"), 2);
         List<ConfigSnapshots.Summary> kept = snapshots.list();

@@ -2,12 +2,10 @@ package org.understudy.core.osgi;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -185,12 +183,9 @@ final class ConfFileWatcher implements Runnable {
 
     private void saveState() {
         try {
-            Files.createDirectories(stateFile.getParent());
-            Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
-            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                applied.store(out, "SHA-256 of each conf/<pid>.cfg as last applied; delete to re-apply all");
-            }
-            Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            java.io.StringWriter out = new java.io.StringWriter();
+            applied.store(out, "SHA-256 of each conf/<pid>.cfg as last applied; delete to re-apply all");
+            org.understudy.core.AtomicFiles.write(stateFile, out.toString().getBytes(StandardCharsets.UTF_8), false);
         } catch (IOException e) {
             LOG.warn("cannot save {}: {}", stateFile, e.getMessage());
         }

@@ -137,9 +137,9 @@ public final class ApiServlet extends HttpServlet {
      */
     private void action(HttpServletRequest request, HttpServletResponse response, String device, String name, String user)
             throws IOException {
-        String refusal = crossSiteRefusal(request);
+        Refusal refusal = crossSiteRefusal(request);
         if (refusal != null) {
-            send(response, refusal.startsWith("send") ? 415 : 403, Map.of("error", refusal));
+            send(response, refusal.status(), Map.of("error", refusal.message()));
             return;
         }
         Map<String, Object> parameters;
@@ -188,20 +188,23 @@ public final class ApiServlet extends HttpServlet {
         }
     }
 
+    /** Why a request that changes something is refused: the status to answer and the reason. */
+    record Refusal(int status, String message) {}
+
     /**
      * Why a request that changes something is refused, or {@code null}: it must carry a JSON body (a cross-site HTML
      * form cannot send one without a preflight) and must not come from another site (its Origin or Sec-Fetch-Site).
      */
-    static String crossSiteRefusal(HttpServletRequest request) {
+    static Refusal crossSiteRefusal(HttpServletRequest request) {
         String type = request.getContentType();
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            return "send a JSON body (Content-Type: application/json)";
+            return new Refusal(415, "send a JSON body (Content-Type: application/json)");
         }
         String site = request.getHeader("Sec-Fetch-Site");
         String origin = request.getHeader("Origin");
         String self = request.getScheme() + "://" + request.getHeader("Host");
         if (site != null && !site.equals("same-origin") && !site.equals("none") || origin != null && !origin.equals(self)) {
-            return "changes are not taken from other sites";
+            return new Refusal(403, "changes are not taken from other sites");
         }
         return null;
     }

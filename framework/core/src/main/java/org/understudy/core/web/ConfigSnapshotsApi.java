@@ -105,9 +105,9 @@ final class ConfigSnapshotsApi {
 
     /** A JSON body from this site only (or from no browser at all); answers the refusal itself. */
     private boolean sameSiteJson(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String refusal = ApiServlet.crossSiteRefusal(request);
+        ApiServlet.Refusal refusal = ApiServlet.crossSiteRefusal(request);
         if (refusal != null) {
-            sender.send(response, refusal.startsWith("send") ? 415 : 403, Map.of("error", refusal));
+            sender.send(response, refusal.status(), Map.of("error", refusal.message()));
             return false;
         }
         return true;

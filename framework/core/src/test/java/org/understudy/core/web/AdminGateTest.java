@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.understudy.core.testing.SettableClock;
 
 class AdminGateTest {
 
@@ -17,26 +16,7 @@ class AdminGateTest {
     Path data;
 
     /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-11-27T12:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-11-27T12:00:00Z"));
 
     private AdminGate gate() {
         AdminCredentials credentials = AdminCredentials.load("admin", null, "right", data);
@@ -55,12 +35,12 @@ class AdminGateTest {
         assertEquals(429, locked.status(), "even the right password waits: guessing must not learn anything");
         assertEquals(30, locked.retryAfterSeconds());
         assertTrue(gate.check(AdminCredentialsTest.basic("admin", "right"), "10.0.0.8").allowed(), "other addresses are not affected");
-        clock.now = clock.now.plusSeconds(31);
+        clock.advance(Duration.ofSeconds(31));
         for (int i = 0; i < 5; i++) {
             assertEquals(401, gate.check(wrong, "10.0.0.9").status());
         }
         assertEquals(60, gate.check(wrong, "10.0.0.9").retryAfterSeconds(), "the second lockout is twice as long");
-        clock.now = clock.now.plusSeconds(61);
+        clock.advance(Duration.ofSeconds(61));
         assertTrue(gate.check(AdminCredentialsTest.basic("admin", "right"), "10.0.0.9").allowed());
         assertEquals(401, gate.check(wrong, "10.0.0.9").status(), "a success starts over");
     }

@@ -137,13 +137,14 @@ final class LineProtocol {
         out.append(s, 0, i); // most names need no escaping: appended whole
         for (; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == ',' || c == ' ' || (!measurement && c == '=')) {
-                out.append('\\');
-            } else if (c == '\n' || c == '\r') {
-                out.append(' ');
-                continue;
+            if (c == '\n' || c == '\r') {
+                out.append(' '); // line protocol has no newlines
+            } else {
+                if (special(c, measurement)) {
+                    out.append('\\');
+                }
+                out.append(c);
             }
-            out.append(c);
         }
     }
 
