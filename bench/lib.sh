@@ -28,10 +28,13 @@ need_distribution() {
 }
 
 # copy_distribution DIR: the distribution copied to DIR, with no data, no cache (a quick start in place leaves one
-# made for that path) and no LAN discovery (a bench sends traffic to loopback only, never broadcasts to the LAN).
+# made for that path) and no LAN discovery (a bench sends traffic to loopback only, never broadcasts to the LAN; the
+# cameras' sockets bind loopback).
 copy_distribution() {
   cp -r "$dist" "$1"; rm -rf "$1/data"/* "$1/cache"
   sed -i -e 's/^broadcastAddresses=.*/broadcastAddresses=/' -e 's/^klapDiscoveryPort=.*/klapDiscoveryPort=0/' "$1/conf/understudy.kasa.cfg"
+  sed -i -e 's/^broadcastAddresses=.*/broadcastAddresses=/' -e 's/^bindAddress=.*/bindAddress=127.0.0.1/' -e 's/^cloudPort=.*/cloudPort=0/' \
+    "$1/conf/understudy.vstarcam.cfg"
 }
 
 # need_installed MODULE: the module and what it depends on, installed in the local Maven repository (a bench

@@ -1,16 +1,16 @@
 // DashboardBrowserIT's browser: Debian's Chromium driven by playwright-core through every dashboard page of a running
 // gateway, as a person would, with screenshots saved for a person to look at.
-//   node browse.js BASE_URL PASSWORD SCREENSHOT_DIR PLUG_ID PLUG_PORT STATION_ID
+//   node browse.js BASE_URL PASSWORD SCREENSHOT_DIR PLUG_ID PLUG_PORT STATION_ID [CAMERA_ID]
 // Checks: / leads to the dashboard; every value shown on the overview matches /api/devices; a plug switched from its
 // page changes state in the simulated plug (asked by tplink-smarthome-api, an independent client, from NODE_PATH);
-// the station's page shows its history and pictures; the traffic page shows its impersonated uploads; nothing is
+// the station's page shows its history and pictures; a camera photographed from its page shows the picture; the traffic page shows its impersonated uploads; nothing is
 // requested from another origin. Prints one JSON line; exits 1 with the failures listed.
 'use strict';
 const path = require('path');
 const { launch, bodyBytes } = require('./chromium');
 const { Client } = require('tplink-smarthome-api');
 
-const [base, password, shots, plugId, plugPort, stationId] = process.argv.slice(2);
+const [base, password, shots, plugId, plugPort, stationId, cameraId] = process.argv.slice(2);
 const failures = [];
 const foreign = [];
 const check = (ok, what) => { if (!ok) failures.push(what); };
@@ -99,6 +99,20 @@ async function run(browser) {
   const exported = await context.request.get(new URL(csv, page.url()).toString());
   check(exported.ok() && (await exported.text()).split('\n').length > 2, 'the CSV export is empty or failed');
   await page.screenshot({ path: path.join(shots, 'station.png'), fullPage: true });
+
+  // a camera: in session, photographed from its page, the picture in its timeline
+  if (cameraId) {
+    await page.goto(base + '/dashboard/#/device/' + encodeURIComponent(cameraId));
+    await page.waitForSelector('button[data-action="snapshot"]');
+    check(await page.locator('.thumb img').count() === 0, 'the camera has a picture before one was asked for');
+    await page.click('button[data-action="snapshot"]');
+    await page.waitForSelector('#action-result.ok', { timeout: 20000 });
+    check((await page.locator('#action-result').innerText()).includes('sha256'), 'the page does not show the kept picture');
+    await page.reload();
+    await page.waitForSelector('.thumb img');
+    await page.waitForSelector('.viewer img');
+    await page.screenshot({ path: path.join(shots, 'camera.png'), fullPage: true });
+  }
 
   // the traffic: the station's uploads, answered here
   await page.goto(base + '/dashboard/#/traffic');

@@ -23,6 +23,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.understudy.it.scenario.ScenarioStation;
 import org.understudy.profile.kasa.Simulator;
+import org.understudy.profile.vstarcam.FakeCamera;
+import org.understudy.profile.vstarcam.FakeCameraFleet;
 import org.understudy.proxy.StrictStation;
 
 /**
@@ -50,10 +52,14 @@ class DashboardBrowserIT {
         int webPort = DistributionOptions.freeTcpPort();
         int proxyPort = DistributionOptions.freeTcpPort();
         int dnsPort = Udp.freePort();
-        try (Simulator plugs = Simulator.start(KASA_NODE, "hs110", "hs300")) {
+        try (Simulator plugs = Simulator.start(KASA_NODE, "hs110", "hs300"); FakeCameraFleet cameras = new FakeCameraFleet()) {
             String devices = "127.0.0.1:" + plugs.plug(0).port() + ",127.0.0.1:" + plugs.plug(1).port();
             Files.writeString(home.resolve("conf/understudy.kasa.cfg"), "devices=" + devices
                     + "\nbroadcastAddresses=\nklapDiscoveryPort=0\npollInterval=2s\nrequestTimeout=1s\nrecordBatchInterval=0s\n");
+            // a camera on a loopback address of its own, photographed only when asked (from its page)
+            FakeCamera camera = cameras.add("127.0.3.200", 300200, 8600, 32108, "admin", "cam pass", Duration.ofMillis(500), Duration.ofSeconds(10));
+            Files.writeString(home.resolve("conf/understudy.vstarcam.cfg"), "cameras=127.0.3.200:" + camera.httpPort()
+                    + "\nbroadcastAddresses=\nbindAddress=127.0.0.1\ncloudPort=0\nusername=admin\npassword=cam pass\nsnapshotInterval=0s\n");
             Map<String, String> env = Map.of("UNDERSTUDY_WEB_PORT", String.valueOf(webPort), "UNDERSTUDY_ADMIN_PASSWORD", "browser",
                     "UNDERSTUDY_DNS_HOST", "127.0.0.1", "UNDERSTUDY_DNS_PORT", String.valueOf(dnsPort),
                     "UNDERSTUDY_PROXY_HOST", "127.0.0.1", "UNDERSTUDY_PROXY_PORT", String.valueOf(proxyPort),
@@ -65,7 +71,7 @@ class DashboardBrowserIT {
                 await("the gateway ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                         .ignoreExceptionsInstanceOf(IOException.class)
                         .until(() -> client.get("/api/status", true).statusCode() == 200);
-                for (String plugin : List.of("proxy", "bloomsky", "kasa", "dashboard")) {
+                for (String plugin : List.of("proxy", "bloomsky", "kasa", "vstarcam", "dashboard")) {
                     client.awaitPlugin(plugin, Duration.ofSeconds(20), GatewayClient.inState("ACTIVE"), "ACTIVE");
                 }
                 uploadStationCycles(proxyPort, 3);
@@ -83,12 +89,12 @@ class DashboardBrowserIT {
                     for (JsonNode d : list) {
                         withValues += d.has("latest") ? 1 : 0;
                     }
-                    return withValues >= 10; // two stations, the hs110, the strip and its 6 outlets
+                    return withValues >= 11; // two stations, the hs110, the strip and its 6 outlets, the camera
                 });
                 Files.createDirectories(SCREENSHOTS);
                 ProcessBuilder browse = new ProcessBuilder(node(), "browse.js", "http://127.0.0.1:" + webPort, "browser",
                         SCREENSHOTS.toString(), plugs.plug(0).deviceId(), String.valueOf(plugs.plug(0).port()),
-                        ScenarioStation.DEVICE).directory(NODE.toFile()).redirectErrorStream(true);
+                        ScenarioStation.DEVICE, camera.deviceId()).directory(NODE.toFile()).redirectErrorStream(true);
                 browse.environment().put("NODE_PATH", KASA_NODE.resolve("node_modules").toString());
                 Process p = browse.start();
                 byte[] out = p.getInputStream().readAllBytes();

@@ -39,11 +39,16 @@ final class GatewayProcess implements AutoCloseable {
             }
         }
         home.resolve("bin/understudy").toFile().setExecutable(true);
-        // tests never send traffic to the LAN: no Kasa discovery broadcasts
+        // tests never send traffic to the LAN: no Kasa or camera discovery broadcasts, camera sockets on loopback
         Path kasa = home.resolve("conf/understudy.kasa.cfg");
         if (Files.exists(kasa)) {
             Files.writeString(kasa, Files.readString(kasa).replaceAll("(?m)^broadcastAddresses=.*$", "broadcastAddresses=")
                     .replaceAll("(?m)^klapDiscoveryPort=.*$", "klapDiscoveryPort=0"));
+        }
+        Path cameras = home.resolve("conf/understudy.vstarcam.cfg");
+        if (Files.exists(cameras)) {
+            Files.writeString(cameras, Files.readString(cameras).replaceAll("(?m)^broadcastAddresses=.*$", "broadcastAddresses=")
+                    .replaceAll("(?m)^bindAddress=.*$", "bindAddress=127.0.0.1").replaceAll("(?m)^cloudPort=.*$", "cloudPort=0"));
         }
     }
 

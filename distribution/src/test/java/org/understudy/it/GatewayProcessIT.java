@@ -124,7 +124,7 @@ class GatewayProcessIT {
             }, "the admin web listens on 127.0.0.1 only");
             assertTrue(Files.exists(data.resolve("admin-password.hash")), "UNDERSTUDY_DATA is the data directory");
             assertFalse(Files.readString(data.resolve("admin-password.hash")).contains(password), "only a hash is kept");
-            for (String shipped : new String[] {"sink-influxdb", "sink-mqtt", "profiles", "kasa", "bloomsky", "proxy", "dashboard"}) {
+            for (String shipped : new String[] {"sink-influxdb", "sink-mqtt", "profiles", "kasa", "vstarcam", "bloomsky", "proxy", "dashboard"}) {
                 client.awaitPlugin(shipped, Duration.ofSeconds(10), GatewayClient.inState("ACTIVE"), "ACTIVE");
             }
             var root = client.get("/", false);

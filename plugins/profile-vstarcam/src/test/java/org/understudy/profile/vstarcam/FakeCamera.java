@@ -49,6 +49,9 @@ public final class FakeCamera {
     private long nextPunch;
     final AtomicLong alivesSent = new AtomicLong();
     final AtomicLong aliveAcksReceived = new AtomicLong();
+    /** Alives of the camera's not answered before its next one (the gateway missed them). */
+    final AtomicLong missedAnswers = new AtomicLong();
+    private boolean awaitingAck;
     final AtomicLong alivesAnswered = new AtomicLong();
     final AtomicLong sessions = new AtomicLong();
     final AtomicLong closesReceived = new AtomicLong();
@@ -197,6 +200,7 @@ public final class FakeCamera {
                 session.send(ByteBuffer.wrap(Pppp.p2pRdy(id)), from);
                 if (!inSession) {
                     inSession = true;
+                    awaitingAck = false;
                     punchesLeft = 0;
                     sessions.incrementAndGet();
                     lastAliveSent = now;
@@ -206,7 +210,10 @@ public final class FakeCamera {
                 session.send(ByteBuffer.wrap(Pppp.aliveAck()), from);
                 alivesAnswered.incrementAndGet();
             }
-            case ALIVE_ACK -> aliveAcksReceived.incrementAndGet();
+            case ALIVE_ACK -> {
+                aliveAcksReceived.incrementAndGet();
+                awaitingAck = false;
+            }
             case CLOSE -> {
                 closesReceived.incrementAndGet();
                 inSession = false;
@@ -238,6 +245,10 @@ public final class FakeCamera {
             return;
         }
         if (now - lastAliveSent >= aliveIntervalNanos) {
+            if (awaitingAck) {
+                missedAnswers.incrementAndGet();
+            }
+            awaitingAck = true;
             session.send(ByteBuffer.wrap(Pppp.alive()), controller);
             alivesSent.incrementAndGet();
             lastAliveSent = now;

@@ -107,7 +107,9 @@ public final class FakeCameraFleet implements AutoCloseable {
         long answered = 0;
         long sessions = 0;
         long inSession = 0;
+        long missed = 0;
         for (FakeCamera c : cameras) {
+            missed += c.missedAnswers.get();
             sent += c.alivesSent.get();
             acked += c.aliveAcksReceived.get();
             answered += c.alivesAnswered.get();
@@ -115,7 +117,7 @@ public final class FakeCameraFleet implements AutoCloseable {
             inSession += c.inSession() ? 1 : 0;
         }
         return Map.of("cameras", (long) cameras.size(), "inSession", inSession, "sessions", sessions, "alivesSent", sent,
-                "aliveAcks", acked, "gatewayAlivesAnswered", answered);
+                "aliveAcks", acked, "gatewayAlivesAnswered", answered, "missedAnswers", missed);
     }
 
     @Override
