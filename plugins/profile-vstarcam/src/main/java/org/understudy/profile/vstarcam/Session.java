@@ -10,7 +10,7 @@ import java.util.List;
  * touched on its driver's event loop.
  *
  * <pre>
- * DISCOVER --PunchPkt--> PUNCH --P2PRdy--> READY --AliveAck--> ALIVE
+ * DISCOVER --PunchPkt--> PUNCH --P2PRdy--> READY --Alive or AliveAck--> ALIVE
  *    ^                     |                 |                   |
  *    +---- punchTimeout ---+---- silent for offlineAfter, or Close from the camera ----+
  * any --stop--> CLOSING (Close sent) --> CLOSED
@@ -144,19 +144,17 @@ final class Session {
                 if (state == State.PUNCH) {
                     up(now, out); // the camera is in session already: its P2PRdy was lost
                 }
+                alive(); // a camera that keeps the session alive is in it, whether or not it answers the gateway's
             }
             case ALIVE_ACK -> {
                 if (aliveOutstandingSince >= 0) {
                     listener.roundTrip(this, Duration.ofNanos(now - aliveOutstandingSince));
                     aliveOutstandingSince = -1;
                 }
-                if (state == State.READY || state == State.PUNCH) {
-                    state = State.ALIVE;
-                    if (!wasOnline) {
-                        wasOnline = true;
-                        listener.online(this);
-                    }
+                if (state == State.PUNCH) {
+                    up(now, out);
                 }
+                alive();
             }
             case DRW -> {
                 Pppp.Drw drw = Pppp.drw(m);
@@ -182,6 +180,17 @@ final class Session {
         if (state == State.DISCOVER) {
             nextSearch = now;
             searchWait = timing.search().toNanos();
+        }
+    }
+
+    /** A keepalive from the camera, either way: the session is up. */
+    private void alive() {
+        if (state == State.READY) {
+            state = State.ALIVE;
+            if (!wasOnline) {
+                wasOnline = true;
+                listener.online(this);
+            }
         }
     }
 

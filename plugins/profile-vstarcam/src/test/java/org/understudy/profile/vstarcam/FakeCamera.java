@@ -120,8 +120,13 @@ public final class FakeCamera {
         return id.toString();
     }
 
-    public void mode(Mode m) {
+    /** Switches behaviour; going silent is the camera gone (unplugged, out of range): its session is forgotten. */
+    public synchronized void mode(Mode m) {
         mode = m;
+        if (m == Mode.SILENT) {
+            inSession = false;
+            controller = null;
+        }
     }
 
     public long alivesSent() {
@@ -183,6 +188,11 @@ public final class FakeCamera {
         }
         if (ch == search) {
             if (m.type() == Pppp.Type.LAN_SEARCH) {
+                if (inSession && from.equals(controller)) {
+                    // a search that crossed the punch: punched again, the session goes on
+                    session.send(ByteBuffer.wrap(Pppp.punchPkt(id)), from);
+                    return;
+                }
                 controller = from;
                 inSession = false;
                 punchesLeft = 5;

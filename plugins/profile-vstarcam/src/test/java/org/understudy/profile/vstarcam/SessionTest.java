@@ -117,6 +117,17 @@ class SessionTest {
     }
 
     @Test
+    void aCameraThatOnlySendsItsOwnKeepaliveIsInSessionToo() throws Exception {
+        tick(0);
+        receive(Pppp.punchPkt(id), camera, 10);
+        // its P2PRdy lost, the gateway's keepalive never answered: its own Alive says it is in session
+        List<Session.Out> out = receive(Pppp.alive(), camera, 30);
+        assertArrayEquals(Pppp.aliveAck(), out.get(0).bytes());
+        assertEquals(Session.State.ALIVE, session.state());
+        assertEquals(List.of("online"), events);
+    }
+
+    @Test
     void aPunchThatDoesNotFinishStartsOver() throws Exception {
         tick(0);
         receive(Pppp.punchPkt(id), camera, 10);
