@@ -11,8 +11,11 @@
 #   [FSYNC_DELAY_MS=5] bench/proxy.sh [seconds] [connections] [warm-up seconds]     (defaults 10, 16 and 10)
 # FSYNC_DELAY_MS: every fsync of the gateway waits that long first (bench/fsync-delay.c preloaded), as on an SD card.
 # Needs: the distribution built, nginx, wrk, dnsmasq, curl.
+# Then 50,000 malformed requests (bench/malformed.py); the proxy must still answer. Memory: the gateway's largest RSS
+# under the load (sampled every 0.5 s) and its RSS after the malformed requests; the goal is <= 160 MB for both.
 # Last line: RESULT online_rps=... nginx_rps=... online_ratio=... offline_rps=... online_p50_ms=... nginx_p50_ms=...
-#   per_commit_1=... per_commit_<connections>=... per_commit_64=... offline_rps_64=... fsync_delay_ms=... warmup_s=...
+#   per_commit_1=... per_commit_<connections>=... per_commit_64=... offline_rps_64=... rss_load_mb=... rss_malformed_mb=...
+#   fsync_delay_ms=... warmup_s=...
 set -euo pipefail
 seconds=${1:-10}
 connections=${2:-16}
@@ -58,7 +61,11 @@ printf 'host=127.0.0.1\nport=%s\ntlsPort=%s\nresolvers=127.0.0.1:%s\nbackendPort
 preload=
 [ -z "${FSYNC_DELAY_MS:-}" ] || preload=$(fsync_delay_library "$work")
 LD_PRELOAD="$preload" UNDERSTUDY_WEB_PORT=$web UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_LOG_LEVEL=WARN UNDERSTUDY_DNS_HOST=127.0.0.1 \
-  UNDERSTUDY_DNS_PORT=$(freeport) "$work/understudy/bin/understudy" > "$work/understudy.log" 2>&1 & pids+=($!)
+  UNDERSTUDY_DNS_PORT=$(freeport) "$work/understudy/bin/understudy" > "$work/understudy.log" 2>&1 & gw=$!; pids+=($gw)
+# the gateway's resident memory, sampled every half second while the bench runs (the largest is reported)
+( while kill -0 "$gw" 2>/dev/null; do awk '/^VmRSS/ { print $2 }' "/proc/$gw/status" 2>/dev/null; sleep 0.5; done ) > "$work/rss.kb" &
+pids+=($!)
+rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$gw/status"; }
 info='{"DeviceID":"94A1A2733B1A","FWVersion1":"1.4.0","FWVersion2":"1.2.4","HWVersion":"1.0.1","DeviceType":"SKY1","Temperature":16.33,"Humidity":34,"Voltage":2586,"UVIndex":1234,"Luminance":2689636,"Rain":0,"Pressure":669,"ChargerStatus":0,"TS":1480867686}'
 # single-quoted Lua strings: the JSON is full of double quotes. Non-200 answers are counted and shown.
 cat > "$work/post.lua" <<LUA
@@ -105,10 +112,17 @@ offline_rps=$(wrk -t2 -c"$connections" -d"${seconds}s" -s "$work/post.lua" "http
 c0=$(commits)
 offline_rps_64=$(wrk -t2 -c64 -d"$(( seconds / 2 > 3 ? seconds / 2 : 3 ))s" -s "$work/post.lua" "http://127.0.0.1:$us" | tee "$work/offline64.out" | rps)
 per_commit_64=$(per_commit "$c0" "$(commits)")
+rss_load=$(sort -n "$work/rss.kb" | tail -1 | awk '{ printf "%.0f", $1 / 1024 }')
+# 50,000 malformed requests, 32 connections at a time: then the gateway must still answer, and its memory is read
+malformed=$(python3 "$root/bench/malformed.py" 127.0.0.1 "$us" 50000 32)
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Host: $host" "http://127.0.0.1:$us/devc/skydevice/?Info=$(python3 -c 'import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))' "$info")" || true)
+[ "$code" = 200 ] || { echo "after the malformed requests the proxy answers $code" >&2; exit 1; }
+rss_malformed=$(rss_mb); rss_peak=$(sort -n "$work/rss.kb" | tail -1 | awk '{ printf "%.0f", $1 / 1024 }')
+echo "malformed requests answered: $malformed; RSS: $rss_load MB at most under load, $rss_malformed MB after the malformed requests ($rss_peak MB at most)"
 status=$(curl -s -u admin:bench "http://127.0.0.1:$web/api/status")
 stored=$(printf '%s' "$status" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(next(p for p in s["plugins"] if p["id"]=="store-sqlite")["status"]["committedWrites"])')
 echo "nginx $nginx_rps rps, understudy online $online_rps rps, offline $offline_rps rps; one connection p50: nginx $nginx_p50 ms, understudy $online_p50 ms; store commits covered $stored writes"
 echo "readings per store commit: $per_commit_1 with 1 connection, $per_commit_n with $connections, $per_commit_64 with 64 (offline, $offline_rps_64 rps)"
 for f in "$work"/nginx.out "$work"/online.out "$work"/nginx1.out "$work"/online1.out "$work"/offline.out "$work"/offline64.out; do check "$f"; done
 ratio=$(awk -v a="$online_rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-echo "RESULT online_rps=$online_rps nginx_rps=$nginx_rps online_ratio=$ratio offline_rps=$offline_rps online_p50_ms=$online_p50 nginx_p50_ms=$nginx_p50 per_commit_1=$per_commit_1 per_commit_$connections=$per_commit_n per_commit_64=$per_commit_64 offline_rps_64=$offline_rps_64 fsync_delay_ms=${FSYNC_DELAY_MS:-0} warmup_s=$warmup"
+echo "RESULT online_rps=$online_rps nginx_rps=$nginx_rps online_ratio=$ratio offline_rps=$offline_rps online_p50_ms=$online_p50 nginx_p50_ms=$nginx_p50 per_commit_1=$per_commit_1 per_commit_$connections=$per_commit_n per_commit_64=$per_commit_64 offline_rps_64=$offline_rps_64 rss_load_mb=$rss_load rss_malformed_mb=$rss_malformed fsync_delay_ms=${FSYNC_DELAY_MS:-0} warmup_s=$warmup"

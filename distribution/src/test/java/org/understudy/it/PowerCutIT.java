@@ -122,7 +122,7 @@ class PowerCutIT {
         assertTrue(pictureAcks > 0, "no picture was acknowledged");
         assertEquals(List.of(), lost.stream().limit(20).toList(), lost.size() + " of " + acknowledged.size()
                 + " acknowledged uploads (" + pictureAcks + " with a picture) are not in the store");
-        java.util.logging.Logger.getLogger(PowerCutIT.class.getName()).info(() -> CYCLES + " cuts: " + acknowledged.size()
+        java.util.logging.Logger.getLogger(PowerCutIT.class.getName()).info(CYCLES + " cuts: " + acknowledged.size()
                 + " uploads acknowledged (" + pictureAcks + " with a picture), all in the store; the store's quick check ok after each cut");
     }
 

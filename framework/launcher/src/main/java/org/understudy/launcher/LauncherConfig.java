@@ -27,16 +27,19 @@ final class LauncherConfig {
             "UNDERSTUDY_LOG_LEVEL", "understudy.log.level",
             "UNDERSTUDY_LOG_FILE", "understudy.log.file");
 
-    private static final Map<String, String> DEFAULTS = Map.of(
-            "org.apache.felix.http.host", "127.0.0.1",
-            "org.osgi.service.http.port", "8080",
-            "understudy.data", "data",
-            "understudy.cache", "cache",
-            "understudy.conf", "conf",
-            "understudy.bundles", "bundles",
-            "understudy.system", "system",
-            "understudy.log.level", "INFO",
-            "understudy.log.file", "true");
+    private static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry("org.apache.felix.http.host", "127.0.0.1"),
+            Map.entry("org.osgi.service.http.port", "8080"),
+            Map.entry("understudy.data", "data"),
+            Map.entry("understudy.cache", "cache"),
+            Map.entry("understudy.conf", "conf"),
+            Map.entry("understudy.bundles", "bundles"),
+            Map.entry("understudy.system", "system"),
+            Map.entry("understudy.log.level", "INFO"),
+            Map.entry("understudy.log.file", "true"),
+            Map.entry("understudy.log.maxFileBytes", String.valueOf(4 * 1024 * 1024)),
+            Map.entry("understudy.log.maxFiles", "31"),
+            Map.entry("understudy.log.maxAgeDays", "30"));
 
     private final Path home;
     private final Map<String, String> properties;
@@ -80,6 +83,16 @@ final class LauncherConfig {
 
     Path path(String key) {
         return Path.of(properties.get(key));
+    }
+
+    /** A whole-number property; a clear error naming it when it is not one. */
+    long getLong(String key) {
+        String v = get(key).trim();
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
+        }
     }
 
     String get(String key) {

@@ -3,11 +3,9 @@ package org.understudy.launcher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.logging.ConsoleHandler;
-import java.util.logging.FileHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -16,14 +14,16 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Routes all logging (SLF4J through slf4j-jdk14, and java.util.logging) to stdout and to rotating files
- * {@code <data>/log/understudy.N.log} (or to stdout only, for a service whose journal keeps stdout). Done before the
- * framework starts, so no bundle logs into the void.
+ * Routes all logging (SLF4J through slf4j-jdk14, and java.util.logging) to stdout and to rolling files
+ * {@code <data>/log/understudy.N.log} ({@link RollingLogFile}: by size and by day, bounded in number and age), or to
+ * stdout only, for a service whose journal keeps stdout. Done before the framework starts, so no bundle logs into the
+ * void.
  */
 final class LogSetup {
 
-    static final int FILE_LIMIT_BYTES = 10 * 1024 * 1024;
-    static final int FILE_COUNT = 5;
+    /** Where the log files go and how many are kept: {@code understudy.log.maxFileBytes}, {@code .maxFiles}, {@code .maxAgeDays}. */
+    record Files(Path directory, long maxFileBytes, int maxFiles, java.time.Duration maxAge) {}
+
     /**
      * The logger whose lines go to the console only, never to a log file: a generated admin password is
      * printed there once (a service's console is its journal).
@@ -38,8 +38,8 @@ final class LogSetup {
     private LogSetup() {
     }
 
-    /** @param logDirectory where the rotating files go; {@code null}: stdout only */
-    static void configure(Path logDirectory, String levelName) throws IOException {
+    /** @param files where the rolling files go and their limits; {@code null}: stdout only */
+    static void configure(Files files, String levelName) throws IOException {
         Level level = Level.parse(levelName.toUpperCase(java.util.Locale.ROOT).replace("DEBUG", "FINE")
                 .replace("TRACE", "FINEST").replace("WARN", "WARNING").replace("ERROR", "SEVERE"));
         LogManager manager = LogManager.getLogManager();
@@ -59,12 +59,9 @@ final class LogSetup {
         console.setFormatter(format);
         console.setLevel(level);
         root.addHandler(console);
-        if (logDirectory != null) {
-            Files.createDirectories(logDirectory);
-            FileHandler file = new FileHandler(logDirectory.resolve("understudy.%g.log").toString(),
-                    FILE_LIMIT_BYTES, FILE_COUNT, true);
-            file.setEncoding("UTF-8");
-            file.setFormatter(format);
+        if (files != null) {
+            RollingLogFile file = new RollingLogFile(files.directory(), files.maxFileBytes(), files.maxFiles(), files.maxAge(), format,
+                    java.time.Clock.systemUTC());
             file.setLevel(level);
             root.addHandler(file);
         }

@@ -55,8 +55,24 @@ public final class Main {
             System.exit(2);
             return;
         }
-        LogSetup.configure(logFile.equals("true") ? config.path("understudy.data").resolve("log") : null,
-                config.get("understudy.log.level"));
+        LogSetup.Files files = null;
+        if (logFile.equals("true")) {
+            try {
+                files = new LogSetup.Files(config.path("understudy.data").resolve("log"), config.getLong("understudy.log.maxFileBytes"),
+                        (int) config.getLong("understudy.log.maxFiles"), Duration.ofDays(config.getLong("understudy.log.maxAgeDays")));
+            } catch (IllegalArgumentException e) {
+                System.err.println("understudy: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+        }
+        try {
+            LogSetup.configure(files, config.get("understudy.log.level"));
+        } catch (IllegalArgumentException e) {
+            System.err.println("understudy: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Logger log = LoggerFactory.getLogger(Main.class);
         long t0 = System.nanoTime();
         Framework framework = newFramework(config);

@@ -211,6 +211,11 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
 
     /** Runs retention now (also called by the timer); returns what it did. */
     Retention.Run applyRetention() {
+        return applyRetention(Instant.now());
+    }
+
+    /** Runs retention as if it were {@code now} (a simulated year runs it at each simulated day's end). */
+    Retention.Run applyRetention(Instant now) {
         Retention.Run[] run = new Retention.Run[1];
         try {
             writer().write(new GroupCommitWriter.Write() {
@@ -219,7 +224,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
                     // the waiting samples first: indexed after retention, they would index readings it removed and
                     // grow the store past the budget it has just enforced
                     s.samples().flushPending();
-                    run[0] = retention.apply(s.connection(), Instant.now());
+                    run[0] = retention.apply(s.connection(), now);
                 }
 
                 @Override
