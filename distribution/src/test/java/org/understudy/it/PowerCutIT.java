@@ -122,8 +122,9 @@ class PowerCutIT {
         assertTrue(pictureAcks > 0, "no picture was acknowledged");
         assertEquals(List.of(), lost.stream().limit(20).toList(), lost.size() + " of " + acknowledged.size()
                 + " acknowledged uploads (" + pictureAcks + " with a picture) are not in the store");
-        java.util.logging.Logger.getLogger(PowerCutIT.class.getName()).info(CYCLES + " cuts: " + acknowledged.size()
-                + " uploads acknowledged (" + pictureAcks + " with a picture), all in the store; the store's quick check ok after each cut");
+        // what the run did, for a person to read (target/power-cut.txt)
+        Files.writeString(Path.of("target/power-cut.txt"), CYCLES + " cuts: " + acknowledged.size() + " uploads acknowledged ("
+                + pictureAcks + " with a picture), all in the store; the store's quick check ok after each cut\n");
     }
 
     /** A station's cycle, again and again: Info, then (after a 200) its picture and the weather; every 200 noted. */

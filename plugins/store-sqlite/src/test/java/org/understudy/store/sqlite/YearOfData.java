@@ -82,8 +82,6 @@ public final class YearOfData {
         long budget = Long.parseLong(args[1]) * 1024 * 1024;
         int stationKb = Integer.parseInt(args[2]);
         int cameraKb = Integer.parseInt(args[3]);
-        Instant end = Instant.now().truncatedTo(ChronoUnit.DAYS);
-        Instant start = end.minus(Duration.ofDays(365));
         long t0 = System.nanoTime();
         long peakDisk = 0;
         long peakUsed = 0;
@@ -101,6 +99,10 @@ public final class YearOfData {
         config.put("retentionInterval", "24h"); // run by the simulation at each simulated day's end, not by the clock
         ExecutorService writers = Executors.newFixedThreadPool(8);
         try (EmbeddedStore store = new EmbeddedStore(data, config)) {
+            // the store's own retention runs 10 s after it starts, by the real clock, then every retentionInterval: let that
+            // first run pass on the empty store, so that only the simulated days' runs judge the simulated data
+            Thread.sleep(12_000);
+            Instant start = Instant.now().minus(Duration.ofDays(365)).plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MINUTES);
             Path dir = data.resolve("plugins/store-sqlite");
             Path blobDir = dir.resolve("blobs");
             long n = 0;
