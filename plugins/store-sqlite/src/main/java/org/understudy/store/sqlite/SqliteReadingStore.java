@@ -45,7 +45,6 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
     static final String CLEAN_MARKER = "clean-shutdown";
     private static final long WRITER_DRAIN_MILLIS = 1500;
     private static final int WAL_CHECKPOINT_PAGES = 8192;
-    private static final int CACHE_KIB = 16 * 1024;
 
     private volatile SqliteStoreConfig config = SqliteStoreConfig.DEFAULTS;
     private volatile GroupCommitWriter writer;
@@ -142,11 +141,11 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         return ds.getConnection();
     }
 
-    private static Connection prepareForWriting(Connection c) throws SQLException {
+    private Connection prepareForWriting(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             // fewer, larger checkpoints: they fsync the database file, and they run inside a commit
             s.execute("PRAGMA wal_autocheckpoint=" + WAL_CHECKPOINT_PAGES);
-            s.execute("PRAGMA cache_size=-" + CACHE_KIB);
+            s.execute("PRAGMA cache_size=-" + Math.max(1, config.writeCacheBytes() / 1024));
         }
         c.setAutoCommit(false);
         return c;

@@ -16,6 +16,8 @@ public record SqliteStoreConfig(
         @Description("Connections for reads (queries, sinks); writes have their own.") int readConnections,
         @Description("Page cache of each read connection, in bytes (SQLite's own, on top of the operating system's file cache; "
                 + "each connection fills its own, so this times readConnections is what reads may hold).") long readCacheBytes,
+        @Description("Page cache of the write connection, in bytes (SQLite's own; the pages a commit touches: the tables' and "
+                + "indexes' upper levels and their newest leaves).") long writeCacheBytes,
         @Description("How long a read waits for a free connection before it fails.") Duration readTimeout,
         @Description("How often new numeric values are added to the query index (queries may lag the readings by this much).") Duration indexInterval,
         @Description("How long readings are kept (unless a sink has not delivered them yet).") Duration readingRetention,
@@ -33,7 +35,7 @@ public record SqliteStoreConfig(
                 + "reading is expected; 0 = commit at once.") Duration commitGatherMax) {
 
     public static final SqliteStoreConfig DEFAULTS = new SqliteStoreConfig("readings.db", "blobs", 20_000,
-            16L * 1024 * 1024, 100_000, 16 * 1024, 4, 512L * 1024, Duration.ofSeconds(5), Duration.ofMillis(250),
+            16L * 1024 * 1024, 100_000, 16 * 1024, 4, 512L * 1024, 4L * 1024 * 1024, Duration.ofSeconds(5), Duration.ofMillis(250),
             Duration.ofDays(365), java.util.List.of(), java.util.List.of(), Duration.ofDays(30), Duration.ofDays(7), 0, 256L * 1024 * 1024,
             Duration.ofHours(1), Duration.ofMillis(10));
 
@@ -49,6 +51,8 @@ public record SqliteStoreConfig(
         require(readConnections >= 1 && readConnections <= 64, "readConnections must be between 1 and 64, got " + readConnections);
         require(readCacheBytes >= 64 * 1024 && readCacheBytes <= 1024L * 1024 * 1024,
                 "readCacheBytes must be between 65536 and 1073741824, got " + readCacheBytes);
+        require(writeCacheBytes >= 256 * 1024 && writeCacheBytes <= 1024L * 1024 * 1024,
+                "writeCacheBytes must be between 262144 and 1073741824, got " + writeCacheBytes);
         require(readTimeout != null && !readTimeout.isNegative() && !readTimeout.isZero(), "readTimeout must be positive");
         require(indexInterval != null && !indexInterval.isNegative() && !indexInterval.isZero(), "indexInterval must be positive");
         for (Duration d : new Duration[] {readingRetention, pictureRetention, flowRetention, retentionInterval}) {
