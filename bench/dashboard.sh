@@ -20,18 +20,15 @@ need_distribution
 module="$root/plugins/dashboard"
 node_dir="$module/src/test/node"
 [ -d "$node_dir/node_modules/playwright-core" ] || (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
-need_installed plugins/dashboard
-(cd "$root" && mvn -B -q test-compile -pl plugins/dashboard)
-cp_file=$(mktemp)
-(cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)
+cp=$(module_test_classpath plugins/dashboard)
 work=$(mktemp -d "${TMPDIR:-/tmp}/understudy-dashbench.XXXXXX")
 gw=""
-cleanup() { [ -n "$gw" ] && kill "$gw" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work" "$cp_file"; }
+cleanup() { [ -n "$gw" ] && kill "$gw" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 device=station-year
 
 echo "writing a year of readings..." >&2
-java -Xmx256m -cp "$module/target/test-classes:$module/target/classes:$(cat "$cp_file")" \
+java -Xmx256m -cp "$cp" \
   org.understudy.dashboard.YearOfReadings "$work/year" "$device" >&2
 
 # start VARIANT: a copy of the distribution on the year's data, with or without the dashboard; sets gw and web

@@ -36,9 +36,6 @@ cleanup() {
   wait 2>/dev/null || true; rm -rf "$work"
 }
 trap cleanup EXIT
-ticks=$(getconf CLK_TCK)
-# CPU time of a process so far, in microseconds (user + system, from /proc)
-cpu_us() { awk -v t="$ticks" '{ printf "%d", ($14 + $15) * 1000000 / t }' "/proc/$1/stat"; }
 status() { curl -s -u admin:bench "http://127.0.0.1:$web/api/status"; }
 kasa() { status | python3 -c "import json,sys; s=json.load(sys.stdin); k=next(p for p in s['plugins'] if p['id']=='kasa'); print(k['status'].get('$1'))"; }
 

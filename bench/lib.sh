@@ -43,6 +43,21 @@ need_installed() {
   (cd "$root" && mvn -B -q install -DskipTests -pl "$1" -am)
 }
 
+# module_test_classpath MODULE: the module installed with what it depends on, its test classes compiled, and the class
+# path that runs them (test classes, classes, test-scope dependencies), printed.
+module_test_classpath() {
+  local module="$root/$1" cp_file
+  need_installed "$1"
+  (cd "$root" && mvn -B -q test-compile -pl "$1")
+  cp_file=$(mktemp)
+  (cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)
+  echo "$module/target/test-classes:$module/target/classes:$(cat "$cp_file")"
+  rm -f "$cp_file"
+}
+
+# cpu_us PID: the CPU time of a process so far (user + system), in microseconds, from /proc.
+cpu_us() { awk -v t="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000000 / t }' "/proc/$1/stat"; }
+
 # fsync_delay_library DIR: builds bench/fsync-delay.c into DIR/fsync-delay.so and prints its path. Preloaded
 # (LD_PRELOAD) with FSYNC_DELAY_MS=5, every fsync and fdatasync of that process waits 5 ms first: an SD card's
 # flush on a machine whose own takes ~0.4 ms.

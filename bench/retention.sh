@@ -15,12 +15,7 @@ budget=${1:-2048}
 station_kb=${2:-48}
 camera_kb=${3:-96}
 . "$(dirname "$0")/lib.sh"
-module="$root/plugins/store-sqlite"
-need_installed plugins/store-sqlite
-(cd "$root" && mvn -B -q test-compile -pl plugins/store-sqlite)
-cp_file=$(mktemp)
-(cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)
-cp="$module/target/test-classes:$module/target/classes:$(cat "$cp_file")"
+cp=$(module_test_classpath plugins/store-sqlite)
 work=$(mktemp -d "${TMPDIR:-/tmp}/understudy-retentionbench.XXXXXX")
-trap 'rm -rf "$work" "$cp_file"' EXIT
+trap 'rm -rf "$work"' EXIT
 java -Xmx512m -cp "$cp" org.understudy.store.sqlite.YearOfData "$work/year" "$budget" "$station_kb" "$camera_kb"

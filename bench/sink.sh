@@ -13,14 +13,10 @@ set -euo pipefail
 readings=${1:-300000}
 batch=${2:-10000}
 . "$(dirname "$0")/lib.sh"
-module="$root/plugins/sink-influxdb"
 need_packages influxdb curl
-need_installed plugins/sink-influxdb
-(cd "$root" && mvn -B -q test-compile -pl plugins/sink-influxdb)
-cp_file=$(mktemp)
-(cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)
+cp=$(module_test_classpath plugins/sink-influxdb)
 work=$(mktemp -d "${TMPDIR:-/tmp}/understudy-sinkbench.XXXXXX")
-trap 'rm -rf "$work" "$cp_file"' EXIT
-java -Xmx1g -cp "$module/target/test-classes:$module/target/classes:$(cat "$cp_file")" \
+trap 'rm -rf "$work"' EXIT
+java -Xmx1g -cp "$cp" \
   org.understudy.sink.influxdb.SinkBench "$work" "$readings" "$batch" 2>"$work/stderr.log" | tee "$work/out.txt"
 grep -q '^RESULT' "$work/out.txt" || { cat "$work/stderr.log" >&2; exit 1; }

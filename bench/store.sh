@@ -15,14 +15,9 @@ set -euo pipefail
 seconds=${1:-5}
 writers=${2:-1,16,64}
 . "$(dirname "$0")/lib.sh"
-module="$root/plugins/store-sqlite"
-need_installed plugins/store-sqlite
-(cd "$root" && mvn -B -q test-compile -pl plugins/store-sqlite)
-cp_file=$(mktemp)
-(cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)
-cp="$module/target/test-classes:$module/target/classes:$(cat "$cp_file")"
+cp=$(module_test_classpath plugins/store-sqlite)
 work=$(mktemp -d "${TMPDIR:-/tmp}/understudy-storebench.XXXXXX")
-trap 'rm -rf "$work" "$cp_file"' EXIT
+trap 'rm -rf "$work"' EXIT
 preload=
 if [ -n "${FSYNC_DELAY_MS:-}" ]; then
   preload=$(fsync_delay_library "$work")

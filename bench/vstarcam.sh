@@ -32,15 +32,13 @@ cleanup() {
   wait 2>/dev/null || true; rm -rf "$work"
 }
 trap cleanup EXIT
-ticks=$(getconf CLK_TCK)
-cpu_us() { awk -v t="$ticks" '{ printf "%d", ($14 + $15) * 1000000 / t }' "/proc/$1/stat"; }
 rss_mb() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 in_session() {
   curl -s -u admin:bench "http://127.0.0.1:$web/api/status" | python3 -c "import json,sys
 s=json.load(sys.stdin); v=next((p for p in s['plugins'] if p['id']=='vstarcam'), {}); print((v.get('status') or {}).get('inSession', 0))"
 }
 # one counter of the fleet's stats line
-stat() { printf '%s\n' "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
+counter() { printf '%s\n' "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 fleet_stats() { echo stats >&7; local line; read -r line <&8; printf '%s' "$line"; }
 
 result=""
@@ -78,8 +76,8 @@ for n in $sizes; do
   exec 7>&- 8<&-
   kill "$gw" "$fleet" 2>/dev/null || true; wait "$gw" "$fleet" 2>/dev/null || true
 
-  missed=$(( $(stat "$s1" missedAnswers) - $(stat "$s0" missedAnswers) ))
-  exchanges=$(( $(stat "$s1" alivesSent) - $(stat "$s0" alivesSent) + $(stat "$s1" gatewayAlivesAnswered) - $(stat "$s0" gatewayAlivesAnswered) ))
+  missed=$(( $(counter "$s1" missedAnswers) - $(counter "$s0" missedAnswers) ))
+  exchanges=$(( $(counter "$s1" alivesSent) - $(counter "$s0" alivesSent) + $(counter "$s1" gatewayAlivesAnswered) - $(counter "$s0" gatewayAlivesAnswered) ))
   read -r rate cpu_per share per_core < <(awk -v e="$exchanges" -v s="$seconds" -v c="$(( c1 - c0 ))" -v i="$(( idle1 - idle0 ))" -v n="$n" \
     'BEGIN { net = c - i; if (net < 0) net = 0; share = net / (s * 1000000);
              printf "%.0f %.1f %.4f %.0f\n", e / s, (e > 0 ? net / e : 0), share, (share > 0 ? n / share : 0) }')

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -132,7 +131,7 @@ class PowerCutIT {
         long ts = System.currentTimeMillis() / 1000 - 86_400; // device times within the profile's trust, one per upload
         while (running.get()) {
             if (post(device, proxyPort, "/devc/skydevice/?Info=", ++ts, new byte[0], null, acknowledged)) {
-                byte[] jpeg = jpeg(device, ++ts);
+                byte[] jpeg = ScenarioStation.jpeg(device + (++ts));
                 post(device, proxyPort, "/devc/skydevice/" + device + "?Info=", ts, jpeg, Hashes.sha256(jpeg), acknowledged);
                 post(device, proxyPort, "/devc/skydevice/?Info=", ++ts, new byte[0], null, acknowledged);
             } else {
@@ -162,18 +161,6 @@ class PowerCutIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** A minimal JPEG, different for every upload. */
-    private static byte[] jpeg(String device, long ts) {
-        byte[] marker = (device + ts).getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[14 + marker.length];
-        byte[] head = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 0, 16, 'J', 'F', 'I', 'F', 1, 2};
-        System.arraycopy(head, 0, out, 0, head.length);
-        System.arraycopy(marker, 0, out, head.length, marker.length);
-        out[out.length - 2] = (byte) 0xff;
-        out[out.length - 1] = (byte) 0xd9;
-        return out;
     }
 
     /** SQLite's quick check of the store as the cut left it (the write-ahead log replayed, as the next start would). */

@@ -90,11 +90,16 @@ public final class ScenarioStation {
 
     /** A minimal JPEG, different for every upload so each is stored as its own picture. */
     private static byte[] jpeg(long ts) {
-        byte[] marker = Long.toString(ts).getBytes();
-        byte[] out = new byte[14 + marker.length];
+        return jpeg(Long.toString(ts));
+    }
+
+    /** A minimal JPEG (SOI, a JFIF header, {@code marker}, EOI): a different marker, a different picture. */
+    public static byte[] jpeg(String marker) {
+        byte[] text = marker.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] out = new byte[14 + text.length];
         byte[] head = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xe0, 0, 16, 'J', 'F', 'I', 'F', 1, 2};
         System.arraycopy(head, 0, out, 0, head.length);
-        System.arraycopy(marker, 0, out, head.length, marker.length);
+        System.arraycopy(text, 0, out, head.length, text.length);
         out[out.length - 2] = (byte) 0xff;
         out[out.length - 1] = (byte) 0xd9;
         return out;

@@ -22,7 +22,7 @@ import java.util.logging.Logger;
 final class LogSetup {
 
     /** Where the log files go and how many are kept: {@code understudy.log.maxFileBytes}, {@code .maxFiles}, {@code .maxAgeDays}. */
-    record Files(Path directory, long maxFileBytes, int maxFiles, java.time.Duration maxAge) {}
+    record LogFiles(Path directory, long maxFileBytes, int maxFiles, java.time.Duration maxAge) {}
 
     /**
      * The logger whose lines go to the console only, never to a log file: a generated admin password is
@@ -39,7 +39,7 @@ final class LogSetup {
     }
 
     /** @param files where the rolling files go and their limits; {@code null}: stdout only */
-    static void configure(Files files, String levelName) throws IOException {
+    static void configure(LogFiles files, String levelName) throws IOException {
         Level level = Level.parse(levelName.toUpperCase(java.util.Locale.ROOT).replace("DEBUG", "FINE")
                 .replace("TRACE", "FINEST").replace("WARN", "WARNING").replace("ERROR", "SEVERE"));
         LogManager manager = LogManager.getLogManager();

@@ -43,30 +43,16 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         Path home = Path.of(System.getProperty("understudy.home", ".")).toAbsolutePath().normalize();
         LauncherConfig config;
-        String logFile;
         try {
+            // a setting the launcher cannot use is said once, on stderr, before anything starts
             config = LauncherConfig.load(home, System::getenv);
-            logFile = config.get("understudy.log.file").trim();
+            String logFile = config.get("understudy.log.file").trim();
             if (!logFile.equals("true") && !logFile.equals("false")) {
                 throw new IllegalArgumentException("UNDERSTUDY_LOG_FILE (understudy.log.file) must be true or false, got '" + logFile + "'");
             }
-        } catch (IllegalArgumentException e) {
-            System.err.println("understudy: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        LogSetup.Files files = null;
-        if (logFile.equals("true")) {
-            try {
-                files = new LogSetup.Files(config.path("understudy.data").resolve("log"), config.getLong("understudy.log.maxFileBytes"),
-                        (int) config.getLong("understudy.log.maxFiles"), Duration.ofDays(config.getLong("understudy.log.maxAgeDays")));
-            } catch (IllegalArgumentException e) {
-                System.err.println("understudy: " + e.getMessage());
-                System.exit(2);
-                return;
-            }
-        }
-        try {
+            LogSetup.LogFiles files = logFile.equals("false") ? null : new LogSetup.LogFiles(config.path("understudy.data").resolve("log"),
+                    config.getLong("understudy.log.maxFileBytes"), (int) config.getLong("understudy.log.maxFiles"),
+                    Duration.ofDays(config.getLong("understudy.log.maxAgeDays")));
             LogSetup.configure(files, config.get("understudy.log.level"));
         } catch (IllegalArgumentException e) {
             System.err.println("understudy: " + e.getMessage());

@@ -13,6 +13,9 @@ import java.util.Map;
  */
 final class Camera {
 
+    /** Round trips kept for a reading's median: a minute of keepalives at the shortest interval, and more. */
+    static final int RTT_SAMPLES = 512;
+
     /** The camera's IPv4 address (the key: datagrams are matched to cameras by it). */
     final String ip;
     /** Listed in the configuration. */
@@ -24,9 +27,9 @@ final class Camera {
     Dbr dbr;
     /** The id it is registered under (canonical DID), or {@code null} until known. */
     String deviceId;
-    /** Keepalive round trips since the last reading, in microseconds. */
-    long[] rtts = new long[16];
-    int rttCount;
+    /** The latest keepalive round trips since the last reading, in microseconds (a ring: a long readingInterval keeps the newest). */
+    private final long[] rtts = new long[RTT_SAMPLES];
+    private int rttCount;
     long nextReading;
     long nextSnapshot;
     boolean snapshotting;
@@ -47,10 +50,7 @@ final class Camera {
     }
 
     void roundTrip(long micros) {
-        if (rttCount == rtts.length) {
-            rtts = Arrays.copyOf(rtts, rtts.length * 2);
-        }
-        rtts[rttCount++] = micros;
+        rtts[rttCount++ % RTT_SAMPLES] = micros;
     }
 
     /** The median round trip since the last reading, in milliseconds, or {@code null}; forgets them. */
@@ -58,12 +58,9 @@ final class Camera {
         if (rttCount == 0) {
             return null;
         }
-        long[] sorted = Arrays.copyOf(rtts, rttCount);
+        long[] sorted = Arrays.copyOf(rtts, Math.min(rttCount, RTT_SAMPLES));
         Arrays.sort(sorted);
         rttCount = 0;
-        if (rtts.length > 256) {
-            rtts = new long[16];
-        }
         return sorted[sorted.length / 2] / 1000.0;
     }
 

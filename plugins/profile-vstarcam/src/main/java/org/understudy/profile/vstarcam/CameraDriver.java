@@ -172,8 +172,7 @@ final class CameraDriver implements LanDriver {
             }
             open.close();
         });
-        closing.awaitUninterruptibly(2, TimeUnit.SECONDS);
-        open.close();
+        closing.awaitUninterruptibly(2, TimeUnit.SECONDS); // the sockets are the context's: closed after stop() either way
     }
 
     /** A camera at {@code ip}, kept from now on (its first search at once). Called on the loop. */

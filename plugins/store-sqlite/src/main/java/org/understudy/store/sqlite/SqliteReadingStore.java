@@ -56,7 +56,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
     private volatile String lastError;
     private volatile Retention retention;
     private volatile Retention.Run lastRetention;
-    private static final long RETENTION_FIRST_DELAY_SECONDS = 10;
+    static final long RETENTION_FIRST_DELAY_SECONDS = 10;
 
     @Override
     public String id() {

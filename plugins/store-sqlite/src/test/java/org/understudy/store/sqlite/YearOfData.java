@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.understudy.api.model.Blob;
 import org.understudy.api.model.MetricValue;
@@ -99,9 +100,9 @@ public final class YearOfData {
         config.put("retentionInterval", "24h"); // run by the simulation at each simulated day's end, not by the clock
         ExecutorService writers = Executors.newFixedThreadPool(8);
         try (EmbeddedStore store = new EmbeddedStore(data, config)) {
-            // the store's own retention runs 10 s after it starts, by the real clock, then every retentionInterval: let that
-            // first run pass on the empty store, so that only the simulated days' runs judge the simulated data
-            Thread.sleep(12_000);
+            // the store's own retention runs shortly after it starts, by the real clock, then every retentionInterval: let
+            // that first run pass on the empty store, so that only the simulated days' runs judge the simulated data
+            Thread.sleep(TimeUnit.SECONDS.toMillis(SqliteReadingStore.RETENTION_FIRST_DELAY_SECONDS + 2));
             Instant start = Instant.now().minus(Duration.ofDays(365)).plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MINUTES);
             Path dir = data.resolve("plugins/store-sqlite");
             Path blobDir = dir.resolve("blobs");
