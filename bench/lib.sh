@@ -47,10 +47,11 @@ need_installed() {
 # path that runs them (test classes, classes, test-scope dependencies), printed.
 module_test_classpath() {
   local module="$root/$1" cp_file
-  need_installed "$1"
-  (cd "$root" && mvn -B -q test-compile -pl "$1")
+  # Maven's own output goes to stderr: stdout is the class path alone
+  need_installed "$1" >&2
+  (cd "$root" && mvn -B -q test-compile -pl "$1") >&2
   cp_file=$(mktemp)
-  (cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test)
+  (cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test) >&2
   echo "$module/target/test-classes:$module/target/classes:$(cat "$cp_file")"
   rm -f "$cp_file"
 }
