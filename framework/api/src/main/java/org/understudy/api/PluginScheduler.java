@@ -1,5 +1,6 @@
 package org.understudy.api;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -9,7 +10,11 @@ import java.util.concurrent.ScheduledFuture;
 /**
  * Timers and blocking work for one plugin, on threads the runtime owns. Everything scheduled through it
  * is cancelled when the plugin stops. A task that throws is logged; a periodic task keeps running.
+ *
+ * <p>An idle gateway should wake no thread: prefer {@link #coalescing} and {@link #onDirectoryChange}, which run
+ * only when there is something to do, to a periodic task that usually finds nothing.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface PluginScheduler {
 
     /** Runs {@code task} once after {@code delay} on the runtime's timer thread; must not block. */
@@ -30,6 +35,31 @@ public interface PluginScheduler {
      * after the plugin stopped are rejected.
      */
     Executor blocking();
+
+    /**
+     * A task run on a blocking thread only when asked for, at most one run per {@code delay}. Running the returned
+     * {@link Runnable} (from any thread, without blocking) asks for a run: the first request after a run starts
+     * schedules one, {@code delay} later; requests until it starts join it, and a request made while it runs
+     * schedules the next. Nothing is scheduled while nobody asks, so an idle plugin costs no wake-up (a batch
+     * written only when something was queued, rather than checked every {@code delay}). Requests after the plugin
+     * stopped are ignored.
+     *
+     * @since 0.6
+     */
+    Runnable coalescing(Duration delay, Runnable blockingTask);
+
+    /**
+     * Runs {@code task} on a blocking thread when an entry of {@code directory} is created, written, renamed or
+     * deleted, as the file system reports it (Linux inotify): {@code interval} after the first change, then every
+     * {@code interval} for a few seconds after the last one, so a task that waits for a file being written to
+     * settle (two reads alike) sees it settle. It also runs about once a minute whatever happens, for file systems
+     * that report no changes (network mounts) and for a directory that does not exist yet (watched once it does).
+     * Runs never overlap; the task finds out itself what changed. It does not run at once: the caller reads the
+     * directory's current state itself. Closing the returned subscription, or stopping the plugin, ends it.
+     *
+     * @since 0.6
+     */
+    Subscription onDirectoryChange(Path directory, Duration interval, Runnable task);
 
     /** Runs {@code work} on the blocking executor and completes with its result. */
     <T> CompletableFuture<T> supplyBlocking(Callable<T> work);

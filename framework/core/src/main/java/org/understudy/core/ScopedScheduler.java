@@ -1,5 +1,6 @@
 package org.understudy.core;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -11,10 +12,12 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.api.PluginScheduler;
+import org.understudy.api.Subscription;
 
 /**
  * One plugin's view of the shared threads. Tracks what the plugin scheduled so that {@link #close()}
@@ -28,6 +31,7 @@ final class ScopedScheduler implements PluginScheduler, AutoCloseable {
     private final ClassLoader pluginLoader;
     private final SharedThreads threads;
     private final Set<Future<?>> pending = ConcurrentHashMap.newKeySet();
+    private final Set<Subscription> watches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     ScopedScheduler(String pluginId, ClassLoader pluginLoader, SharedThreads threads) {
@@ -66,7 +70,7 @@ final class ScopedScheduler implements PluginScheduler, AutoCloseable {
 
     @Override
     public ScheduledFuture<?> scheduleBlockingWithFixedDelay(Runnable task, Duration initialDelay, Duration delay) {
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean running = new AtomicBoolean();
         Executor blocking = blocking();
         // the timer only hands the task over: it must never wait for disk or network itself
         return scheduleWithFixedDelay(() -> {
@@ -80,6 +84,42 @@ final class ScopedScheduler implements PluginScheduler, AutoCloseable {
                 });
             }
         }, initialDelay, delay);
+    }
+
+    @Override
+    public Runnable coalescing(Duration delay, Runnable blockingTask) {
+        AtomicBoolean requested = new AtomicBoolean();
+        Executor blocking = blocking();
+        return () -> {
+            if (closed || !requested.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                schedule(() -> blocking.execute(() -> {
+                    // cleared before the run: what is queued from now on asks for the next run
+                    requested.set(false);
+                    blockingTask.run();
+                }), delay);
+            } catch (RejectedExecutionException stopped) {
+                // the plugin stopped meanwhile: its own stop flushes what is left
+            }
+        };
+    }
+
+    @Override
+    public Subscription onDirectoryChange(Path directory, Duration interval, Runnable task) {
+        checkOpen();
+        Subscription[] self = new Subscription[1];
+        Subscription watch = threads.directoryWatch().onChange(directory, interval, blocking(), task);
+        self[0] = () -> {
+            watch.close();
+            watches.remove(self[0]);
+        };
+        watches.add(self[0]);
+        if (closed) {
+            self[0].close();
+        }
+        return self[0];
     }
 
     @Override
@@ -154,6 +194,9 @@ final class ScopedScheduler implements PluginScheduler, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        for (Subscription w : watches) {
+            w.close();
+        }
         for (Future<?> f : pending) {
             f.cancel(true);
         }

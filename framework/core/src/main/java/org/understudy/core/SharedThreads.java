@@ -25,7 +25,8 @@ import org.understudy.api.NettyTransport;
 
 /**
  * The threads the runtime owns and lends to plugins: one timer thread, a bounded pool for blocking
- * work and, created on first use, the Netty event loops. All are shut down by {@link #close()}.
+ * work and, created on first use, the Netty event loops and the directory watch. All are shut down by
+ * {@link #close()}.
  *
  * <p>The event loops use Linux's native epoll where Netty ships it for the platform (x86_64, aarch64):
  * it batches datagram reads and writes (recvmmsg/sendmmsg) that NIO does one system call at a time.
@@ -41,6 +42,7 @@ final class SharedThreads implements NettyTransport, AutoCloseable {
     private final boolean epoll;
     private final String transportReason;
     private volatile EventLoopGroup eventLoops;
+    private DirectoryWatch directoryWatch;
 
     /** @param eventLoopThreads read when the event loops are first needed; 0 = one per core */
     SharedThreads(int blockingThreads, java.util.function.IntSupplier eventLoopThreads) {
@@ -68,6 +70,14 @@ final class SharedThreads implements NettyTransport, AutoCloseable {
 
     ThreadPoolExecutor blocking() {
         return blocking;
+    }
+
+    /** The plugins' directory watch: its thread starts with the first directory watched. */
+    synchronized DirectoryWatch directoryWatch() {
+        if (directoryWatch == null) {
+            directoryWatch = new DirectoryWatch(timer, "understudy-watch");
+        }
+        return directoryWatch;
     }
 
     void resizeBlocking(int threads) {
@@ -163,6 +173,13 @@ final class SharedThreads implements NettyTransport, AutoCloseable {
 
     @Override
     public void close() {
+        DirectoryWatch watch;
+        synchronized (this) {
+            watch = directoryWatch;
+        }
+        if (watch != null) {
+            watch.close();
+        }
         timer.shutdownNow();
         blocking.shutdownNow();
         EventLoopGroup group = eventLoops;

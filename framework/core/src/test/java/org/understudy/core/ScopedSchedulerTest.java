@@ -61,4 +61,61 @@ class ScopedSchedulerTest {
             scheduler.close();
         }
     }
+
+    @Test
+    void coalescingRunsOncePerBurstOfRequestsAndNeverWithoutOne() throws Exception {
+        try (SharedThreads threads = new SharedThreads(4, () -> 1)) {
+            ScopedScheduler scheduler = new ScopedScheduler("test", getClass().getClassLoader(), threads);
+            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+            Duration delay = Duration.ofMillis(300);
+            Runnable flushSoon = scheduler.coalescing(delay, () -> {
+                runs.incrementAndGet();
+                written.addAndGet(queued.getAndSet(0));
+            });
+            long started = System.nanoTime();
+            for (int i = 0; i < 1000; i++) {
+                queued.incrementAndGet();
+                flushSoon.run();
+            }
+            boolean allAskedBeforeTheRun = System.nanoTime() - started < delay.toNanos();
+            await("the burst written").atMost(Duration.ofSeconds(10)).until(() -> written.get() == 1000);
+            if (allAskedBeforeTheRun) {
+                assertEquals(1, runs.get(), "1000 requests within the delay, one run");
+            }
+            int first = runs.get();
+            // a request after the run started gets a run of its own
+            queued.incrementAndGet();
+            flushSoon.run();
+            await("the late one written").atMost(Duration.ofSeconds(10)).until(() -> written.get() == 1001);
+            int after = runs.get();
+            assertEquals(first + 1, after);
+            Thread.sleep(3 * delay.toMillis()); // no request: nothing runs (load can only delay a run, never add one)
+            assertEquals(after, runs.get(), "no request, no run");
+            assertEquals(0, scheduler.tracked(), "nothing scheduled while nobody asks");
+            scheduler.close();
+            flushSoon.run(); // ignored once stopped, not thrown at the caller
+            assertEquals(0, scheduler.tracked());
+        }
+    }
+
+    @Test
+    void aDirectoryWatchRunsItsTaskOnChangesUntilClosedWithThePlugin(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (SharedThreads threads = new SharedThreads(4, () -> 1)) {
+            ScopedScheduler scheduler = new ScopedScheduler("test", getClass().getClassLoader(), threads);
+            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            scheduler.onDirectoryChange(dir, Duration.ofMillis(20), runs::incrementAndGet);
+            java.nio.file.Files.writeString(dir.resolve("a.json"), "{}");
+            await("a run after the change").atMost(Duration.ofSeconds(10)).until(() -> runs.get() > 0);
+            scheduler.close();
+            await("the runs after the change stop with the plugin").atMost(Duration.ofSeconds(5))
+                    .until(() -> scheduler.tracked() == 0);
+            int stopped = runs.get();
+            java.nio.file.Files.writeString(dir.resolve("b.json"), "{}");
+            Thread.sleep(200);
+            assertEquals(stopped, runs.get(), "a closed plugin's watch runs nothing");
+        }
+    }
 }

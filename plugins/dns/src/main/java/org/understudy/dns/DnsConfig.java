@@ -16,7 +16,7 @@ public record DnsConfig(
         @Description("IPv6 address answered for intercepted names; empty = none (AAAA gets NOERROR without data).") String answerAddressV6,
         @Description("TTL of answers for intercepted names and rules.") Duration interceptTtl,
         @Description("Static rules file, relative to conf/.") String rulesFile,
-        @Description("How often the rules file is checked for changes.") Duration rulesCheckInterval,
+        @Description("How soon an edit of the rules file takes effect: its directory is watched, and the file read this long after a change (where the file system reports no changes, as on a network mount, it is read every minute).") Duration rulesCheckInterval,
         @Description("Upstream resolvers as ip or ip:port, tried in order. Empty = no forwarding (SERVFAIL).")
         @EnvOverride("UNDERSTUDY_DNS_UPSTREAM") List<String> upstreams,
         @Description("How long one upstream may take before the next is tried.") Duration upstreamTimeout,

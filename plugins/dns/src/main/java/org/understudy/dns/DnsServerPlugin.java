@@ -77,7 +77,7 @@ public final class DnsServerPlugin implements DnsServer<DnsConfig> {
         LocalAnswers local = new LocalAnswers(context.profiles(), config);
         RulesWatcher watcher = new RulesWatcher(context.confDirectory().resolve(config.rulesFile()), local);
         watcher.run();
-        context.scheduler().scheduleBlockingWithFixedDelay(watcher, config.rulesCheckInterval(), config.rulesCheckInterval());
+        context.scheduler().onDirectoryChange(watcher.file().toAbsolutePath().getParent(), config.rulesCheckInterval(), watcher);
         List<InetSocketAddress> upstreams = config.upstreams().stream()
                 .map(u -> Addresses.parseEndpoint(u, 53, "upstreams")).toList();
         UpstreamResolver resolver = context.own(new UpstreamResolver(upstreams, context.netty(), context.connectivity(),

@@ -1,5 +1,6 @@
 package org.understudy.proxy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -12,8 +13,8 @@ import org.understudy.api.RecordException;
 import org.understudy.api.model.Flow;
 
 /**
- * Flows gathered from every connection and written in batches on the proxy's timer, off the devices'
- * critical path: a flow is a record of an exchange, not the device's data. Thread-safe.
+ * Flows gathered from every connection and written in batches, {@link #FLUSH_DELAY} after the first flow of a
+ * batch, off the devices' critical path: a flow is a record of an exchange, not the device's data. Thread-safe.
  */
 final class FlowWriter {
 
@@ -26,21 +27,27 @@ final class FlowWriter {
      * exchange; the readings and pictures in it are recorded on their own, before the device's reply.
      */
     static final int MAX_QUEUED_FLOWS = 50_000;
+    /** How long a flow waits for others to be written with it. */
+    static final Duration FLUSH_DELAY = Duration.ofMillis(250);
 
     private final PluginContext<ProxyConfig> context;
     private final ProxyMeters meters;
     private final Queue<Flow> flows = new ArrayBlockingQueue<>(MAX_QUEUED_FLOWS);
     final LongAdder dropped = new LongAdder();
+    private final Runnable flushSoon;
 
     FlowWriter(PluginContext<ProxyConfig> context, ProxyMeters meters) {
         this.context = context;
         this.meters = meters;
+        this.flushSoon = context.scheduler().coalescing(FLUSH_DELAY, this::flush);
     }
 
     /** Counts the exchange and queues its flow for the next batched write. */
     void queue(Flow flow) {
         meters.exchanged(flow);
-        if (!flows.offer(flow)) {
+        if (flows.offer(flow)) {
+            flushSoon.run();
+        } else {
             dropped.increment();
         }
     }
@@ -50,7 +57,7 @@ final class FlowWriter {
         meters.exchanged(flow);
     }
 
-    /** Writes the flows gathered so far, in writes of a few each (on the proxy's timer). */
+    /** Writes the flows gathered so far, in writes of a few each (on a blocking thread; at the proxy's stop). */
     void flush() {
         while (true) {
             List<Flow> batch = new ArrayList<>(MAX_FLOWS_PER_WRITE);

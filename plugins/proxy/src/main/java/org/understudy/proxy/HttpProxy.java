@@ -34,7 +34,6 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpProxy.class);
 
-    private static final Duration FLOW_FLUSH_INTERVAL = Duration.ofMillis(250);
     /** How often a changed quarantine is written to disk (a surprise is rare; a crash loses at most this much of it). */
     private static final Duration QUARANTINE_SAVE_INTERVAL = Duration.ofSeconds(5);
 
@@ -132,7 +131,6 @@ public final class HttpProxy implements TrafficProxy<ProxyConfig> {
             }
         });
         context.own(context.profiles().onChange(() -> followPassThroughPorts(context, tls)));
-        context.scheduler().scheduleBlockingWithFixedDelay(flows::flush, FLOW_FLUSH_INTERVAL, FLOW_FLUSH_INTERVAL);
         context.scheduler().scheduleBlockingWithFixedDelay(seen::save, QUARANTINE_SAVE_INTERVAL, QUARANTINE_SAVE_INTERVAL);
         if (c.backfill()) {
             Backfill b = new Backfill(context, forwarding, meters, Clock.systemUTC());

@@ -15,6 +15,7 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.core.ConfigSchema;
+import org.understudy.core.DirectoryWatch;
 import org.understudy.core.PluginRuntime;
 import org.understudy.core.RuntimeSettings;
 import org.understudy.core.web.AdminCredentials;
@@ -35,6 +36,7 @@ public final class Activator implements BundleActivator {
     private volatile ConfigAdminBridge bridge;
     private BundlePluginScanner scanner;
     private ScheduledExecutorService watchers;
+    private DirectoryWatch directories;
     private WebEndpoints web;
     private volatile org.osgi.framework.ServiceRegistration<?> settledMarker;
     /** Service property of the marker registered once the plugins found at start are started. */
@@ -53,6 +55,8 @@ public final class Activator implements BundleActivator {
             t.setDaemon(true);
             return t;
         });
+        // conf/ and bundles/ are scanned when they change, on the deploy thread, one scan at a time
+        directories = new DirectoryWatch(watchers, "understudy-deploy-watch");
         // Configuration is wired when ConfigAdmin is there: at once in the distribution (it starts
         // first, so plugins start with their configuration), or whenever it arrives.
         configAdminTracker = new ServiceTracker<>(context, ConfigurationAdmin.class, null) {
@@ -95,8 +99,7 @@ public final class Activator implements BundleActivator {
                 settledMarker = context.registerService(Object.class, new Object(), props);
             }
         });
-        watchers.scheduleWithFixedDelay(deployer, host.pollInterval().toMillis(), host.pollInterval().toMillis(),
-                TimeUnit.MILLISECONDS);
+        directories.onChange(host.bundles(), host.pollInterval(), watchers, deployer);
         LOG.info("Understudy {} runtime started (data {}, conf {}, bundles {})", context.getBundle().getVersion(),
                 host.data(), host.conf(), host.bundles());
     }
@@ -110,8 +113,7 @@ public final class Activator implements BundleActivator {
         runtime.configurationWriter(bridge::store);
         bridge.register(RuntimeSettings.PID, ConfigSchema.of(RuntimeSettings.class, RuntimeSettings.DEFAULTS));
         runtime.addListener(bridge);
-        watchers.scheduleWithFixedDelay(conf, host.pollInterval().toMillis(), host.pollInterval().toMillis(),
-                TimeUnit.MILLISECONDS);
+        directories.onChange(host.conf(), host.pollInterval(), watchers, conf);
     }
 
     @Override
@@ -122,6 +124,9 @@ public final class Activator implements BundleActivator {
             } catch (IllegalStateException alreadyGone) {
                 // unregistered by the framework
             }
+        }
+        if (directories != null) {
+            directories.close();
         }
         if (watchers != null) {
             watchers.shutdownNow();

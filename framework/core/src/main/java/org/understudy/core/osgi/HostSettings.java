@@ -11,7 +11,9 @@ import java.util.function.Function;
  * @param data {@code understudy.data}: the data directory
  * @param conf {@code understudy.conf}: the directory of {@code <pid>.cfg} files
  * @param bundles {@code understudy.bundles}: the plugin drop directory
- * @param pollInterval {@code understudy.poll.interval}: how often conf/ and bundles/ are scanned
+ * @param pollInterval {@code understudy.poll.interval}: how soon after a change conf/ and bundles/ are scanned,
+ *     and how often while they keep changing (they are watched for changes; without change events, as on a network
+ *     mount, they are scanned every minute)
  * @param adminUser {@code understudy.admin.user}: the admin user name
  * @param adminPassword {@code understudy.admin.password}: plain or hashed admin password, or null
  * @param loginMaxFailures {@code understudy.admin.maxFailures}: wrong passwords from one address (within 5

@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -63,7 +62,8 @@ final class KasaDriver implements LanDriver {
     private final KasaDiscovery discovery;
     /** Readings answered since the last batch was written ({@code recordBatchInterval}). */
     private final Queue<Reading> unwritten = new ConcurrentLinkedQueue<>();
-    private volatile ScheduledFuture<?> batchTimer;
+    /** Asks for the batch to be written recordBatchInterval from the first reading in it; null: readings are written at once. */
+    private volatile Runnable batchSoon;
     final LongAdder polls = new LongAdder();
     final LongAdder answered = new LongAdder();
     final LongAdder failedPolls = new LongAdder();
@@ -84,7 +84,7 @@ final class KasaDriver implements LanDriver {
     public void start() {
         context.own(open::close); // every plug connection closes with the plugin, even one mid-request
         if (!config.recordBatchInterval().isZero()) {
-            batchTimer = context.scheduler().scheduleWithFixedDelay(this::flush, config.recordBatchInterval(), config.recordBatchInterval());
+            batchSoon = context.scheduler().coalescing(config.recordBatchInterval(), this::flush);
         }
         for (InetSocketAddress a : config.deviceAddresses()) {
             add(a, true);
@@ -102,8 +102,7 @@ final class KasaDriver implements LanDriver {
             p.connection.close();
         });
         open.close();
-        if (batchTimer != null) {
-            batchTimer.cancel(false);
+        if (batchSoon != null) {
             flush();
         }
     }
@@ -344,14 +343,16 @@ final class KasaDriver implements LanDriver {
 
     /** Records at once, or with the next batch when {@code recordBatchInterval} is set. */
     private void record(List<Reading> readings) {
-        if (batchTimer == null) {
+        Runnable batch = batchSoon;
+        if (batch == null) {
             write(readings);
         } else {
             unwritten.addAll(readings);
+            batch.run();
         }
     }
 
-    /** Writes the readings waiting for the batch (on the scheduler, and a last time when the plugin stops). */
+    /** Writes the readings waiting for the batch (on a blocking thread, and a last time when the plugin stops). */
     private void flush() {
         List<Reading> batch = new ArrayList<>();
         for (Reading r; (r = unwritten.poll()) != null; ) {

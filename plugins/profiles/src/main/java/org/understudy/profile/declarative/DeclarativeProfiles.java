@@ -70,7 +70,7 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
         interceptor = new FamilyInterceptor(this::familyOf, FamilyParser.DEFAULT_DEADLINE, Clock.systemUTC());
         // the files present now are read before the plugin is registered: their hosts are claimed from the start
         reload();
-        context.scheduler().scheduleBlockingWithFixedDelay(this::reloadAndTell, c.reloadInterval(), c.reloadInterval());
+        context.scheduler().onDirectoryChange(directory, c.reloadInterval(), this::reloadAndTell);
         context.web().mount(ProfileEditor.PATH, "Device profile files", new ProfileEditor(this));
     }
 

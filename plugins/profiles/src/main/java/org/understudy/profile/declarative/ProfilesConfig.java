@@ -8,7 +8,7 @@ import org.understudy.api.Description;
         + "in a directory of conf/; files added, changed or deleted there take effect without a restart.")
 public record ProfilesConfig(
         @Description("Directory of the family files (*.json), relative to conf/ unless absolute.") String directory,
-        @Description("How often the directory is looked at for added, changed or deleted files.") Duration reloadInterval,
+        @Description("How soon a file added, changed or deleted takes effect: the directory is watched, and read this long after a change (where the file system reports no changes, as on a network mount, it is read every minute).") Duration reloadInterval,
         @Description("Largest family file read, in bytes; a larger one is reported and not used.") int maxFileBytes,
         @Description("Longest replyDeadline a family file may give its devices; a file asking more is reported and not used.") Duration maxReplyDeadline) {
 

@@ -46,6 +46,9 @@ final class GroupCommitWriter implements Runnable {
 
     private record Pending(Write write, CompletableFuture<Void> done) {}
 
+    /** Queued by {@link #stop()} to wake the loop, which otherwise waits for a write without a timeout. */
+    private final Pending wake = new Pending(s -> { }, new CompletableFuture<>());
+
     /** Told of every transaction, on the writer thread: it must be quick. */
     interface CommitListener {
         /** A transaction of {@code readings} readings became durable after {@code nanos} (writes, commit, fsync). */
@@ -122,8 +125,8 @@ final class GroupCommitWriter implements Runnable {
         List<Pending> batch = new ArrayList<>();
         while (!stopping || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                Pending first = queue.take(); // an idle store's writer sleeps until a write or stop() comes
+                if (first == wake) {
                     continue;
                 }
                 batch.add(first);
@@ -142,6 +145,9 @@ final class GroupCommitWriter implements Runnable {
                         batch.add(next);
                         readings += next.write().readings();
                     }
+                }
+                if (batch.remove(wake) && batch.isEmpty()) {
+                    continue;
                 }
                 commit(batch, readings);
             } catch (InterruptedException e) {
@@ -228,6 +234,7 @@ final class GroupCommitWriter implements Runnable {
     /** Stops taking new writes; the loop commits what is queued and ends. */
     void stop() {
         stopping = true;
+        queue.add(wake);
     }
 
     long commits() {

@@ -48,6 +48,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
 
     private volatile SqliteStoreConfig config = SqliteStoreConfig.DEFAULTS;
     private volatile GroupCommitWriter writer;
+    private volatile Runnable indexSoon = () -> { };
     private volatile ReadPool reads;
     private volatile BlobFiles blobs;
     private Connection writeConnection;
@@ -107,8 +108,24 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
             readers.add(reader);
         }
         reads = new ReadPool(readers, config.readTimeout());
+        // the query index is written only after readings came: an idle store wakes no thread for it
+        indexSoon = context.scheduler().coalescing(config.indexInterval(), this::writeIndex);
+        StoreMeters meters = new StoreMeters(context.meters(), database);
         GroupCommitWriter w = new GroupCommitWriter(writeConnection, () -> prepareForWriting(open(database, false)),
-                config.maxBatchReadings(), config.commitGatherMax(), new StoreMeters(context.meters(), database));
+                config.maxBatchReadings(), config.commitGatherMax(), new GroupCommitWriter.CommitListener() {
+                    @Override
+                    public void committed(int readings, long nanos) {
+                        meters.committed(readings, nanos);
+                        if (readings > 0) {
+                            indexSoon.run();
+                        }
+                    }
+
+                    @Override
+                    public void failed() {
+                        meters.failed();
+                    }
+                });
         int reindexed = w.statements().samples().recover(writeConnection);
         if (reindexed > 0) {
             LOG.info("indexing {} reading(s) the query index had not reached before the last stop", reindexed);
@@ -123,7 +140,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         });
         writerDone = done;
         writer = w;
-        context.scheduler().scheduleBlockingWithFixedDelay(this::writeIndex, config.indexInterval(), config.indexInterval());
+        indexSoon.run(); // what recovery found to index
         retention = new Retention(config, dir, dir.resolve(config.blobDirectory()));
         context.scheduler().scheduleBlockingWithFixedDelay(this::applyRetention,
                 Duration.ofSeconds(RETENTION_FIRST_DELAY_SECONDS), config.retentionInterval());
@@ -185,7 +202,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
         }
     }
 
-    /** Writes the waiting samples into the query index (periodically, on a blocking thread, one run at a time). */
+    /** Writes the waiting samples into the query index (indexInterval after readings were committed, on a blocking thread). */
     private void writeIndex() {
         GroupCommitWriter w = writer;
         if (w == null || !w.statements().samples().behind()) {
@@ -205,6 +222,7 @@ public final class SqliteReadingStore implements ReadingStore<SqliteStoreConfig>
             });
         } catch (RecordException e) {
             lastError = "query index not updated: " + e.getMessage();
+            indexSoon.run(); // the samples stay pending: tried again after indexInterval, not in a loop
         }
     }
 

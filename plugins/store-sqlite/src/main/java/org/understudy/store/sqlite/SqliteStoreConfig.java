@@ -19,7 +19,7 @@ public record SqliteStoreConfig(
         @Description("Page cache of the write connection, in bytes (SQLite's own; the pages a commit touches: the tables' and "
                 + "indexes' upper levels and their newest leaves).") long writeCacheBytes,
         @Description("How long a read waits for a free connection before it fails.") Duration readTimeout,
-        @Description("How often new numeric values are added to the query index (queries may lag the readings by this much).") Duration indexInterval,
+        @Description("How long after readings are committed their numeric values are added to the query index, with those of the readings that came meanwhile (queries may lag the readings by this much; an idle store does nothing).") Duration indexInterval,
         @Description("How long readings are kept (unless a sink has not delivered them yet).") Duration readingRetention,
         @Description("Per-profile reading retention overriding readingRetention, as profile=duration (e.g. kasa=90d).") java.util.List<String> profileRetention,
         @Description("Per-metric retention, as profile/metric=duration (e.g. bloomsky/luminance=30d): older values of that metric are removed from the readings (a reading left without metrics goes).") java.util.List<String> metricRetention,
