@@ -37,7 +37,7 @@ final class AccessList {
         List<Block> blocks = new ArrayList<>();
         for (String cidr : cidrs) {
             String[] parts = cidr.trim().split("/", -1);
-            byte[] network = Addresses.parseLiteral(parts[0], "allowedClients").getAddress();
+            byte[] network = org.understudy.api.Endpoints.literalAddress(parts[0], "allowedClients").getAddress();
             int max = network.length * 8;
             int prefix = max;
             if (parts.length == 2) {

@@ -62,7 +62,7 @@ public record DnsConfig(
         require(rulesFile != null && !rulesFile.isBlank(), "rulesFile must not be empty");
         positive(rulesCheckInterval, "rulesCheckInterval", false);
         upstreams = List.copyOf(upstreams);
-        upstreams.forEach(u -> Addresses.parseEndpoint(u, 53, "upstreams"));
+        upstreams.forEach(u -> org.understudy.api.Endpoints.literal(u, 53, "upstreams"));
         positive(upstreamTimeout, "upstreamTimeout", false);
         positive(queryTimeout, "queryTimeout", false);
         positive(staleAnswerDelay, "staleAnswerDelay", false);

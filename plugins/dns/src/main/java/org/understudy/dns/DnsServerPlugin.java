@@ -79,7 +79,7 @@ public final class DnsServerPlugin implements DnsServer<DnsConfig> {
         watcher.run();
         context.scheduler().onDirectoryChange(watcher.file().toAbsolutePath().getParent(), config.rulesCheckInterval(), watcher);
         List<InetSocketAddress> upstreams = config.upstreams().stream()
-                .map(u -> Addresses.parseEndpoint(u, 53, "upstreams")).toList();
+                .map(u -> org.understudy.api.Endpoints.literal(u, 53, "upstreams")).toList();
         UpstreamResolver resolver = context.own(new UpstreamResolver(upstreams, context.netty(), context.connectivity(),
                 config.upstreamTimeout(), config.ednsUdpSize()));
         QueryProcessor queries = new QueryProcessor(config, local, dnsCache, resolver, queryLog, context.netty());

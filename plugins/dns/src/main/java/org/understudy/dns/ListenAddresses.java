@@ -20,7 +20,7 @@ final class ListenAddresses {
     static List<InetAddress> resolve(String host) throws SocketException {
         String h = host.trim();
         if (!h.equals("0.0.0.0") && !h.equals("::") && !h.equals("*")) {
-            return List.of(Addresses.parseLiteral(h, "host"));
+            return List.of(org.understudy.api.Endpoints.literalAddress(h, "host"));
         }
         List<InetAddress> out = new ArrayList<>();
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {

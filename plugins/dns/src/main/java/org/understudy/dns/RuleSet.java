@@ -37,7 +37,7 @@ final class RuleSet {
 
         private static byte[] literalAddress(String value) {
             try {
-                return Addresses.parseLiteral(value, "rule").getAddress();
+                return org.understudy.api.Endpoints.literalAddress(value, "rule").getAddress();
             } catch (IllegalArgumentException notAnAddress) {
                 return null;
             }

@@ -49,7 +49,7 @@ final class BackendClient implements AutoCloseable {
         this.netty = netty;
         this.config = config;
         this.pool = new BackendPool(config.maxIdleBackendConnections());
-        List<InetSocketAddress> servers = config.resolvers().stream().map(r -> Endpoints.parse(r, 53, "resolvers")).toList();
+        List<InetSocketAddress> servers = config.resolvers().stream().map(r -> org.understudy.api.Endpoints.literal(r, 53, "resolvers")).toList();
         this.resolver = servers.isEmpty() ? null : new DnsNameResolverBuilder(netty.eventLoops().next())
                 .channelType(netty.datagramChannelType())
                 .nameServerProvider(new SequentialDnsServerAddressStreamProvider(servers))

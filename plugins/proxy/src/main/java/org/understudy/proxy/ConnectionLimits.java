@@ -4,7 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -25,6 +27,11 @@ final class ConnectionLimits {
 
     /** How many of the oldest waiting connections are looked at for one that shares its address. */
     private static final int EVICTION_SCAN = 64;
+    /**
+     * Scans that find nothing to evict before a new connection is refused: one that raced with other admissions
+     * (they evicted the same connections a moment before) looks again, as the slots it freed went to them.
+     */
+    private static final int EVICTION_ATTEMPTS = 8;
     private static final AttributeKey<Tracked> TRACKED = AttributeKey.valueOf(ConnectionLimits.class, "tracked");
 
     private final int maxConnections;
@@ -90,13 +97,15 @@ final class ConnectionLimits {
 
     /** Counts one more connection if there is room, making room by evicting a waiting one if need be. */
     private boolean takeSlot() {
+        int fruitless = 0;
         while (true) {
             int now = open.get();
             if (now < maxConnections) {
                 if (open.compareAndSet(now, now + 1)) {
                     return true;
                 }
-            } else if (!evictOne()) {
+            } else if (!evictOne() && ++fruitless >= EVICTION_ATTEMPTS) {
+                // every waiting connection was taken by other admissions meanwhile, or none is waiting
                 return false;
             }
         }
@@ -111,26 +120,28 @@ final class ConnectionLimits {
 
     /**
      * Closes a waiting connection: among the longest-waiting ones, one of the address holding the most
-     * connections (a flood comes from few addresses; a device holds one or two), the oldest of those.
+     * connections (a flood comes from few addresses; a device holds one or two), the oldest of those. When another
+     * event loop claims that one first (both admit at once and scan alike), the next of the scanned is taken:
+     * giving up then refused a device's connection while hundreds of slow ones waited.
      */
     private boolean evictOne() {
-        Tracked oldest = null;
+        List<Tracked> scanned = new ArrayList<>(EVICTION_SCAN);
         Tracked crowded = null;
         int most = 1;
-        int looked = 0;
-        for (Iterator<Tracked> it = waiting.values().iterator(); it.hasNext() && looked < EVICTION_SCAN; looked++) {
+        for (Iterator<Tracked> it = waiting.values().iterator(); it.hasNext() && scanned.size() < EVICTION_SCAN;) {
             Tracked t = it.next();
-            if (oldest == null) {
-                oldest = t;
-            }
+            scanned.add(t);
             int count = t.clientConnections.get();
             if (count > most) {
                 most = count;
                 crowded = t;
             }
         }
-        for (Tracked victim : new Tracked[] {crowded, oldest}) {
-            if (victim != null && victim.claimForEviction()) {
+        if (crowded != null) {
+            scanned.add(0, crowded);
+        }
+        for (Tracked victim : scanned) {
+            if (victim.claimForEviction()) {
                 evicted.increment();
                 victim.uncount(); // its slot is free now, not once its close completes
                 victim.channel.close();

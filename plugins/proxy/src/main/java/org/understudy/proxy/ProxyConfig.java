@@ -62,7 +62,7 @@ public record ProxyConfig(
         require(tlsPort >= 0 && tlsPort <= 65535, "tlsPort must be between 0 (off) and 65535, got " + tlsPort);
         require(backendPort >= 1 && backendPort <= 65535, "backendPort must be between 1 and 65535, got " + backendPort);
         resolvers = List.copyOf(resolvers);
-        resolvers.forEach(r -> Endpoints.parse(r, 53, "resolvers"));
+        resolvers.forEach(r -> org.understudy.api.Endpoints.literal(r, 53, "resolvers"));
         for (Duration d : new Duration[] {connectTimeout, probeInterval, idleTimeout}) {
             require(d != null && !d.isNegative() && !d.isZero(), "connectTimeout, probeInterval and idleTimeout must be positive");
         }

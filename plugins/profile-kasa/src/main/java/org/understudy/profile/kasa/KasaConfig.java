@@ -1,6 +1,7 @@
 package org.understudy.profile.kasa;
 
 import java.net.InetSocketAddress;
+import org.understudy.api.Endpoints;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,21 +77,7 @@ public record KasaConfig(
 
     /** {@code host[:port]} as an unresolved address, port 9999 when not given. */
     static InetSocketAddress address(String entry, String setting) {
-        String e = entry.trim();
-        int colon = e.lastIndexOf(':');
-        String host = colon > 0 && e.indexOf(':') == colon ? e.substring(0, colon) : e;
-        int port = PORT;
-        if (colon > 0 && e.indexOf(':') == colon) {
-            try {
-                port = Integer.parseInt(e.substring(colon + 1));
-            } catch (NumberFormatException notANumber) {
-                port = -1;
-            }
-        }
-        if (host.isEmpty() || !host.matches("[A-Za-z0-9._-]+") || port < 1 || port > 65535) {
-            throw new IllegalArgumentException(setting + " entries are host or host:port, got '" + entry + "'");
-        }
-        return InetSocketAddress.createUnresolved(host, port);
+        return Endpoints.unresolved(entry, PORT, setting);
     }
 
     /** The listed devices as addresses. */

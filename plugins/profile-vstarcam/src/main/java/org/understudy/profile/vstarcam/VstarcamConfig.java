@@ -1,6 +1,7 @@
 package org.understudy.profile.vstarcam;
 
 import java.net.InetSocketAddress;
+import org.understudy.api.Endpoints;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +49,8 @@ public record VstarcamConfig(
     public VstarcamConfig {
         cameras = List.copyOf(cameras == null ? List.of() : cameras);
         broadcastAddresses = List.copyOf(broadcastAddresses == null ? List.of() : broadcastAddresses);
-        cameras.forEach(c -> address(c, 80, "cameras"));
-        broadcastAddresses.forEach(b -> address(b, 1, "broadcastAddresses"));
+        cameras.forEach(c -> Endpoints.unresolved(c, 80, "cameras"));
+        broadcastAddresses.forEach(b -> Endpoints.unresolved(b, 1, "broadcastAddresses"));
         bindAddress = bindAddress == null || bindAddress.isBlank() ? "0.0.0.0" : bindAddress.trim();
         port(discoveryPort, "discoveryPort", false);
         port(cameraDiscoveryPort, "cameraDiscoveryPort", false);
@@ -93,37 +94,17 @@ public record VstarcamConfig(
         }
     }
 
-    /** {@code host[:port]} as an unresolved address. */
-    static InetSocketAddress address(String entry, int defaultPort, String setting) {
-        String e = entry.trim();
-        int colon = e.lastIndexOf(':');
-        boolean withPort = colon > 0 && e.indexOf(':') == colon;
-        String host = withPort ? e.substring(0, colon) : e;
-        int port = defaultPort;
-        if (withPort) {
-            try {
-                port = Integer.parseInt(e.substring(colon + 1));
-            } catch (NumberFormatException notANumber) {
-                port = -1;
-            }
-        }
-        if (host.isEmpty() || !host.matches("[A-Za-z0-9._-]+") || port < 1 || port > 65535) {
-            throw new IllegalArgumentException(setting + " entries are host or host:port, got '" + entry + "'");
-        }
-        return InetSocketAddress.createUnresolved(host, port);
-    }
-
     /** The listed cameras: host and HTTP port. */
     List<InetSocketAddress> cameraAddresses() {
         List<InetSocketAddress> out = new ArrayList<>();
-        cameras.forEach(c -> out.add(address(c, 80, "cameras")));
+        cameras.forEach(c -> out.add(Endpoints.unresolved(c, 80, "cameras")));
         return out;
     }
 
     /** Where discovery requests go. */
     List<InetSocketAddress> discoveryTargets() {
         List<InetSocketAddress> out = new ArrayList<>();
-        broadcastAddresses.forEach(b -> out.add(address(b, cameraDiscoveryPort, "broadcastAddresses")));
+        broadcastAddresses.forEach(b -> out.add(Endpoints.unresolved(b, cameraDiscoveryPort, "broadcastAddresses")));
         return out;
     }
 
