@@ -4,11 +4,15 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ScopedSchedulerTest {
 
@@ -40,9 +44,9 @@ class ScopedSchedulerTest {
     void periodicBlockingRunsNeverOverlapEvenWhenSlowerThanTheirDelay() throws Exception {
         try (SharedThreads threads = new SharedThreads(4, () -> 1)) {
             ScopedScheduler scheduler = new ScopedScheduler("test", getClass().getClassLoader(), threads);
-            java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            AtomicInteger runs = new AtomicInteger();
             var periodic = scheduler.scheduleBlockingWithFixedDelay(() -> {
                 most.accumulateAndGet(running.incrementAndGet(), Math::max);
                 try {
@@ -66,9 +70,9 @@ class ScopedSchedulerTest {
     void coalescingRunsOncePerBurstOfRequestsAndNeverWithoutOne() throws Exception {
         try (SharedThreads threads = new SharedThreads(4, () -> 1)) {
             ScopedScheduler scheduler = new ScopedScheduler("test", getClass().getClassLoader(), threads);
-            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger runs = new AtomicInteger();
+            AtomicInteger queued = new AtomicInteger();
+            AtomicInteger written = new AtomicInteger();
             Duration delay = Duration.ofMillis(300);
             Runnable flushSoon = scheduler.coalescing(delay, () -> {
                 runs.incrementAndGet();
@@ -101,19 +105,19 @@ class ScopedSchedulerTest {
     }
 
     @Test
-    void aDirectoryWatchRunsItsTaskOnChangesUntilClosedWithThePlugin(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void aDirectoryWatchRunsItsTaskOnChangesUntilClosedWithThePlugin(@TempDir Path dir)
             throws Exception {
         try (SharedThreads threads = new SharedThreads(4, () -> 1)) {
             ScopedScheduler scheduler = new ScopedScheduler("test", getClass().getClassLoader(), threads);
-            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger runs = new AtomicInteger();
             scheduler.onDirectoryChange(dir, Duration.ofMillis(20), runs::incrementAndGet);
-            java.nio.file.Files.writeString(dir.resolve("a.json"), "{}");
+            Files.writeString(dir.resolve("a.json"), "{}");
             await("a run after the change").atMost(Duration.ofSeconds(10)).until(() -> runs.get() > 0);
             scheduler.close();
             await("the runs after the change stop with the plugin").atMost(Duration.ofSeconds(5))
                     .until(() -> scheduler.tracked() == 0);
             int stopped = runs.get();
-            java.nio.file.Files.writeString(dir.resolve("b.json"), "{}");
+            Files.writeString(dir.resolve("b.json"), "{}");
             Thread.sleep(200);
             assertEquals(stopped, runs.get(), "a closed plugin's watch runs nothing");
         }
