@@ -49,7 +49,7 @@ start() {
 }
 
 # rss_mb: resident memory of the gateway after a full GC and a trim of the C heap (what the JVM's
-# TrimNativeHeapInterval does every 30 s; without it glibc's freed pages, 7 to 19 MB here, blur the comparison),
+# TrimNativeHeapInterval does every 5 s; without it glibc's freed pages, 7 to 19 MB here, blur the comparison),
 # twice: the first attach of jcmd and the first GC's reference processing still move memory around (one pass gave
 # 109 to 124 MB for the same gateway and work, two give the same figure within 1 MB)
 rss_mb() {
