@@ -22,8 +22,6 @@ work=$(mktemp -d /tmp/understudy-startup.XXXXXX)
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
 copy_distribution "$work/understudy"
-# the class archive is written as soon as the first start is done, not 5 minutes later
-echo 'understudy.classArchive.delaySeconds=0' >> "$work/understudy/conf/launcher.properties"
 port=$(freeport); dns_port=$(freeport); proxy_port=$(freeport); tls_port=$(freeport)
 idle_s=${IDLE_SECONDS:-30}
 settle_s=${SETTLE_SECONDS:-30}

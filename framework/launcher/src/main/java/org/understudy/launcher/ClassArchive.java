@@ -4,42 +4,30 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
 
 /**
- * Writes the class archive (class data sharing) of this installation {@value #DELAY_SETTING} (5 minutes) after
- * the gateway has started, when {@code bin/understudy} asks for it ({@code understudy.cds.archive}, with
- * {@code -XX:+RecordDynamicDumpInfo}). Later starts map it and serve sooner. An archive made only at a clean stop, as
- * the JVM's {@code -XX:ArchiveClassesAtExit} does, would never be made on a box that only ever loses its power.
- * Writing it stops the JVM for about 2 s (a safepoint): not in the first minutes, when the devices come back and ask
- * (a station's first DNS query went unanswered when it was written at once). The archive is written beside its final
- * name and renamed, so a power cut in the middle leaves no half archive.
+ * Writes the class archive (class data sharing) of this installation once the gateway has started, when
+ * {@code bin/understudy} asks for it ({@code understudy.cds.archive}, with {@code -XX:+RecordDynamicDumpInfo}).
+ * Later starts map it and serve sooner. An archive made only at a clean stop, as the JVM's
+ * {@code -XX:ArchiveClassesAtExit} does, would never be made on a box that only ever loses its power. The
+ * archive is written beside its final name and renamed, so a power cut in the middle leaves no half archive.
  */
 final class ClassArchive {
 
     static final String PROPERTY = "understudy.cds.archive";
-    /** Launcher setting: seconds from the start to the writing of the archive. */
-    static final String DELAY_SETTING = "understudy.classArchive.delaySeconds";
 
     private ClassArchive() {
     }
 
     /** Starts the dump on a thread of its own when it was asked for; returns at once. */
-    static void writeIfAsked(Duration delay, Logger log) {
+    static void writeIfAsked(Logger log) {
         String target = System.getProperty(PROPERTY);
         if (target == null || target.isBlank()) {
             return;
         }
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(delay.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            write(Path.of(target), log);
-        }, "understudy-class-archive");
+        Thread t = new Thread(() -> write(Path.of(target), log), "understudy-class-archive");
         t.setDaemon(true);
         t.start();
     }

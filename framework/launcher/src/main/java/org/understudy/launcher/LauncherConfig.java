@@ -39,8 +39,7 @@ final class LauncherConfig {
             Map.entry("understudy.log.file", "true"),
             Map.entry("understudy.log.maxFileBytes", String.valueOf(4 * 1024 * 1024)),
             Map.entry("understudy.log.maxFiles", "31"),
-            Map.entry("understudy.log.maxAgeDays", "30"),
-            Map.entry("understudy.classArchive.delaySeconds", "300"));
+            Map.entry("understudy.log.maxAgeDays", "30"));
 
     private final Path home;
     private final Map<String, String> properties;

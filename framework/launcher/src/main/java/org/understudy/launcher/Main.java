@@ -54,9 +54,6 @@ public final class Main {
                     config.getLong("understudy.log.maxFileBytes"), (int) config.getLong("understudy.log.maxFiles"),
                     Duration.ofDays(config.getLong("understudy.log.maxAgeDays")));
             LogSetup.configure(files, config.get("understudy.log.level"));
-            if (config.getLong(ClassArchive.DELAY_SETTING) < 0) {
-                throw new IllegalArgumentException(ClassArchive.DELAY_SETTING + " must not be negative");
-            }
         } catch (IllegalArgumentException e) {
             System.err.println("understudy: " + e.getMessage());
             System.exit(2);
@@ -84,7 +81,7 @@ public final class Main {
         log.info("Understudy started in {} ms: dashboard on http://{}:{}/ (Web Console at /system/console, status at /api/status)",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), config.get("org.apache.felix.http.host"),
                 config.get("org.osgi.service.http.port"));
-        ClassArchive.writeIfAsked(Duration.ofSeconds(config.getLong(ClassArchive.DELAY_SETTING)), log);
+        ClassArchive.writeIfAsked(log);
         FrameworkEvent end = framework.waitForStop(0);
         log.info("framework stopped ({})", end.getType() == FrameworkEvent.STOPPED ? "clean" : "event " + end.getType());
     }
