@@ -81,7 +81,6 @@ public final class Main {
         log.info("Understudy started in {} ms: dashboard on http://{}:{}/ (Web Console at /system/console, status at /api/status)",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), config.get("org.apache.felix.http.host"),
                 config.get("org.osgi.service.http.port"));
-        ClassArchive.writeIfAsked(log);
         FrameworkEvent end = framework.waitForStop(0);
         log.info("framework stopped ({})", end.getType() == FrameworkEvent.STOPPED ? "clean" : "event " + end.getType());
     }
