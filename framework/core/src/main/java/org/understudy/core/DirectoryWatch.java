@@ -83,15 +83,12 @@ public final class DirectoryWatch implements AutoCloseable {
     }
 
     /**
-     * Asks the file system for the directory's events; false when it cannot (not there yet, or no watch
-     * service), in which case the fallback runs try again.
+     * Asks the file system for the directory's events, unless it reports them already; when it cannot (not there
+     * yet, or no watch service), the fallback runs try again.
      */
-    private synchronized boolean register(Path dir) {
-        if (closed) {
-            return false;
-        }
-        if (evented.contains(dir)) {
-            return true;
+    private synchronized void register(Path dir) {
+        if (closed || evented.contains(dir)) {
+            return;
         }
         try {
             if (service == null) {
@@ -100,15 +97,12 @@ public final class DirectoryWatch implements AutoCloseable {
                 thread.setDaemon(true);
                 thread.start();
             }
-            if (!Files.isDirectory(dir)) {
-                return false;
+            if (Files.isDirectory(dir)) {
+                dir.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
+                evented.add(dir);
             }
-            dir.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
-            evented.add(dir);
-            return true;
         } catch (IOException | UnsupportedOperationException e) {
             LOG.debug("no change events for {} ({}): checked every {}", dir, e.getMessage(), fallback);
-            return false;
         }
     }
 
