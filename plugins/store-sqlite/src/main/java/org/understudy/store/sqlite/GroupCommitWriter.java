@@ -19,12 +19,8 @@ import org.understudy.api.RecordException;
  * callers at once. One fsync thus acknowledges many writes: group commit. A failed transaction is
  * rolled back and fails every write in it with the database's reason; nothing of it is acknowledged.
  *
- * <p>Devices released by one commit send their next request a moment later, and the first of them to arrive
- * would start the next commit alone, leaving the others to the one after: commits alternate between few and
- * many, and each pays an fsync. So when fewer readings are queued than the previous commit held, the writer
- * waits for that many, at most as long as the previous commit took and at most {@code gatherMax}, and only when
- * that commit took {@link #GATHER_AFTER_NANOS} or more: a waiting device's reply comes at worst one commit later,
- * and on a slow card (a 5 ms flush) one commit covers nearly every device in flight. A lone device never waits.
+ * <p>Before a commit the writer may wait a moment for more writes ({@link CommitGathering}): on a slow card
+ * one commit then covers nearly every device in flight.
  */
 final class GroupCommitWriter implements Runnable {
 
@@ -67,15 +63,7 @@ final class GroupCommitWriter implements Runnable {
     private volatile Statements statements;
     private boolean broken;
     private final int maxBatchReadings;
-    private final long gatherMaxNanos;
-    /**
-     * Gathering pays only where a commit is slow (a card's flush): on a disk whose commit takes a millisecond,
-     * waiting cost more throughput than the fsyncs it saved (bench/proxy.sh at 64 connections, 13-17 % less).
-     */
-    static final long GATHER_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
-    /** The previous commit's readings and time: what the next one waits for, and how long at most. */
-    private int lastReadings;
-    private long lastCommitNanos;
+    private final CommitGathering gathering;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private volatile boolean stopping;
     private volatile long commits;
@@ -86,7 +74,7 @@ final class GroupCommitWriter implements Runnable {
 
     GroupCommitWriter(Connection connection, Opener opener, int maxBatchReadings, java.time.Duration gatherMax,
                       CommitListener listener) throws SQLException {
-        this.gatherMaxNanos = gatherMax.toNanos();
+        this.gathering = new CommitGathering(gatherMax.toNanos(), maxBatchReadings);
         this.listener = listener;
         this.opener = opener;
         this.connection = connection;
@@ -136,15 +124,16 @@ final class GroupCommitWriter implements Runnable {
                     batch.add(next);
                     readings += next.write().readings();
                 }
-                int expected = Math.min(lastReadings, maxBatchReadings);
-                if (readings < expected && gatherMaxNanos > 0 && lastCommitNanos >= GATHER_AFTER_NANOS) {
-                    long deadline = System.nanoTime() + Math.min(gatherMaxNanos, lastCommitNanos);
-                    long left;
-                    while (readings < expected && (left = deadline - System.nanoTime()) > 0
-                            && (next = queue.poll(left, TimeUnit.NANOSECONDS)) != null) {
-                        batch.add(next);
-                        readings += next.write().readings();
+                gathering.begin(System.nanoTime());
+                long wait;
+                while ((wait = gathering.waitNanos(readings, System.nanoTime())) > 0
+                        && (next = queue.poll(wait, TimeUnit.NANOSECONDS)) != null) {
+                    batch.add(next);
+                    if (next == wake) {
+                        break; // stopping: commit what came
                     }
+                    gathering.arrived(System.nanoTime());
+                    readings += next.write().readings();
                 }
                 if (batch.remove(wake) && batch.isEmpty()) {
                     continue;
@@ -179,9 +168,9 @@ final class GroupCommitWriter implements Runnable {
             commits++;
             committedWrites += batch.size();
             committedReadings += readings;
-            lastReadings = readings;
-            lastCommitNanos = System.nanoTime() - started;
-            listener.committed(readings, System.nanoTime() - started);
+            long took = System.nanoTime() - started;
+            gathering.committed(readings, took);
+            listener.committed(readings, took);
             batch.forEach(p -> p.done().complete(null));
         } catch (SQLException | RuntimeException e) {
             try {

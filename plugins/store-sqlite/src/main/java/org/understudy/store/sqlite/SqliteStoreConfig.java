@@ -28,11 +28,11 @@ public record SqliteStoreConfig(
         @Description("Most bytes the store may use (database + blobs); 0 = no budget. Over it, the oldest data goes first, delivered or not, and the drop is counted.") long diskBudgetBytes,
         @Description("Free space to keep on the data file system; below it the store sheds its oldest data like over budget.") long minFreeBytes,
         @Description("How often retention runs.") Duration retentionInterval,
-        @Description("Longest a commit waits for as many readings as the previous one held, when fewer are queued (devices "
-                + "answered by that commit sending their next: without the wait they are split over two commits, each "
-                + "paying an fsync). It waits at most as long as the previous commit took, only when that commit took 3 ms "
-                + "or more (a card's slow flush; on a fast disk waiting costs more than it saves), and never when no "
-                + "reading is expected; 0 = commit at once.") Duration commitGatherMax) {
+        @Description("Longest a commit waits for more readings: for as many as the previous one held when fewer are "
+                + "queued (devices answered by that commit sending their next: without the wait they are split over two "
+                + "commits, each paying an fsync), and past that while readings keep coming at the pace they came. It waits "
+                + "at most as long as the previous commit took, only when that commit took 3 ms or more (a card's slow "
+                + "flush; on a fast disk waiting costs more than it saves), and never for a lone device; 0 = commit at once.") Duration commitGatherMax) {
 
     public static final SqliteStoreConfig DEFAULTS = new SqliteStoreConfig("readings.db", "blobs", 20_000,
             16L * 1024 * 1024, 100_000, 16 * 1024, 4, 512L * 1024, 4L * 1024 * 1024, Duration.ofSeconds(5), Duration.ofMillis(250),
