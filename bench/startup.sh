@@ -3,7 +3,7 @@
 # to the first DNS answer for an intercepted name, to the first proxy reply (200) to a station upload, and to
 # /api/status; then, once idle, the CPU it uses (share of one core over IDLE_SECONDS, 30 by default, counted
 # from SETTLE_SECONDS, 30, after it serves: the JIT compilers are still busy in the first seconds) and its resident
-# memory at the end of that window (the JVM trims its C heap every 30 s). Goals on the 2-core reference box: DNS and proxy serving within 2 s; idle, RSS <= 128 MB (with the Web
+# memory at the end of that window (the JVM trims its C heap every 5 s). Goals on the 2-core reference box: DNS and proxy serving within 2 s; idle, RSS <= 128 MB (with the Web
 # Console) and <= 1 % of a core.
 #
 # A gateway archives the classes it loads at its first clean stop and maps them at every later start (see
