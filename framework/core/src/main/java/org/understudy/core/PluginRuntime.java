@@ -168,42 +168,60 @@ public final class PluginRuntime implements AutoCloseable {
         return settled;
     }
 
-    /** Adds discovered implementations and starts what should run. */
+    /**
+     * Adds discovered implementations and starts what should run. While starts are held ({@link #holdStarts()})
+     * it returns at once: the host goes on installing the next bundle while the lifecycle thread registers these
+     * (in the order given, before {@link #startHeld()} runs), instead of each bundle waiting for the one before.
+     */
     public void add(List<DiscoveredPlugin> discovered) {
-        call(() -> {
-            for (DiscoveredPlugin d : discovered) {
-                ConfigSchema schema;
+        if (!settled && Thread.currentThread() != lifecycleOwner) {
+            lifecycleThread.execute(() -> {
                 try {
-                    if (d.id() == null || !d.id().matches("[a-z0-9][a-z0-9-]{0,62}")) {
-                        throw new IllegalArgumentException("plugin id '" + d.id()
-                                + "' must be lowercase letters, digits and '-'");
-                    }
-                    schema = ConfigSchema.of(d.prototype().configType(), d.prototype().defaultConfig(),
-                            ConfigSchema.listenerEnvironment(d.kind()));
+                    register(discovered);
                 } catch (RuntimeException e) {
-                    ManagedPlugin broken = new ManagedPlugin(d, null);
-                    broken.state = PluginState.FAILED;
-                    broken.error = "not a valid plugin: " + PluginLifecycle.describe(e);
-                    plugins.add(broken);
-                    continue;
+                    LOG.error("registering the plugins of {} failed", discovered.isEmpty() ? "?" : discovered.get(0).origin(), e);
                 }
-                ManagedPlugin p = new ManagedPlugin(d, schema);
-                Optional<ManagedPlugin> same = find(d.id());
-                if (same.isPresent()) {
-                    p.duplicate = true;
-                    p.state = PluginState.FAILED;
-                    p.error = "duplicate plugin id '" + d.id() + "': already provided by "
-                            + same.get().discovered.origin();
-                    LOG.error("plugin {} from {} ignored: {}", d.id(), d.origin(), p.error);
-                } else {
-                    bindConfig(p);
-                    listeners.forEach(l -> l.pluginAdded(d, schema));
-                }
-                plugins.add(p);
-            }
-            reconcile();
+            });
+            return;
+        }
+        call(() -> {
+            register(discovered);
             return null;
         });
+    }
+
+    private void register(List<DiscoveredPlugin> discovered) {
+        for (DiscoveredPlugin d : discovered) {
+            ConfigSchema schema;
+            try {
+                if (d.id() == null || !d.id().matches("[a-z0-9][a-z0-9-]{0,62}")) {
+                    throw new IllegalArgumentException("plugin id '" + d.id()
+                            + "' must be lowercase letters, digits and '-'");
+                }
+                schema = ConfigSchema.of(d.prototype().configType(), d.prototype().defaultConfig(),
+                        ConfigSchema.listenerEnvironment(d.kind()));
+            } catch (RuntimeException e) {
+                ManagedPlugin broken = new ManagedPlugin(d, null);
+                broken.state = PluginState.FAILED;
+                broken.error = "not a valid plugin: " + PluginLifecycle.describe(e);
+                plugins.add(broken);
+                continue;
+            }
+            ManagedPlugin p = new ManagedPlugin(d, schema);
+            Optional<ManagedPlugin> same = find(d.id());
+            if (same.isPresent()) {
+                p.duplicate = true;
+                p.state = PluginState.FAILED;
+                p.error = "duplicate plugin id '" + d.id() + "': already provided by "
+                        + same.get().discovered.origin();
+                LOG.error("plugin {} from {} ignored: {}", d.id(), d.origin(), p.error);
+            } else {
+                bindConfig(p);
+                listeners.forEach(l -> l.pluginAdded(d, schema));
+            }
+            plugins.add(p);
+        }
+        reconcile();
     }
 
     /** Stops and forgets every plugin that came from {@code origin} (a bundle being stopped). */
@@ -281,7 +299,7 @@ public final class PluginRuntime implements AutoCloseable {
             remember(pid, props);
             p.configWarnings = r.warnings();
             r.warnings().forEach(w -> LOG.warn("configuration {}: {}", pid, w));
-            if (!r.config().equals(p.config)) {
+            if (!RecordValues.same(r.config(), p.config)) {
                 // A rejection stays visible until a different configuration is accepted: putting
                 // the previous one back after a rejection must not hide why.
                 p.configErrors = List.of();

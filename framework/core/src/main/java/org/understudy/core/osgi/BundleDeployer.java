@@ -32,7 +32,18 @@ final class BundleDeployer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BundleDeployer.class);
     static final String LOCATION_PREFIX = "understudy:bundles/";
 
-    private record Stamp(long size, long modified) {}
+    /** Compared by hand: a record's generated equals is linked through method handles at its first call, at start. */
+    private record Stamp(long size, long modified) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Stamp s && s.size == size && s.modified == modified;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(size) * 31 + Long.hashCode(modified);
+        }
+    }
 
     private final BundleContext context;
     private final Path directory;

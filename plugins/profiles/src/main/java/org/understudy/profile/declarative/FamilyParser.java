@@ -48,15 +48,30 @@ final class FamilyParser {
             "kmh-to-ms", new double[] {1 / 3.6, 0},
             "inch-to-mm", new double[] {25.4, 0});
 
-    private final Schema schema;
+    /** Compiled at the first file read, not when the plugin is found: the runtime's probe instance never reads one. */
+    private volatile Schema schema;
 
-    FamilyParser() {
+    private Schema schema() {
+        Schema compiled = schema;
+        if (compiled == null) {
+            synchronized (this) {
+                compiled = schema;
+                if (compiled == null) {
+                    compiled = compileSchema();
+                    schema = compiled;
+                }
+            }
+        }
+        return compiled;
+    }
+
+    private static Schema compileSchema() {
         try (InputStream in = FamilyParser.class.getResourceAsStream("profile.schema.json")) {
             if (in == null) {
                 throw new IllegalStateException("profile.schema.json is missing from the plugin");
             }
             String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(text, InputFormat.JSON);
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(text, InputFormat.JSON);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read profile.schema.json", e);
         }
@@ -79,7 +94,7 @@ final class FamilyParser {
         if (root == null || root.isMissingNode()) {
             throw new Invalid("the file is empty");
         }
-        List<Error> errors = schema.validate(root);
+        List<Error> errors = schema().validate(root);
         if (!errors.isEmpty()) {
             List<String> lines = new ArrayList<>();
             for (Error e : errors) {
