@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -30,7 +31,8 @@ import org.understudy.api.NettyTransport;
  *
  * <p>The event loops use Linux's native epoll where Netty ships it for the platform (x86_64, aarch64):
  * it batches datagram reads and writes (recvmmsg/sendmmsg) that NIO does one system call at a time.
- * Elsewhere (a 32-bit ARM Pi) they use NIO. The choice is made once, at construction.
+ * Elsewhere (a 32-bit ARM Pi) they use NIO. The choice is made once, from construction on a blocking thread;
+ * what needs it first waits for it.
  */
 final class SharedThreads implements NettyTransport, AutoCloseable {
 
@@ -39,8 +41,8 @@ final class SharedThreads implements NettyTransport, AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final ThreadPoolExecutor blocking;
     private final java.util.function.IntSupplier eventLoopThreads;
-    private final boolean epoll;
-    private final String transportReason;
+    /** Which transport the event loops use; probed on a blocking thread (loading Netty's native code takes ~0.1 s at start). */
+    private final CompletableFuture<Transport> transport;
     private volatile EventLoopGroup eventLoops;
     private DirectoryWatch directoryWatch;
 
@@ -51,17 +53,30 @@ final class SharedThreads implements NettyTransport, AutoCloseable {
 
     /** @param nativeTransport false forces NIO even where epoll is available */
     SharedThreads(int blockingThreads, java.util.function.IntSupplier eventLoopThreads, boolean nativeTransport) {
-        boolean available = nativeTransport && epollAvailable();
-        this.epoll = available;
-        this.transportReason = available ? "native epoll"
-                : !nativeTransport ? "NIO (native transport disabled)"
-                : "NIO (native epoll unavailable: " + epollUnavailability() + ")";
         this.timer = new ScheduledThreadPoolExecutor(1, named("understudy-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
         this.blocking = new ThreadPoolExecutor(blockingThreads, blockingThreads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), named("understudy-blocking"));
         this.blocking.allowCoreThreadTimeOut(true);
         this.eventLoopThreads = eventLoopThreads;
+        this.transport = nativeTransport ? CompletableFuture.supplyAsync(SharedThreads::probeTransport, blocking)
+                : CompletableFuture.completedFuture(new Transport(false, "NIO (native transport disabled)"));
+    }
+
+    /** The event loops' transport and why it was chosen (for the status report). */
+    private record Transport(boolean epoll, String reason) {}
+
+    private static Transport probeTransport() {
+        try {
+            return epollAvailable() ? new Transport(true, "native epoll")
+                    : new Transport(false, "NIO (native epoll unavailable: " + epollUnavailability() + ")");
+        } catch (RuntimeException e) {
+            return new Transport(false, "NIO (native epoll unavailable: " + e + ")");
+        }
+    }
+
+    private boolean epoll() {
+        return transport.join().epoll();
     }
 
     ScheduledThreadPoolExecutor timer() {
@@ -99,10 +114,10 @@ final class SharedThreads implements NettyTransport, AutoCloseable {
                 if (group == null) {
                     int configured = eventLoopThreads.getAsInt();
                     int n = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
-                    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+                    IoHandlerFactory io = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
                     group = new MultiThreadIoEventLoopGroup(n, named("understudy-netty"), io);
                     eventLoops = group;
-                    LOG.info("{} event loops on {}", n, transportReason);
+                    LOG.info("{} event loops on {}", n, transport());
                 }
             }
         }
@@ -131,27 +146,27 @@ final class SharedThreads implements NettyTransport, AutoCloseable {
 
     @Override
     public Class<? extends DatagramChannel> datagramChannelType() {
-        return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        return epoll() ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
 
     @Override
     public Class<? extends ServerSocketChannel> serverChannelType() {
-        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
     @Override
     public Class<? extends SocketChannel> socketChannelType() {
-        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     @Override
     public boolean nativeTransport() {
-        return epoll;
+        return epoll();
     }
 
     /** Which transport the event loops use and why, for the status report. */
     String transport() {
-        return transportReason;
+        return transport.join().reason();
     }
 
     private static boolean epollAvailable() {
@@ -182,6 +197,8 @@ final class SharedThreads implements NettyTransport, AutoCloseable {
         }
         timer.shutdownNow();
         blocking.shutdownNow();
+        // the probe may have been dropped unrun: nothing may wait for it for ever
+        transport.complete(new Transport(false, "NIO (closed before native epoll was probed)"));
         EventLoopGroup group = eventLoops;
         if (group != null) {
             group.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import org.osgi.service.cm.Configuration;
@@ -161,6 +162,18 @@ final class ConfFileWatcher implements Runnable {
             } catch (IOException e) {
                 return null;
             }
+        }
+
+        // by hand: a record's generated equals is linked through method handles at its first call, during start
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Stamp s && size == s.size && Objects.equals(key, s.key)
+                    && Objects.equals(modified, s.modified);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(key, size, modified);
         }
     }
 

@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.api.PluginContext;
@@ -38,6 +40,10 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
     private record FileState(String text, Family good, String error) {}
 
     private final FamilyParser parser = new FamilyParser();
+    /** Where the names of file texts the schema passed are kept across restarts ({@link FamilyParser#schemaCheckName}). */
+    static final String SCHEMA_PASSED_FILE = "schema-passed.txt";
+    private final Set<String> schemaPassed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private Set<String> schemaPassedKept = Set.of();
     private final Map<String, FileState> files = new TreeMap<>();
     private volatile PluginContext<ProfilesConfig> context;
     private volatile HostIndex<Family> byHost = HostIndex.empty();
@@ -68,6 +74,7 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
         ProfilesConfig c = context.config();
         directory = context.confDirectory().resolve(c.directory());
         interceptor = new FamilyInterceptor(this::familyOf, FamilyParser.DEFAULT_DEADLINE, Clock.systemUTC());
+        readSchemaPassed();
         // the files present now are read before the plugin is registered: their hosts are claimed from the start
         reload();
         context.scheduler().onDirectoryChange(directory, c.reloadInterval(), this::reloadAndTell);
@@ -111,7 +118,46 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
                 consider(f.getKey(), f.getValue(), before);
             }
         }
+        keepSchemaPassed();
         return publish();
+    }
+
+    private void readSchemaPassed() {
+        Path kept = context.dataDirectory().resolve(SCHEMA_PASSED_FILE);
+        try {
+            if (Files.exists(kept)) {
+                schemaPassedKept = Set.copyOf(Files.readAllLines(kept, StandardCharsets.UTF_8));
+                schemaPassed.addAll(schemaPassedKept);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read {}: every profile file is checked against the schema ({})", kept,
+                    org.understudy.api.Errors.describe(e));
+        }
+    }
+
+    /** Keeps the names of the texts in force (written whole, then moved into place; only when they changed). */
+    private void keepSchemaPassed() {
+        Set<String> inForce = new TreeSet<>();
+        for (FileState f : files.values()) {
+            if (f.text() != null && f.error() == null) {
+                inForce.add(FamilyParser.schemaCheckName(f.text()));
+            }
+        }
+        schemaPassed.retainAll(inForce);
+        if (inForce.equals(schemaPassedKept)) {
+            return;
+        }
+        Path kept = context.dataDirectory().resolve(SCHEMA_PASSED_FILE);
+        try {
+            Path temporary = kept.resolveSibling(SCHEMA_PASSED_FILE + ".tmp");
+            Files.write(temporary, inForce, StandardCharsets.UTF_8);
+            Files.move(temporary, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            schemaPassedKept = Set.copyOf(inForce);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot write {}: the next start checks every profile file against the schema ({})", kept,
+                    org.understudy.api.Errors.describe(e));
+        }
     }
 
     /** Lists the directory's files; false when it cannot be listed (what is in force stays). */
@@ -148,7 +194,7 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
         Family kept = before == null ? null : before.good();
         String problem;
         try {
-            Family family = parser.parse(name, text, context.config().maxReplyDeadline());
+            Family family = parser.parse(name, text, context.config().maxReplyDeadline(), schemaPassed);
             problem = conflict(family, name);
             if (problem == null) {
                 files.put(name, new FileState(text, family, null));

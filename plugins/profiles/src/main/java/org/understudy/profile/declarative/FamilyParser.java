@@ -48,7 +48,9 @@ final class FamilyParser {
             "kmh-to-ms", new double[] {1 / 3.6, 0},
             "inch-to-mm", new double[] {25.4, 0});
 
-    /** Compiled at the first file read, not when the plugin is found: the runtime's probe instance never reads one. */
+    private static final String SCHEMA_TEXT = schemaText();
+
+    /** Compiled at the first file the schema must check, not when the plugin is found. */
     private volatile Schema schema;
 
     private Schema schema() {
@@ -57,7 +59,8 @@ final class FamilyParser {
             synchronized (this) {
                 compiled = schema;
                 if (compiled == null) {
-                    compiled = compileSchema();
+                    compiled = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(SCHEMA_TEXT,
+                            InputFormat.JSON);
                     schema = compiled;
                 }
             }
@@ -65,16 +68,24 @@ final class FamilyParser {
         return compiled;
     }
 
-    private static Schema compileSchema() {
+    private static String schemaText() {
         try (InputStream in = FamilyParser.class.getResourceAsStream("profile.schema.json")) {
             if (in == null) {
                 throw new IllegalStateException("profile.schema.json is missing from the plugin");
             }
-            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(text, InputFormat.JSON);
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read profile.schema.json", e);
         }
+    }
+
+    /**
+     * What names {@code text} as checked by this schema: SHA-256 of the schema and the text. A text whose name is
+     * among those that passed before (kept by the plugin across restarts) is not checked again: compiling the
+     * schema validator takes 0.1-0.2 s of a small box's start, while the devices wait for DNS.
+     */
+    static String schemaCheckName(String text) {
+        return org.understudy.api.Hashes.sha256((SCHEMA_TEXT + '\0' + text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
@@ -83,6 +94,28 @@ final class FamilyParser {
      * @param maxDeadline the longest reply deadline a file may ask for
      */
     Family parse(String file, String text, Duration maxDeadline) throws Invalid {
+        return parse(file, text, maxDeadline, new java.util.HashSet<>());
+    }
+
+    /**
+     * As {@link #parse(String, String, Duration)}, without the schema check for a text named in {@code passed}
+     * ({@link #schemaCheckName}); the name of a text that passes the check is added to {@code passed}.
+     */
+    Family parse(String file, String text, Duration maxDeadline, java.util.Set<String> passed) throws Invalid {
+        String name = schemaCheckName(text);
+        if (passed.contains(name)) {
+            try {
+                return read(file, text, maxDeadline, false);
+            } catch (RuntimeException | Invalid e) {
+                // not what passed before after all: the full check says why
+            }
+        }
+        Family family = read(file, text, maxDeadline, true);
+        passed.add(name);
+        return family;
+    }
+
+    private Family read(String file, String text, Duration maxDeadline, boolean checkSchema) throws Invalid {
         JsonNode root;
         try {
             root = JSON.readTree(text);
@@ -94,7 +127,7 @@ final class FamilyParser {
         if (root == null || root.isMissingNode()) {
             throw new Invalid("the file is empty");
         }
-        List<Error> errors = schema().validate(root);
+        List<Error> errors = checkSchema ? schema().validate(root) : List.of();
         if (!errors.isEmpty()) {
             List<String> lines = new ArrayList<>();
             for (Error e : errors) {

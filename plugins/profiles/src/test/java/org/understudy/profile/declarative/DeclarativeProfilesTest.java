@@ -44,6 +44,10 @@ class DeclarativeProfilesTest {
         for (String f : List.of("smartmesh-clouddata.json", "wunderground.json")) {
             Files.copy(FamilyParserTest.SHIPPED.resolve(f), profiles.resolve(f));
         }
+        startRuntime();
+    }
+
+    private void startRuntime() {
         runtime = new PluginRuntime(dir.resolve("data"), dir.resolve("conf"), k -> null, Clock.systemUTC());
         runtime.configure("understudy.runtime", Map.of("readingStore", "store-memory"));
         runtime.configure("understudy.profiles", Map.of("reloadInterval", "200ms"));
@@ -79,6 +83,30 @@ class DeclarativeProfilesTest {
         assertEquals(Quantity.TEMPERATURE, directory().metricInfo("smartmesh-clouddata", "temperature").orElseThrow().quantity());
         assertEquals("hPa", directory().metricInfo("wunderground", "pressure").orElseThrow().unit());
         assertEquals("in force", file("smartmesh-clouddata.json").get("state"));
+    }
+
+    @Test
+    void theTextsInForceAreKeptAsSchemaCheckedAcrossARestart() throws Exception {
+        Path kept = dir.resolve("data/plugins/profiles").resolve(DeclarativeProfiles.SCHEMA_PASSED_FILE);
+        Path smartmesh = profiles.resolve("smartmesh-clouddata.json");
+        java.util.function.Supplier<java.util.Set<String>> expected = () -> {
+            try {
+                return java.util.Set.of(FamilyParser.schemaCheckName(Files.readString(smartmesh)),
+                        FamilyParser.schemaCheckName(Files.readString(profiles.resolve("wunderground.json"))));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        assertEquals(expected.get(), java.util.Set.copyOf(Files.readAllLines(kept)));
+
+        runtime.close();
+        startRuntime();
+        assertEquals(Optional.of("profiles"), owner("clouddata.dustcloud.org"), "in force again from the kept names");
+        assertEquals("in force", file("wunderground.json").get("state"));
+
+        Files.writeString(smartmesh, Files.readString(smartmesh).replace("clouddata.dustcloud.org", "other.example.com"));
+        await().until(() -> owner("other.example.com").isPresent());
+        await().until(() -> expected.get().equals(java.util.Set.copyOf(Files.readAllLines(kept))));
     }
 
     @Test

@@ -53,6 +53,32 @@ class FamilyParserTest {
     }
 
     @Test
+    void aTextThatPassedTheSchemaIsNamedAndReadTheSameWayAgainWithoutTheCheck() throws Exception {
+        String text = Files.readString(SHIPPED.resolve("wunderground.json"));
+        java.util.Set<String> passed = new java.util.HashSet<>();
+        Family checked = parser.parse("w.json", text, MAX, passed);
+        assertEquals(java.util.Set.of(FamilyParser.schemaCheckName(text)), passed);
+        Family trusted = new FamilyParser().parse("w.json", text, MAX, passed);
+        assertEquals(checked.id(), trusted.id());
+        assertEquals(checked.hosts(), trusted.hosts());
+        assertEquals(checked.routes().size(), trusted.routes().size());
+        assertEquals(checked.route("GET", "/weatherstation/updateweatherstation.php").map(m -> m.route().metrics().keySet()),
+                trusted.route("GET", "/weatherstation/updateweatherstation.php").map(m -> m.route().metrics().keySet()));
+    }
+
+    @Test
+    void aNamedTextThatCannotBeReadIsStillReportedInFull() {
+        String broken = "{\n  \"id\": \"x\",\n  oops\n}";
+        java.util.Set<String> passed = new java.util.HashSet<>(java.util.Set.of(FamilyParser.schemaCheckName(broken)));
+        var e = assertThrows(FamilyParser.Invalid.class, () -> parser.parse("x.json", broken, MAX, passed));
+        assertTrue(e.getMessage().startsWith("not JSON at line 3, column 3"), e.getMessage());
+        String noRoutes = "{\"id\": \"x\", \"name\": \"X\", \"hosts\": [\"x.example.com\"]}";
+        passed.add(FamilyParser.schemaCheckName(noRoutes));
+        var missing = assertThrows(FamilyParser.Invalid.class, () -> parser.parse("x.json", noRoutes, MAX, passed));
+        assertTrue(missing.getMessage().contains("routes"), missing.getMessage());
+    }
+
+    @Test
     void notJsonIsReportedWithItsLineAndColumn() {
         var e = assertThrows(FamilyParser.Invalid.class, () -> parser.parse("x.json", "{\n  \"id\": \"x\",\n  oops\n}", MAX));
         assertTrue(e.getMessage().startsWith("not JSON at line 3, column 3"), e.getMessage());
