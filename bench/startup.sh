@@ -7,12 +7,15 @@
 # Console) and <= 1 % of a core.
 #
 # A gateway archives the classes it loads at its first clean stop and maps them at every later start (see
-# bin/understudy): one unmeasured start and stop comes first, as after an installation.
+# bin/understudy): one unmeasured start and stop comes first, as after an installation. The measured starts are
+# restarts, as after a power cut: the data directory of the runs before stays (the store reopens its database, the
+# profiles plugin finds the names of the profile files the schema passed). Then as many starts with an empty data
+# directory, as the first start of an installation, give fresh_dns_s and fresh_proxy_s.
 #
 #   bench/startup.sh [runs]        (default 5 runs; the median is reported)
 # Builds the distribution if needed. Last line:
 # RESULT dns_s=<median> proxy_s=<median> status_s=<median> rss_mb=<median> idle_cpu_pct=<median> dns_max_s=... proxy_max_s=...
-#        rss_max_mb=... runs=<n>
+#        rss_max_mb=... fresh_dns_s=<median> fresh_proxy_s=<median> runs=<n>
 set -euo pipefail
 runs=${1:-5}
 . "$(dirname "$0")/lib.sh"
@@ -86,11 +89,17 @@ export UNDERSTUDY_WEB_PORT=$port UNDERSTUDY_ADMIN_PASSWORD=bench UNDERSTUDY_DNS_
 python3 "$work/probe.py" "$work/understudy" "$port" "$dns_port" "$proxy_port" 0 "$work/first.log" 0 >/dev/null
 dnss=(); proxies=(); statuses=(); rsses=(); cpus=()
 for i in $(seq 1 "$runs"); do
-  rm -rf "$work/understudy/data"
   read -r d p s r c < <(python3 "$work/probe.py" "$work/understudy" "$port" "$dns_port" "$proxy_port" "$idle_s" "$work/run$i.log" "$settle_s")
   dnss+=("$d"); proxies+=("$p"); statuses+=("$s"); rsses+=("$r"); cpus+=("$c")
   echo "run $i: DNS ${d} s, proxy ${p} s, status API ${s} s; idle: ${c} % of a core over ${idle_s} s from ${settle_s} s after serving, then rss ${r} MB"
 done
+fresh_dnss=(); fresh_proxies=()
+for i in $(seq 1 "$runs"); do
+  rm -rf "$work/understudy/data"
+  read -r d p _ < <(python3 "$work/probe.py" "$work/understudy" "$port" "$dns_port" "$proxy_port" 0 "$work/fresh$i.log" 0)
+  fresh_dnss+=("$d"); fresh_proxies+=("$p")
+  echo "fresh data, run $i: DNS ${d} s, proxy ${p} s"
+done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 maxof() { printf '%s\n' "$@" | sort -n | tail -1; }
-echo "RESULT dns_s=$(median "${dnss[@]}") proxy_s=$(median "${proxies[@]}") status_s=$(median "${statuses[@]}") rss_mb=$(median "${rsses[@]}") idle_cpu_pct=$(median "${cpus[@]}") dns_max_s=$(maxof "${dnss[@]}") proxy_max_s=$(maxof "${proxies[@]}") rss_max_mb=$(maxof "${rsses[@]}") runs=$runs"
+echo "RESULT dns_s=$(median "${dnss[@]}") proxy_s=$(median "${proxies[@]}") status_s=$(median "${statuses[@]}") rss_mb=$(median "${rsses[@]}") idle_cpu_pct=$(median "${cpus[@]}") dns_max_s=$(maxof "${dnss[@]}") proxy_max_s=$(maxof "${proxies[@]}") rss_max_mb=$(maxof "${rsses[@]}") fresh_dns_s=$(median "${fresh_dnss[@]}") fresh_proxy_s=$(median "${fresh_proxies[@]}") runs=$runs"
