@@ -26,6 +26,17 @@ public interface ProfileDirectory {
     /** The running profile that declares TLS pass-through for {@code hostname} (by SNI), if any. */
     Optional<DeviceProfile<?>> passThroughOf(String hostname);
 
+    /**
+     * Whether a running profile intercepts or passes TLS through for {@code host}, a name already
+     * {@link org.understudy.api.model.HostPattern#normalise normalised} (lowercase, no trailing dot): what the DNS
+     * server asks for every query it does not answer from its own rules, so the runtime's answer allocates nothing.
+     *
+     * @since 0.7
+     */
+    default boolean claimsNormalised(String host) {
+        return interceptorOf(host).isPresent() || passThroughOf(host).isPresent();
+    }
+
     /** The TLS ports, besides the proxy's own, on which running profiles want pass-through. */
     List<Integer> passThroughPorts();
 

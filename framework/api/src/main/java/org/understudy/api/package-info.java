@@ -11,7 +11,7 @@
  * through {@link org.understudy.api.PluginContext} and never create their own.
  */
 @Export
-@Version("0.6.0")
+@Version("0.7.0")
 package org.understudy.api;
 
 import org.osgi.annotation.bundle.Export;

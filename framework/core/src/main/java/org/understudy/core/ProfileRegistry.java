@@ -137,6 +137,11 @@ final class ProfileRegistry implements ProfileDirectory {
     }
 
     @Override
+    public boolean claimsNormalised(String host) {
+        return interceptIndex.findNormalised(host).isPresent() || passThroughIndex.findNormalised(host).isPresent();
+    }
+
+    @Override
     public Optional<org.understudy.api.model.MetricInfo> metricInfo(String profileId, String metric) {
         Map<String, org.understudy.api.model.MetricInfo> mine = metrics.get(profileId);
         return mine == null ? Optional.empty() : Optional.ofNullable(mine.get(metric));

@@ -27,10 +27,11 @@ final class AccessList {
         }
     }
 
-    private final List<Block> blocks;
+    /** An array, not a list: it is walked for every query, without an iterator. */
+    private final Block[] blocks;
 
     private AccessList(List<Block> blocks) {
-        this.blocks = blocks;
+        this.blocks = blocks.toArray(new Block[0]);
     }
 
     static AccessList parse(List<String> cidrs) {

@@ -18,7 +18,19 @@ import org.xbill.DNS.Section;
  */
 final class DnsCache {
 
-    record Key(String name, int type) {}
+    /** The cache's key. Its equals and hashCode are written out: every query looks one up, and a record's generated
+     *  ones go through a method handle chain the quick compiler (the default) does not inline. */
+    record Key(String name, int type) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key k && k.type == type && k.name.equals(name);
+        }
+
+        @Override
+        public int hashCode() {
+            return name.hashCode() * 31 + type;
+        }
+    }
 
     /**
      * One cached response.

@@ -59,7 +59,7 @@ final class LocalAnswers {
             return Optional.of(fromRules(rule.get(), type, local));
         }
         // a name a profile passes TLS through for must reach the gateway too, or there is nothing to pass through
-        if (profiles.interceptorOf(name).isPresent() || profiles.passThroughOf(name).isPresent()) {
+        if (profiles.claimsNormalised(name)) {
             return Optional.of(intercepted(type, local));
         }
         return Optional.empty();

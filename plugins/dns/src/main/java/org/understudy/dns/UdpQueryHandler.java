@@ -29,26 +29,44 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         byte[] query = new byte[packet.content().readableBytes()];
         packet.content().readBytes(query);
-        // Answers given while this read is still on the stack are flushed once per read batch; any
-        // later answer (from upstream, even on this same thread) must flush itself.
-        boolean[] reading = {true};
+        Answer answer = new Answer(ctx, packet.sender());
         try {
-            processor.process(query, packet.sender(), packet.recipient().getAddress(), false, response -> {
-                // a pooled direct buffer: a heap one would be copied into a freshly allocated (and zeroed)
-                // direct buffer by the native transport for every answer
-                ByteBuf content = ctx.alloc().directBuffer(response.length).writeBytes(response);
-                DatagramPacket out = new DatagramPacket(content, packet.sender());
-                if (reading[0] && ctx.executor().inEventLoop()) {
-                    ctx.write(out, ctx.voidPromise());
-                } else {
-                    ctx.writeAndFlush(out, ctx.voidPromise());
-                }
-            });
+            processor.process(query, packet.sender(), packet.recipient().getAddress(), false, answer);
         } catch (RuntimeException e) {
             log.dropped();
             LOG.warn("query from {} could not be handled: {}", packet.sender(), e.toString());
         } finally {
-            reading[0] = false;
+            answer.reading = false;
+        }
+    }
+
+    /**
+     * Sends one query's answer. Answers given while the read is still on the stack are flushed once per read
+     * batch; any later answer (from upstream, even on this same thread) flushes itself. A class, not a lambda: the
+     * quick compiler (the default) creates a capturing lambda through a method handle, for every query.
+     */
+    private static final class Answer implements QueryProcessor.Reply {
+        private final ChannelHandlerContext ctx;
+        private final java.net.InetSocketAddress client;
+        // read on other threads only together with inEventLoop(), which is then false: no need to be volatile
+        private boolean reading = true;
+
+        Answer(ChannelHandlerContext ctx, java.net.InetSocketAddress client) {
+            this.ctx = ctx;
+            this.client = client;
+        }
+
+        @Override
+        public void send(byte[] response) {
+            // a pooled direct buffer: a heap one would be copied into a freshly allocated (and zeroed)
+            // direct buffer by the native transport for every answer
+            ByteBuf content = ctx.alloc().directBuffer(response.length).writeBytes(response);
+            DatagramPacket out = new DatagramPacket(content, client);
+            if (reading && ctx.executor().inEventLoop()) {
+                ctx.write(out, ctx.voidPromise());
+            } else {
+                ctx.writeAndFlush(out, ctx.voidPromise());
+            }
         }
     }
 

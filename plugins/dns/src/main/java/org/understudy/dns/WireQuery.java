@@ -1,6 +1,6 @@
 package org.understudy.dns;
 
-import java.util.Locale;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The fast reading of an ordinary query straight from the wire: one question of class IN with a
@@ -36,7 +36,9 @@ record WireQuery(int id, boolean recursionDesired, String name, int type, int qu
         if (additional > 1) {
             return null;
         }
-        StringBuilder name = new StringBuilder(32);
+        // the name as it will be looked up: lowercase, labels joined by dots, one copy into a String at the end
+        byte[] name = new byte[Math.min(length - HEADER, 254)];
+        int nameLength = 0;
         int pos = HEADER;
         while (true) {
             if (pos >= length) {
@@ -50,15 +52,15 @@ record WireQuery(int id, boolean recursionDesired, String name, int type, int qu
             if (label > 63 || pos + label > length || pos - HEADER + label > 254) {
                 return null; // compression in a question, or an oversized label/name
             }
-            if (name.length() > 0) {
-                name.append('.');
+            if (nameLength > 0) {
+                name[nameLength++] = '.';
             }
             for (int i = 0; i < label; i++) {
                 int c = p[pos + i] & 0xff;
                 if (c <= 0x20 || c >= 0x7f || c == '.' || c == '\\') {
                     return null;
                 }
-                name.append((char) c);
+                name[nameLength++] = (byte) (c >= 'A' && c <= 'Z' ? c | 0x20 : c);
             }
             pos += label;
         }
@@ -87,7 +89,7 @@ record WireQuery(int id, boolean recursionDesired, String name, int type, int qu
         if (pos != length) {
             return null;
         }
-        return new WireQuery(u16(p, 0), (flags & 0x0100) != 0, name.toString().toLowerCase(Locale.ROOT), type,
+        return new WireQuery(u16(p, 0), (flags & 0x0100) != 0, new String(name, 0, nameLength, StandardCharsets.ISO_8859_1), type,
                 questionEnd, hasOpt, udpSize);
     }
 

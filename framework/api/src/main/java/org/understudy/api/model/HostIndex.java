@@ -62,7 +62,7 @@ public final class HostIndex<T> {
             return Optional.of(t);
         }
         for (Map.Entry<HostPattern, T> w : wildcards) {
-            if (w.getKey().matches(host)) {
+            if (w.getKey().matchesNormalised(host)) {
                 return Optional.of(w.getValue());
             }
         }

@@ -37,23 +37,37 @@ public record HostPattern(String pattern) {
 
     /** Whether {@code hostname} (any case, with or without trailing dot) matches. */
     public boolean matches(String hostname) {
-        if (hostname == null) {
-            return false;
-        }
-        String host = normalise(hostname);
+        return hostname != null && matchesNormalised(normalise(hostname));
+    }
+
+    /**
+     * {@link #matches} for a name already {@link #normalise normalised}: every DNS query and proxied request is
+     * looked up through here, so it allocates nothing.
+     */
+    boolean matchesNormalised(String host) {
         if (!wildcard()) {
             return host.equals(pattern);
         }
-        String suffix = pattern.substring(1); // ".example.com", or "-devs.example.com"
-        if (!host.endsWith(suffix) || host.length() <= suffix.length()) {
+        int suffixLength = pattern.length() - 1; // ".example.com", or "-devs.example.com"
+        int start = host.length() - suffixLength;
+        if (start <= 0 || !host.regionMatches(start, pattern, 1, suffixLength)) {
             return false;
         }
         // *.suffix: any depth below; *label-end.suffix: the rest of one label
-        return suffix.startsWith(".") || host.lastIndexOf('.', host.length() - suffix.length() - 1) < 0;
+        return pattern.charAt(1) == '.' || host.lastIndexOf('.', start - 1) < 0;
     }
 
-    /** Lowercases and strips one trailing dot. */
+    /** Lowercases and strips one trailing dot (and surrounding blanks). A name already so is returned as it is. */
     public static String normalise(String hostname) {
+        int n = hostname.length();
+        boolean plain = n > 0 && hostname.charAt(n - 1) != '.';
+        for (int i = 0; plain && i < n; i++) {
+            char c = hostname.charAt(i);
+            plain = c > ' ' && c < 0x7f && (c < 'A' || c > 'Z');
+        }
+        if (plain) {
+            return hostname;
+        }
         String host = hostname.trim().toLowerCase(Locale.ROOT);
         return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     }
