@@ -4,12 +4,16 @@
 #   (b) a forwarded name served from cache (both forward to the same "origin" dnsmasq and cache)
 # Goals on the 2-core reference box: (a) >= 1.2x dnsmasq, (b) >= 1.5x dnsmasq.
 #
-#   bench/dns.sh [seconds per run] [warm-up seconds per name]        (defaults 10 and 10)
+#   bench/dns.sh [seconds per run] [warm-up seconds per name] [rounds]        (defaults 5, 10 and 3)
+# Each round measures dnsmasq then Understudy on both names; the ratios are taken per round and their median
+# reported: the machine's speed drifts over a minute by more than the difference measured, and alternating
+# keeps both sides under the same drift.
 # Builds the distribution if needed and installs dnsmasq, dnsperf and dig if missing.
-# Last line: RESULT intercepted_qps=... intercepted_ratio=... cached_qps=... cached_ratio=...
+# Last line: RESULT intercepted_qps=... intercepted_ratio=... cached_qps=... cached_ratio=... (medians over the rounds)
 set -euo pipefail
-seconds=${1:-10}
+seconds=${1:-5}
 warmup=${2:-10}
+rounds=${3:-3}
 clients=${DNSPERF_CLIENTS:-8}
 threads=${DNSPERF_THREADS:-1}
 . "$(dirname "$0")/lib.sh"
@@ -75,11 +79,17 @@ run() { # port queryfile -> qps
 # warm-up (JIT, caches), not counted: long enough for C2 to compile the hot paths, as in bench/proxy.sh
 dnsperf -s 127.0.0.1 -p "$us_port" -d "$work/intercepted.txt" -l "$warmup" -c "$clients" >/dev/null 2>&1 || true
 dnsperf -s 127.0.0.1 -p "$us_port" -d "$work/cached.txt" -l "$warmup" -c "$clients" >/dev/null 2>&1 || true
-a_peer=$(run "$peer_port" "$work/intercepted.txt"); a_us=$(run "$us_port" "$work/intercepted.txt")
-b_peer=$(run "$peer_port" "$work/cached.txt"); b_us=$(run "$us_port" "$work/cached.txt")
-echo "intercepted: understudy $a_us qps, dnsmasq $a_peer qps"
-echo "cached:      understudy $b_us qps, dnsmasq $b_peer qps"
-lost=$(awk '/Queries lost/ {print $3}' "$work/dnsperf.log" | paste -sd' ')
-echo "queries lost per run (dnsmasq a, us a, dnsmasq b, us b): $lost"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-echo "RESULT intercepted_qps=$a_us intercepted_ratio=$(ratio "$a_us" "$a_peer") cached_qps=$b_us cached_ratio=$(ratio "$b_us" "$b_peer") dnsmasq_intercepted_qps=$a_peer dnsmasq_cached_qps=$b_peer warmup_s=$warmup"
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+a_peers=(); a_uss=(); a_ratios=(); b_peers=(); b_uss=(); b_ratios=()
+for r in $(seq 1 "$rounds"); do
+  a_peer=$(run "$peer_port" "$work/intercepted.txt"); a_us=$(run "$us_port" "$work/intercepted.txt")
+  b_peer=$(run "$peer_port" "$work/cached.txt"); b_us=$(run "$us_port" "$work/cached.txt")
+  echo "round $r: intercepted: understudy $a_us qps, dnsmasq $a_peer qps ($(ratio "$a_us" "$a_peer")x);" \
+    "cached: understudy $b_us qps, dnsmasq $b_peer qps ($(ratio "$b_us" "$b_peer")x)"
+  a_peers+=("$a_peer"); a_uss+=("$a_us"); a_ratios+=("$(ratio "$a_us" "$a_peer")")
+  b_peers+=("$b_peer"); b_uss+=("$b_us"); b_ratios+=("$(ratio "$b_us" "$b_peer")")
+done
+lost=$(awk '/Queries lost/ {print $3}' "$work/dnsperf.log" | paste -sd' ')
+echo "queries lost per run (dnsmasq a, us a, dnsmasq b, us b, per round): $lost"
+echo "RESULT intercepted_qps=$(median "${a_uss[@]}") intercepted_ratio=$(median "${a_ratios[@]}") cached_qps=$(median "${b_uss[@]}") cached_ratio=$(median "${b_ratios[@]}") dnsmasq_intercepted_qps=$(median "${a_peers[@]}") dnsmasq_cached_qps=$(median "${b_peers[@]}") rounds=$rounds seconds=$seconds warmup_s=$warmup"
