@@ -60,7 +60,7 @@ public class DistributionResolvesIT extends GatewayTestSupport {
             }
             String exports = b.getHeaders().get(Constants.EXPORT_PACKAGE);
             if (name.equals("org.understudy.api")) {
-                assertTrue(exports, exports.contains("org.understudy.api;version=\"0.6.0\""));
+                assertTrue(exports, exports.contains("org.understudy.api;version=\"0.7.0\""));
                 assertTrue(exports, exports.contains("org.understudy.api.spi;version=\"0.5.0\""));
                 assertTrue(exports, exports.contains("org.understudy.api.model;version=\"0.3.0\""));
                 assertTrue(exports, exports.contains("org.understudy.api.web;version=\"0.4.0\""));
