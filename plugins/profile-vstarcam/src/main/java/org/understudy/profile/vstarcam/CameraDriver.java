@@ -424,6 +424,8 @@ final class CameraDriver implements LanDriver {
                             out.put("sha256", blob.sha256());
                             out.put("bytes", blob.size());
                             out.put("time", at.toString());
+                            // the camera's status says what happened before whoever waits for the answer reads it
+                            c.refreshView();
                             done.complete(out);
                         } else {
                             Throwable cause = Errors.unwrap(error);
@@ -433,9 +435,9 @@ final class CameraDriver implements LanDriver {
                                 LOG.warn("VStarCam camera {} snapshot failed: {}", id, why);
                             }
                             c.lastSnapshotError = why;
+                            c.refreshView();
                             done.completeExceptionally(cause);
                         }
-                        c.refreshView();
                     }, loop);
         });
         return done;
