@@ -37,13 +37,14 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
     private static final Logger LOG = LoggerFactory.getLogger(DeclarativeProfiles.class);
 
     /** What is known of one file: its last good family (or none), and its current problem (or none). */
-    private record FileState(String text, Family good, String error) {}
+    /** @param checked the {@link FamilyParser#schemaCheckName} of {@code text} when it is in force, else null */
+    private record FileState(String text, Family good, String error, String checked) {}
 
     private final FamilyParser parser = new FamilyParser();
     /** Where the names of file texts the schema passed are kept across restarts ({@link FamilyParser#schemaCheckName}). */
     static final String SCHEMA_PASSED_FILE = "schema-passed.txt";
-    private final Set<String> schemaPassed = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private Set<String> schemaPassedKept = Set.of();
+    /** The names kept in {@link #SCHEMA_PASSED_FILE}: read at start, written when the texts in force change. */
+    private Set<String> schemaPassed = Set.of();
     private final Map<String, FileState> files = new TreeMap<>();
     private volatile PluginContext<ProfilesConfig> context;
     private volatile HostIndex<Family> byHost = HostIndex.empty();
@@ -109,7 +110,7 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
             if (before == null || !problem.equals(before.error())) {
                 LOG.error("profile file {} {}", name, problem);
             }
-            files.put(name, new FileState(null, before == null ? null : before.good(), problem));
+            files.put(name, new FileState(null, before == null ? null : before.good(), problem, null));
         });
         // changed files, and files not used for a reason that may have gone (a host another file claimed)
         for (Map.Entry<String, String> f : now.entrySet()) {
@@ -126,8 +127,7 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
         Path kept = context.dataDirectory().resolve(SCHEMA_PASSED_FILE);
         try {
             if (Files.exists(kept)) {
-                schemaPassedKept = Set.copyOf(Files.readAllLines(kept, StandardCharsets.UTF_8));
-                schemaPassed.addAll(schemaPassedKept);
+                schemaPassed = Set.copyOf(Files.readAllLines(kept, StandardCharsets.UTF_8));
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot read {}: every profile file is checked against the schema ({})", kept,
@@ -139,12 +139,11 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
     private void keepSchemaPassed() {
         Set<String> inForce = new TreeSet<>();
         for (FileState f : files.values()) {
-            if (f.text() != null && f.error() == null) {
-                inForce.add(FamilyParser.schemaCheckName(f.text()));
+            if (f.checked() != null) {
+                inForce.add(f.checked());
             }
         }
-        schemaPassed.retainAll(inForce);
-        if (inForce.equals(schemaPassedKept)) {
+        if (inForce.equals(schemaPassed)) {
             return;
         }
         Path kept = context.dataDirectory().resolve(SCHEMA_PASSED_FILE);
@@ -153,7 +152,7 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
             Files.write(temporary, inForce, StandardCharsets.UTF_8);
             Files.move(temporary, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            schemaPassedKept = Set.copyOf(inForce);
+            schemaPassed = Set.copyOf(inForce);
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot write {}: the next start checks every profile file against the schema ({})", kept,
                     org.understudy.api.Errors.describe(e));
@@ -194,10 +193,11 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
         Family kept = before == null ? null : before.good();
         String problem;
         try {
-            Family family = parser.parse(name, text, context.config().maxReplyDeadline(), schemaPassed);
+            String checked = FamilyParser.schemaCheckName(text);
+            Family family = parser.parse(name, text, context.config().maxReplyDeadline(), schemaPassed.contains(checked));
             problem = conflict(family, name);
             if (problem == null) {
-                files.put(name, new FileState(text, family, null));
+                files.put(name, new FileState(text, family, null, checked));
                 if (kept == null || !kept.equals(family)) {
                     LOG.info("profile file {}: family {} ({}) on {}", name, family.id(), family.name(),
                             family.hosts().stream().map(HostPattern::pattern).toList());
@@ -211,7 +211,7 @@ public final class DeclarativeProfiles implements DeviceProfile<ProfilesConfig> 
             LOG.error("profile file {} is not used{}: {}", name,
                     kept == null ? "" : " (its last good version stays in force)", problem);
         }
-        files.put(name, new FileState(text, kept, problem));
+        files.put(name, new FileState(text, kept, problem, null));
     }
 
     /** The files, each with its state, family, hosts and problem (as {@link #status()} lists them). */

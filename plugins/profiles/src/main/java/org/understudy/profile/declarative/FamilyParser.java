@@ -94,25 +94,22 @@ final class FamilyParser {
      * @param maxDeadline the longest reply deadline a file may ask for
      */
     Family parse(String file, String text, Duration maxDeadline) throws Invalid {
-        return parse(file, text, maxDeadline, new java.util.HashSet<>());
+        return parse(file, text, maxDeadline, false);
     }
 
     /**
-     * As {@link #parse(String, String, Duration)}, without the schema check for a text named in {@code passed}
-     * ({@link #schemaCheckName}); the name of a text that passes the check is added to {@code passed}.
+     * As {@link #parse(String, String, Duration)}, without the schema check when {@code passedBefore} (its
+     * {@link #schemaCheckName} is among those that passed); a text that still reads wrong gets the full check.
      */
-    Family parse(String file, String text, Duration maxDeadline, java.util.Set<String> passed) throws Invalid {
-        String name = schemaCheckName(text);
-        if (passed.contains(name)) {
+    Family parse(String file, String text, Duration maxDeadline, boolean passedBefore) throws Invalid {
+        if (passedBefore) {
             try {
                 return read(file, text, maxDeadline, false);
             } catch (RuntimeException | Invalid e) {
                 // not what passed before after all: the full check says why
             }
         }
-        Family family = read(file, text, maxDeadline, true);
-        passed.add(name);
-        return family;
+        return read(file, text, maxDeadline, true);
     }
 
     private Family read(String file, String text, Duration maxDeadline, boolean checkSchema) throws Invalid {
