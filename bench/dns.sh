@@ -85,10 +85,11 @@ a_peers=(); a_uss=(); a_ratios=(); b_peers=(); b_uss=(); b_ratios=()
 for r in $(seq 1 "$rounds"); do
   a_peer=$(run "$peer_port" "$work/intercepted.txt"); a_us=$(run "$us_port" "$work/intercepted.txt")
   b_peer=$(run "$peer_port" "$work/cached.txt"); b_us=$(run "$us_port" "$work/cached.txt")
-  echo "round $r: intercepted: understudy $a_us qps, dnsmasq $a_peer qps ($(ratio "$a_us" "$a_peer")x);" \
-    "cached: understudy $b_us qps, dnsmasq $b_peer qps ($(ratio "$b_us" "$b_peer")x)"
-  a_peers+=("$a_peer"); a_uss+=("$a_us"); a_ratios+=("$(ratio "$a_us" "$a_peer")")
-  b_peers+=("$b_peer"); b_uss+=("$b_us"); b_ratios+=("$(ratio "$b_us" "$b_peer")")
+  a_ratio=$(ratio "$a_us" "$a_peer"); b_ratio=$(ratio "$b_us" "$b_peer")
+  echo "round $r: intercepted: understudy $a_us qps, dnsmasq $a_peer qps (${a_ratio}x);" \
+    "cached: understudy $b_us qps, dnsmasq $b_peer qps (${b_ratio}x)"
+  a_peers+=("$a_peer"); a_uss+=("$a_us"); a_ratios+=("$a_ratio")
+  b_peers+=("$b_peer"); b_uss+=("$b_us"); b_ratios+=("$b_ratio")
 done
 lost=$(awk '/Queries lost/ {print $3}' "$work/dnsperf.log" | paste -sd' ')
 echo "queries lost per run (dnsmasq a, us a, dnsmasq b, us b, per round): $lost"
