@@ -199,7 +199,7 @@ class MqttSinkIT {
                 // misses nothing; the backlog must then flow from the sink's durable cursor
                 r.configure("understudy.sink-mqtt", Map.of("enabled", "false", "broker", broker.uri()));
                 broker.start();
-                await(() -> sub.isConnected() || reconnect(sub), "the test subscriber back");
+                sub = connectedAgain(sub, broker.uri());
                 Thread.sleep(300);
                 r.configure("understudy.sink-mqtt", Map.of("enabled", "true", "broker", broker.uri()));
                 await(() -> backlog(r) == 0, "the backlog sent after the restart");
@@ -231,25 +231,63 @@ class MqttSinkIT {
         }
     }
 
-    /** Nudges the subscriber when its own automatic reconnect is slow to notice the broker's return. */
-    private static boolean reconnect(MqttClient sub) {
+    /**
+     * The subscriber connected to the restarted broker: its own automatic reconnect if that comes back within
+     * {@link #SUBSCRIBER_RECONNECT_WAIT}, else a new client with the same id (on a busy box Paho's reconnect cycle was
+     * once not back within 30 s; a new client does not depend on that cycle's state).
+     */
+    private MqttClient connectedAgain(MqttClient sub, String uri) throws InterruptedException {
         try {
-            sub.reconnect();
-        } catch (MqttException inProgressOrRefused) {
-            // its automatic reconnect is at it, or the broker is not up yet
+            org.awaitility.Awaitility.await().atMost(SUBSCRIBER_RECONNECT_WAIT).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50)).until(sub::isConnected);
+            subscribed(sub);
+            return sub;
+        } catch (ConditionTimeoutException slow) {
+            closeQuietly(sub);
         }
-        return sub.isConnected();
+        MqttClient[] fresh = new MqttClient[1];
+        await(() -> {
+            try {
+                fresh[0] = subscriber(uri);
+                return true;
+            } catch (MqttException brokerNotUpYet) {
+                return false;
+            }
+        }, "a new test subscriber connected");
+        subscribed(fresh[0]);
+        return fresh[0];
     }
+
+    /** Returns once the subscriber's subscription (made in connectComplete) delivers: its own probe came back. */
+    private void subscribed(MqttClient sub) throws InterruptedException {
+        String probe = "understudy/test-probe/" + System.nanoTime();
+        await(() -> {
+            try {
+                sub.publish(probe, new byte[0], 1, false);
+            } catch (MqttException notYet) {
+                return false;
+            }
+            return received.stream().anyMatch(m -> m.topic().equals(probe));
+        }, "the test subscriber's subscription in force");
+    }
+
+    static final Duration SUBSCRIBER_RECONNECT_WAIT = Duration.ofSeconds(5);
 
     /** Closing must not hide why a test failed. */
     private static void closeQuietly(MqttClient sub) {
         try {
             if (sub.isConnected()) {
                 sub.disconnect();
+            } else {
+                sub.disconnectForcibly(0, 0); // also ends an automatic reconnect cycle
             }
-            sub.close(true);
         } catch (MqttException e) {
             // the test's own outcome matters, not the subscriber's goodbye
+        }
+        try {
+            sub.close(true);
+        } catch (MqttException e) {
+            // as above
         }
     }
 
