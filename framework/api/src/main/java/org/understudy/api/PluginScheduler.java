@@ -52,8 +52,9 @@ public interface PluginScheduler {
      * Runs {@code task} on a blocking thread when an entry of {@code directory} is created, written, renamed or
      * deleted, as the file system reports it (Linux inotify): {@code interval} after the first change, then every
      * {@code interval} for a few seconds after the last one, so a task that waits for a file being written to
-     * settle (two reads alike) sees it settle. It also runs about once a minute whatever happens, for file systems
-     * that report no changes (network mounts) and for a directory that does not exist yet (watched once it does).
+     * settle (two reads alike) sees it settle. A directory that does not exist yet, or was deleted, is watched for
+     * through its nearest existing parent: when it appears, the task runs as after a change. It also runs about once
+     * a minute whatever happens, for file systems that report no changes (network mounts).
      * Runs never overlap; the task finds out itself what changed. It does not run at once: the caller reads the
      * directory's current state itself. Closing the returned subscription, or stopping the plugin, ends it.
      *

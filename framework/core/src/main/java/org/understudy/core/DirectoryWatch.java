@@ -9,6 +9,7 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
@@ -33,8 +34,9 @@ import org.understudy.api.Subscription;
  * <p>After a change, a directory's task runs {@code interval} later and then every {@code interval} until
  * {@link #AFTER_CHANGE} has passed without another change: files are written in steps, and the tasks (conf files,
  * bundles) apply a file only once two reads find it alike. Every {@code fallback} each task runs anyway, for file
- * systems that send no events and for a directory that did not exist when it was registered (it is registered for
- * events as soon as it does). Runs of one task never overlap. Thread-safe.
+ * systems that send no events. A directory that does not exist (yet, or any more) is waited for through its nearest
+ * existing ancestor's events: when it appears its tasks run as after a change, so files made with it are seen at
+ * once rather than at the next fallback run. Runs of one task never overlap. Thread-safe.
  */
 public final class DirectoryWatch implements AutoCloseable {
 
@@ -49,8 +51,12 @@ public final class DirectoryWatch implements AutoCloseable {
     private final Duration fallback;
     private final Duration afterChange;
     private final Map<Path, Set<Watched>> byDirectory = new ConcurrentHashMap<>();
+    private static final WatchEvent.Kind<?>[] KINDS = {ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY};
+
     /** The directories the watch service reports changes of now. */
     private final Set<Path> evented = ConcurrentHashMap.newKeySet();
+    /** Existing ancestors of watched directories that are missing, registered to see those appear. */
+    private final Map<Path, WatchKey> ancestors = new ConcurrentHashMap<>();
     private WatchService service;
     private Thread thread;
     private boolean closed;
@@ -83,12 +89,15 @@ public final class DirectoryWatch implements AutoCloseable {
     }
 
     /**
-     * Asks the file system for the directory's events, unless it reports them already; when it cannot (not there
-     * yet, or no watch service), the fallback runs try again.
+     * Asks the file system for the directory's events, unless it reports them already. When the directory is
+     * missing, its nearest existing ancestor is watched instead (see {@link #registerMissing()}); when there is no
+     * watch service, the fallback runs try again.
+     *
+     * @return true when the directory reports its events from now on and did not before
      */
-    private synchronized void register(Path dir) {
+    private synchronized boolean register(Path dir) {
         if (closed || evented.contains(dir)) {
-            return;
+            return false;
         }
         try {
             if (service == null) {
@@ -97,13 +106,52 @@ public final class DirectoryWatch implements AutoCloseable {
                 thread.setDaemon(true);
                 thread.start();
             }
-            if (Files.isDirectory(dir)) {
-                dir.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
-                evented.add(dir);
+            if (!Files.isDirectory(dir)) {
+                watchAncestor(dir);
+                if (!Files.isDirectory(dir)) {
+                    return false;
+                }
+                // made while the ancestor was being registered: its creation event may have come before
             }
+            dir.register(service, KINDS);
+            evented.add(dir);
+            return true;
         } catch (IOException | UnsupportedOperationException e) {
             LOG.debug("no change events for {} ({}): checked every {}", dir, e.getMessage(), fallback);
+            return false;
         }
+    }
+
+    /** Registers the nearest existing ancestor of a missing directory, once. */
+    private void watchAncestor(Path dir) throws IOException {
+        Path ancestor = dir.getParent();
+        while (ancestor != null && !Files.isDirectory(ancestor)) {
+            ancestor = ancestor.getParent();
+        }
+        if (ancestor != null && !ancestors.containsKey(ancestor)) {
+            // the same kinds as a watched directory's: registering a path again replaces what it reports
+            ancestors.put(ancestor, ancestor.register(service, KINDS));
+        }
+    }
+
+    /**
+     * After an ancestor's event: registers every watched directory that now exists and tells its tasks (it may
+     * have come with files in it), then forgets the ancestors no missing directory waits on.
+     */
+    private synchronized void registerMissing() {
+        for (Map.Entry<Path, Set<Watched>> e : byDirectory.entrySet()) {
+            if (!e.getValue().isEmpty() && !evented.contains(e.getKey()) && register(e.getKey())) {
+                e.getValue().forEach(Watched::changed);
+            }
+        }
+        ancestors.entrySet().removeIf(a -> {
+            boolean waitedOn = byDirectory.entrySet().stream().anyMatch(e -> !e.getValue().isEmpty()
+                    && !evented.contains(e.getKey()) && e.getKey().startsWith(a.getKey()));
+            if (!waitedOn && !evented.contains(a.getKey())) {
+                a.getValue().cancel(); // not when it is a watched directory itself: the key is the same
+            }
+            return !waitedOn;
+        });
     }
 
     /** The watch thread: waits for events and tells each directory's tasks. */
@@ -128,7 +176,11 @@ public final class DirectoryWatch implements AutoCloseable {
             }
             if (!valid) {
                 evented.remove(dir);
-                LOG.debug("{} is no longer watched (deleted or moved); checked every {} until it is back", dir, fallback);
+                ancestors.remove(dir);
+                LOG.debug("{} is no longer there (deleted or moved); watched for through its parent", dir);
+            }
+            if (!valid || !ancestors.isEmpty()) {
+                registerMissing();
             }
         }
     }

@@ -60,21 +60,48 @@ class DirectoryWatchTest {
     }
 
     @Test
-    void aDirectoryMadeAfterRegistrationIsWatchedOnceTheFallbackFindsIt(@TempDir Path parent) throws Exception {
-        Path dir = parent.resolve("later");
-        try (DirectoryWatch watch = new DirectoryWatch(timer, "test-watch", Duration.ofMillis(100), Duration.ofMillis(200))) {
+    void aDirectoryMadeAfterRegistrationIsSeenAtOnceThroughItsParentAndAgainWhenRemadeWithoutTheFallback(
+            @TempDir Path parent) throws Exception {
+        Path dir = parent.resolve("later").resolve("profiles"); // neither exists yet
+        // a fallback longer than the test: every run here comes from a change event
+        try (DirectoryWatch watch = new DirectoryWatch(timer, "test-watch", Duration.ofHours(1), Duration.ofMillis(200))) {
             AtomicInteger runs = new AtomicInteger();
             watch.onChange(dir, Duration.ofMillis(10), runner, runs::incrementAndGet);
-            await("the fallback runs the task though nothing is there").atMost(Duration.ofSeconds(10))
-                    .until(() -> runs.get() >= 1);
             assertEquals(false, watch.evented(dir));
-            Files.createDirectory(dir);
-            await("the fallback registers it for events").atMost(Duration.ofSeconds(10)).until(() -> watch.evented(dir));
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("a.json"), "{}");
+            await("made with its parent, it is watched and its task runs").atMost(Duration.ofSeconds(10))
+                    .until(() -> watch.evented(dir) && runs.get() >= 1);
+            Files.delete(dir.resolve("a.json"));
             Files.delete(dir);
             await("a deleted directory is no longer evented").atMost(Duration.ofSeconds(10))
                     .until(() -> !watch.evented(dir));
+            int before = runs.get();
             Files.createDirectory(dir);
-            await("and registered again when it is back").atMost(Duration.ofSeconds(10)).until(() -> watch.evented(dir));
+            await("and watched again, its task run, when it is back").atMost(Duration.ofSeconds(10))
+                    .until(() -> watch.evented(dir) && runs.get() > before);
+        }
+    }
+
+    @Test
+    void aDirectoryThatNeverComesRunsNothingWithoutTheFallback(@TempDir Path parent) throws Exception {
+        try (DirectoryWatch watch = new DirectoryWatch(timer, "test-watch", Duration.ofHours(1), Duration.ofMillis(200))) {
+            AtomicInteger runs = new AtomicInteger();
+            watch.onChange(parent.resolve("never"), Duration.ofMillis(10), runner, runs::incrementAndGet);
+            Files.writeString(parent.resolve("other.txt"), "x"); // a change in the parent, not the directory
+            Files.createDirectory(parent.resolve("sibling"));
+            Thread.sleep(300);
+            assertEquals(0, runs.get());
+        }
+    }
+
+    @Test
+    void theFallbackRunsATaskWhoseDirectoryIsMissing(@TempDir Path parent) throws Exception {
+        try (DirectoryWatch watch = new DirectoryWatch(timer, "test-watch", Duration.ofMillis(100), Duration.ofMillis(200))) {
+            AtomicInteger runs = new AtomicInteger();
+            watch.onChange(parent.resolve("missing"), Duration.ofMillis(10), runner, runs::incrementAndGet);
+            await("the fallback runs the task though nothing is there").atMost(Duration.ofSeconds(10))
+                    .until(() -> runs.get() >= 1);
         }
     }
 
