@@ -97,7 +97,7 @@ public final class DnsServerPlugin implements DnsServer<DnsConfig> {
         for (InetAddress address : ListenAddresses.resolve(config.host())) {
             for (int i = 0; i < sockets; i++) {
                 Bootstrap b = new Bootstrap().group(context.netty().eventLoops())
-                        .channel(context.netty().datagramChannelType())
+                        .channelFactory(datagramChannels(context.netty().nativeTransport(), address))
                         .option(ChannelOption.SO_RCVBUF, 4 << 20)
                         .option(ChannelOption.SO_SNDBUF, 4 << 20)
                         .handler(udp);
@@ -140,6 +140,18 @@ public final class DnsServerPlugin implements DnsServer<DnsConfig> {
         this.listening = List.copyOf(bound);
         LOG.info("DNS listening on {} (UDP x{} per address, TCP); upstreams {}", bound, sockets,
                 upstreams.isEmpty() ? "none: forwarding off" : config.upstreams());
+    }
+
+    /**
+     * Sockets of the address's own family: an IPv4 address on a dual-stack (IPv6) socket costs the kernel's IPv6
+     * wrappers and address mapping at every datagram received and sent.
+     */
+    private static io.netty.channel.ChannelFactory<io.netty.channel.socket.DatagramChannel> datagramChannels(
+            boolean nativeTransport, InetAddress address) {
+        io.netty.channel.socket.SocketProtocolFamily family = address instanceof java.net.Inet4Address
+                ? io.netty.channel.socket.SocketProtocolFamily.INET : io.netty.channel.socket.SocketProtocolFamily.INET6;
+        return nativeTransport ? () -> new io.netty.channel.epoll.EpollDatagramChannel(family)
+                : () -> new io.netty.channel.socket.nio.NioDatagramChannel(family);
     }
 
     /** The series of {@code /metrics}, read from the counters the query path keeps anyway. */
