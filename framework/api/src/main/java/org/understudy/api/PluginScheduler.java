@@ -56,7 +56,9 @@ public interface PluginScheduler {
      * through its nearest existing parent: when it appears, the task runs as after a change. It also runs about once
      * a minute whatever happens, for file systems that report no changes (network mounts).
      * Runs never overlap; the task finds out itself what changed. It does not run at once: the caller reads the
-     * directory's current state itself. Closing the returned subscription, or stopping the plugin, ends it.
+     * directory's current state itself; but it runs once {@code interval} after this call, so that a change made
+     * between the caller's read and the start of the watch (which sends no event) is not missed. Closing the
+     * returned subscription, or stopping the plugin, ends it.
      *
      * @since 0.6
      */

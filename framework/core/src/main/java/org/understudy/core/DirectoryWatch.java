@@ -36,7 +36,9 @@ import org.understudy.api.Subscription;
  * bundles) apply a file only once two reads find it alike. Every {@code fallback} each task runs anyway, for file
  * systems that send no events. A directory that does not exist (yet, or any more) is waited for through its nearest
  * existing ancestor's events: when it appears its tasks run as after a change, so files made with it are seen at
- * once rather than at the next fallback run. Runs of one task never overlap. Thread-safe.
+ * once rather than at the next fallback run. A task also runs once {@code interval} after it is registered, for a
+ * change made between its owner's first read of the directory and the start of the watch. Runs of one task never
+ * overlap. Thread-safe.
  */
 public final class DirectoryWatch implements AutoCloseable {
 
@@ -75,7 +77,8 @@ public final class DirectoryWatch implements AutoCloseable {
 
     /**
      * Runs {@code task} on {@code runner} when an entry of {@code directory} changes (see the class comment); not
-     * at once.
+     * at once, but once {@code interval} after this call: the caller read the directory before, and a change made
+     * between that read and the start of the watch sends no event.
      */
     public Subscription onChange(Path directory, Duration interval, Executor runner, Runnable task) {
         Path dir = directory.toAbsolutePath().normalize();
@@ -83,6 +86,7 @@ public final class DirectoryWatch implements AutoCloseable {
                 runner, task);
         byDirectory.computeIfAbsent(dir, d -> new CopyOnWriteArraySet<>()).add(w);
         register(dir);
+        w.catchUp();
         w.fallbackTimer = timer.scheduleWithFixedDelay(w::fallback, fallback.toNanos(), fallback.toNanos(),
                 TimeUnit.NANOSECONDS);
         return w::close;
@@ -236,6 +240,14 @@ public final class DirectoryWatch implements AutoCloseable {
             this.interval = interval;
             this.runner = runner;
             this.task = task;
+        }
+
+        /** One run, {@code interval} from now, unless one is due anyway. */
+        synchronized void catchUp() {
+            if (!active && !closed) {
+                active = true;
+                scheduleRun();
+            }
         }
 
         synchronized void changed() {
