@@ -5,6 +5,7 @@ import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
  * against its client address's {@code maxConnectionsPerClient}. A connection that is waiting for a request
  * (idle between requests, or still receiving a request line and headers) may be evicted to make room: when
  * the proxy is full, a new connection closes one of the longest-waiting ones, from the address that holds the
- * most connections among them. So connections that trickle a byte now and then, or merely stay open, can never
+ * most connections among them; a connection that is its address's only one is closed only when no other can be.
+ * So connections that trickle a byte now and then, or merely stay open, can never
  * lock a device out: a device that sends its request at once always gets a slot. A connection whose request
  * has arrived and is being answered (or a spliced TLS connection) is never evicted. Thread-safe.
  */
@@ -32,6 +34,12 @@ final class ConnectionLimits {
      * (they evicted the same connections a moment before) looks again, as the slots it freed went to them.
      */
     private static final int EVICTION_ATTEMPTS = 8;
+    /**
+     * Scans, of those, in which only connections of crowding addresses (more than one connection) may be evicted: a
+     * scan whose crowding ones were all taken by racing admissions looks again rather than close a device's only
+     * connection, which, having waited longest while a flood churns, is the oldest of all.
+     */
+    private static final int SPARE_SINGLES_ATTEMPTS = EVICTION_ATTEMPTS / 2;
     private static final AttributeKey<Tracked> TRACKED = AttributeKey.valueOf(ConnectionLimits.class, "tracked");
 
     private final int maxConnections;
@@ -104,7 +112,7 @@ final class ConnectionLimits {
                 if (open.compareAndSet(now, now + 1)) {
                     return true;
                 }
-            } else if (!evictOne() && ++fruitless >= EVICTION_ATTEMPTS) {
+            } else if (!evictOne(fruitless >= SPARE_SINGLES_ATTEMPTS) && ++fruitless >= EVICTION_ATTEMPTS) {
                 // every waiting connection was taken by other admissions meanwhile, or none is waiting
                 return false;
             }
@@ -119,37 +127,37 @@ final class ConnectionLimits {
     }
 
     /**
-     * Closes a waiting connection: among the longest-waiting ones, one of the address holding the most
-     * connections (a flood comes from few addresses; a device holds one or two), the oldest of those. When another
-     * event loop claims that one first (both admit at once and scan alike), the next of the scanned is taken:
-     * giving up then refused a device's connection while hundreds of slow ones waited.
+     * Closes a waiting connection: among the longest-waiting ones, one of the address holding the most connections
+     * (a flood comes from few addresses; a device holds one or two), the oldest of those; when another event loop
+     * claims that one first (both admit at once and scan alike), the next of the scanned in that order is taken.
+     * A connection whose address holds no other is taken only when {@code singlesToo}.
+     *
+     * @return whether one was closed
      */
-    private boolean evictOne() {
-        List<Tracked> scanned = new ArrayList<>(EVICTION_SCAN);
-        Tracked crowded = null;
-        int most = 1;
+    private boolean evictOne(boolean singlesToo) {
+        List<Candidate> scanned = new ArrayList<>(EVICTION_SCAN);
         for (Iterator<Tracked> it = waiting.values().iterator(); it.hasNext() && scanned.size() < EVICTION_SCAN;) {
             Tracked t = it.next();
-            scanned.add(t);
-            int count = t.clientConnections.get();
-            if (count > most) {
-                most = count;
-                crowded = t;
+            scanned.add(new Candidate(t, t.clientConnections.get())); // read once: the sort needs values that hold still
+        }
+        // most connections first; List.sort is stable, so the oldest come first among equals
+        scanned.sort(Comparator.comparingInt(Candidate::clientConnections).reversed());
+        for (Candidate c : scanned) {
+            if (c.clientConnections() <= 1 && !singlesToo) {
+                return false;
             }
-        }
-        if (crowded != null) {
-            scanned.add(0, crowded);
-        }
-        for (Tracked victim : scanned) {
-            if (victim.claimForEviction()) {
+            if (c.tracked().claimForEviction()) {
                 evicted.increment();
-                victim.uncount(); // its slot is free now, not once its close completes
-                victim.channel.close();
+                c.tracked().uncount(); // its slot is free now, not once its close completes
+                c.tracked().channel.close();
                 return true;
             }
         }
         return false;
     }
+
+    /** A waiting connection as an eviction scan saw it, with its address's connections then. */
+    private record Candidate(Tracked tracked, int clientConnections) {}
 
     /** One admitted connection: waiting for a request (evictable) or busy with one. */
     final class Tracked {

@@ -1,9 +1,12 @@
 package org.understudy.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -48,5 +51,56 @@ class ConnectionLimitsTest {
         assertEquals(0, limits.refusedFull.sum());
         assertTrue(limits.open() <= 16, limits.open() + " open");
         assertEquals(threads * each, limits.evicted.sum());
+    }
+
+    /** A channel that says it comes from {@code address}. */
+    private static EmbeddedChannel from(String address) {
+        InetSocketAddress remote = new InetSocketAddress(address, 40000);
+        return new EmbeddedChannel() {
+            @Override
+            protected SocketAddress remoteAddress0() {
+                return remote;
+            }
+        };
+    }
+
+    @Test
+    void aDevicesOnlyWaitingConnectionOutlivesAFloodThatChurnsFromTwoEventLoopsAndMore() throws Exception {
+        ConnectionLimits limits = new ConnectionLimits(16, 1_000_000);
+        EmbeddedChannel device = from("127.0.0.1");
+        assertTrue(limits.admit(device)); // waiting longest of all, as a device's connection does while a flood churns
+        for (int i = 0; i < 15; i++) {
+            assertTrue(limits.admit(from("127.0.0." + (10 + i % 2))));
+        }
+        int threads = 4;
+        int each = 5_000;
+        AtomicInteger refused = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> admitting = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String address = "127.0.0." + (10 + t % 2);
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < each && device.isOpen(); i++) {
+                    if (!limits.admit(from(address))) {
+                        refused.incrementAndGet();
+                    }
+                }
+            });
+            thread.start();
+            admitting.add(thread);
+        }
+        start.countDown();
+        for (Thread t : admitting) {
+            t.join();
+        }
+        assertTrue(device.isOpen(), "the device's connection was evicted after " + limits.evicted.sum() + " evictions");
+        assertEquals(0, refused.get());
+        assertEquals(threads * each, limits.evicted.sum());
+        assertFalse(limits.open() > 16);
     }
 }
