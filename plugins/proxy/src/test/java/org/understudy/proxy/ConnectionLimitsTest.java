@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 class ConnectionLimitsTest {
@@ -24,33 +26,44 @@ class ConnectionLimitsTest {
         // as the proxy's event loops do: several threads admit at once, each evicting one of the same oldest waiting
         int threads = 4;
         int each = 2_000;
+        int refused = admitAtOnce(limits, threads, each, t -> new EmbeddedChannel(), () -> true);
+        assertEquals(0, refused, "a waiting connection could always be evicted");
+        assertEquals(0, limits.refusedFull.sum());
+        assertTrue(limits.open() <= 16, limits.open() + " open");
+        assertEquals(threads * each, limits.evicted.sum());
+    }
+
+    /**
+     * Admits {@code each} new connections from each of {@code threads} threads started together, as the proxy's event
+     * loops do, while {@code goOn} holds; returns how many were refused.
+     */
+    private static int admitAtOnce(ConnectionLimits limits, int threads, int each,
+            IntFunction<EmbeddedChannel> channelOfThread, BooleanSupplier goOn) throws InterruptedException {
         AtomicInteger refused = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> admitting = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Thread thread = new Thread(() -> {
+            int thread = t;
+            Thread admitter = new Thread(() -> {
                 try {
                     start.await();
                 } catch (InterruptedException e) {
                     return;
                 }
-                for (int i = 0; i < each; i++) {
-                    if (!limits.admit(new EmbeddedChannel())) {
+                for (int i = 0; i < each && goOn.getAsBoolean(); i++) {
+                    if (!limits.admit(channelOfThread.apply(thread))) {
                         refused.incrementAndGet();
                     }
                 }
             });
-            thread.start();
-            admitting.add(thread);
+            admitter.start();
+            admitting.add(admitter);
         }
         start.countDown();
         for (Thread t : admitting) {
             t.join();
         }
-        assertEquals(0, refused.get(), "a waiting connection could always be evicted");
-        assertEquals(0, limits.refusedFull.sum());
-        assertTrue(limits.open() <= 16, limits.open() + " open");
-        assertEquals(threads * each, limits.evicted.sum());
+        return refused.get();
     }
 
     /** A channel that says it comes from {@code address}. */
@@ -74,32 +87,9 @@ class ConnectionLimitsTest {
         }
         int threads = 4;
         int each = 5_000;
-        AtomicInteger refused = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> admitting = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            String address = "127.0.0." + (10 + t % 2);
-            Thread thread = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int i = 0; i < each && device.isOpen(); i++) {
-                    if (!limits.admit(from(address))) {
-                        refused.incrementAndGet();
-                    }
-                }
-            });
-            thread.start();
-            admitting.add(thread);
-        }
-        start.countDown();
-        for (Thread t : admitting) {
-            t.join();
-        }
+        int refused = admitAtOnce(limits, threads, each, t -> from("127.0.0." + (10 + t % 2)), device::isOpen);
         assertTrue(device.isOpen(), "the device's connection was evicted after " + limits.evicted.sum() + " evictions");
-        assertEquals(0, refused.get());
+        assertEquals(0, refused);
         assertEquals(threads * each, limits.evicted.sum());
         assertFalse(limits.open() > 16);
     }
