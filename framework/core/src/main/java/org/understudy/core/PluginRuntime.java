@@ -159,6 +159,9 @@ public final class PluginRuntime implements AutoCloseable {
             holding = false;
             reconcile();
             settled = true;
+            if (snapshotDue && !closed) {
+                scheduleSnapshot(); // the configurations the start brought, as one snapshot
+            }
             return null;
         });
     }
@@ -350,22 +353,32 @@ public final class PluginRuntime implements AutoCloseable {
                 .findFirst().orElse(null);
     }
 
-    /** Keeps {@code props} as the accepted configuration of {@code pid}; a change is snapshot shortly after. */
+    /**
+     * Keeps {@code props} as the accepted configuration of {@code pid}; a change is snapshot shortly after, or, while
+     * starts are held, shortly after they are released: a slow start's configurations make one snapshot, not two.
+     */
     private void remember(String pid, Map<String, Object> props) {
         Map<String, Object> before = configurations.put(pid, props);
         if (!props.equals(before) && !snapshotDue && !closed) {
             snapshotDue = true;
-            threads.timer().schedule(() -> {
-                try {
-                    call(() -> {
-                        takeSnapshot();
-                        return null;
-                    });
-                } catch (RuntimeException e) {
-                    LOG.error("cannot take a configuration snapshot: {}", org.understudy.api.Errors.describe(e));
-                }
-            }, SNAPSHOT_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            if (!holding) {
+                scheduleSnapshot();
+            }
         }
+    }
+
+    /** Lifecycle thread: takes the due snapshot {@link #SNAPSHOT_DELAY} from now. */
+    private void scheduleSnapshot() {
+        threads.timer().schedule(() -> {
+            try {
+                call(() -> {
+                    takeSnapshot();
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                LOG.error("cannot take a configuration snapshot: {}", org.understudy.api.Errors.describe(e));
+            }
+        }, SNAPSHOT_DELAY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Lifecycle thread. */

@@ -91,6 +91,24 @@ class PluginRuntimeTest {
     }
 
     @Test
+    void theConfigurationsOfAHeldStartMakeOneSnapshotTakenOnceTheStartIsReleased(@TempDir Path home) throws Exception {
+        try (PluginRuntime slow = new PluginRuntime(home, home.resolve("conf"), env::get, Clock.systemUTC())) {
+            slow.holdStarts();
+            slow.configure("understudy.udp-a", Map.of("port", String.valueOf(Udp.freePort())));
+            slow.add(testPlugins());
+            Thread.sleep(2500); // longer than the snapshot delay: a start slower than it, as on a busy box
+            assertEquals(0, slow.configSnapshots().size(), "none taken while the start is held");
+            slow.configure("understudy.udp-b", Map.of("port", String.valueOf(Udp.freePort()), "prefix", "other"));
+            slow.startHeld();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> slow.configSnapshots().size() == 1);
+            @SuppressWarnings("unchecked")
+            List<String> pids = (List<String>) slow.configSnapshots().get(0).get("pids");
+            assertTrue(pids.containsAll(List.of("understudy.udp-a", "understudy.udp-b")), pids.toString());
+        }
+    }
+
+    @Test
     void findsEveryRegisteredPluginOnTheClassPath() {
         assertEquals("DNS_SERVER", plugin("udp-a").get("kind"));
         assertEquals("DNS_SERVER", plugin("udp-b").get("kind"));
