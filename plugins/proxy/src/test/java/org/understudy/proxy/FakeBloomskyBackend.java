@@ -21,6 +21,8 @@ public final class FakeBloomskyBackend implements AutoCloseable {
     public final List<Received> received = new CopyOnWriteArrayList<>();
     private final ServerSocket server;
     private volatile boolean running = true;
+    /** The connection being served: closed with the server, so a backend taken down answers nothing more. */
+    private volatile Socket current;
 
     public FakeBloomskyBackend(String address, int port) throws IOException {
         server = new ServerSocket(port, 50, InetAddress.getByName(address));
@@ -36,6 +38,10 @@ public final class FakeBloomskyBackend implements AutoCloseable {
     private void serve() {
         while (running) {
             try (Socket s = server.accept()) {
+                current = s;
+                if (!running) {
+                    return; // accepted as it was being closed
+                }
                 InputStream in = s.getInputStream();
                 String head = readHead(in);
                 if (head.isEmpty()) {
@@ -79,5 +85,9 @@ public final class FakeBloomskyBackend implements AutoCloseable {
     public void close() throws IOException {
         running = false;
         server.close();
+        Socket s = current;
+        if (s != null) {
+            s.close(); // a connection accepted before (a client's kept or early one) is not served by a closed backend
+        }
     }
 }
