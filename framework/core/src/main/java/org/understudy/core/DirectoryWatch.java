@@ -47,14 +47,14 @@ public final class DirectoryWatch implements AutoCloseable {
     public static final Duration AFTER_CHANGE = Duration.ofSeconds(5);
     /** How often each task runs even when no change is reported. */
     public static final Duration FALLBACK = Duration.ofMinutes(1);
+    /** What a watched directory, and an ancestor waited on, report. */
+    private static final WatchEvent.Kind<?>[] KINDS = {ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY};
 
     private final ScheduledExecutorService timer;
     private final String threadName;
     private final Duration fallback;
     private final Duration afterChange;
     private final Map<Path, Set<Watched>> byDirectory = new ConcurrentHashMap<>();
-    private static final WatchEvent.Kind<?>[] KINDS = {ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY};
-
     /** The directories the watch service reports changes of now. */
     private final Set<Path> evented = ConcurrentHashMap.newKeySet();
     /** Existing ancestors of watched directories that are missing, registered to see those appear. */

@@ -3,15 +3,21 @@ package org.understudy.dns;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -146,12 +152,9 @@ public final class DnsServerPlugin implements DnsServer<DnsConfig> {
      * Sockets of the address's own family: an IPv4 address on a dual-stack (IPv6) socket costs the kernel's IPv6
      * wrappers and address mapping at every datagram received and sent.
      */
-    private static io.netty.channel.ChannelFactory<io.netty.channel.socket.DatagramChannel> datagramChannels(
-            boolean nativeTransport, InetAddress address) {
-        io.netty.channel.socket.SocketProtocolFamily family = address instanceof java.net.Inet4Address
-                ? io.netty.channel.socket.SocketProtocolFamily.INET : io.netty.channel.socket.SocketProtocolFamily.INET6;
-        return nativeTransport ? () -> new io.netty.channel.epoll.EpollDatagramChannel(family)
-                : () -> new io.netty.channel.socket.nio.NioDatagramChannel(family);
+    private static ChannelFactory<DatagramChannel> datagramChannels(boolean nativeTransport, InetAddress address) {
+        SocketProtocolFamily family = address instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+        return nativeTransport ? () -> new EpollDatagramChannel(family) : () -> new NioDatagramChannel(family);
     }
 
     /** The series of {@code /metrics}, read from the counters the query path keeps anyway. */

@@ -130,7 +130,8 @@ final class ConnectionLimits {
      * Closes a waiting connection: among the longest-waiting ones, one of the address holding the most connections
      * (a flood comes from few addresses; a device holds one or two), the oldest of those; when another event loop
      * claims that one first (both admit at once and scan alike), the next of the scanned in that order is taken.
-     * A connection whose address holds no other is taken only when {@code singlesToo}.
+     * A connection whose address holds no other is taken only when {@code singlesToo}, or when no connection of the
+     * scan has an address holding more (a full proxy of single devices).
      *
      * @return whether one was closed
      */
@@ -142,8 +143,10 @@ final class ConnectionLimits {
         }
         // most connections first; List.sort is stable, so the oldest come first among equals
         scanned.sort(Comparator.comparingInt(Candidate::clientConnections).reversed());
+        // with no crowding address among them there is nothing to spare the singles for: no scan again
+        boolean spareSingles = !singlesToo && !scanned.isEmpty() && scanned.get(0).clientConnections() > 1;
         for (Candidate c : scanned) {
-            if (c.clientConnections() <= 1 && !singlesToo) {
+            if (c.clientConnections() <= 1 && spareSingles) {
                 return false;
             }
             if (c.tracked().claimForEviction()) {
